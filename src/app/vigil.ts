@@ -1,0 +1,217 @@
+/**
+ * The composition root: builds every part from the configuration and starts the roles this
+ * process runs (the HTTP API, the job engine, or both). The only place that knows every adapter.
+ */
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import { Gauge, Registry, Counter, Histogram, collectDefaultMetrics } from 'prom-client';
+import type { FastifyServerOptions } from 'fastify';
+import type { VigilConfig } from '../config/config.js';
+import { BOOTSTRAP_TOKEN_ID, BOOTSTRAP_USER_EMAIL, hashSecret } from '../core/auth/auth.js';
+import { createConfigAsCode, type ConfigSection } from '../core/config-as-code/config-as-code.js';
+import { teamsSection, usersSection } from '../core/config-as-code/identity-sections.js';
+import { systemClock, type Clock } from '../core/shared/clock.js';
+import { newId } from '../core/shared/ids.js';
+import { scryptHasher } from '../core/shared/passwords.js';
+import { SYSTEM_ACTOR, type CoreDeps } from '../core/shared/ports.js';
+import { buildUser, insertUser } from '../core/users/users.js';
+import { Engine } from '../engine/engine.js';
+import type { JobHandlers, Reconciler } from '../engine/types.js';
+import { buildHttpApp } from '../http/app.js';
+import type { App, HttpDeps } from '../http/types.js';
+import { openDatabase, type Database } from '../storage/database.js';
+import { migrateToLatest, migrationsApplied } from '../storage/migrations/index.js';
+import { createUnitOfWork } from '../storage/unit-of-work.js';
+
+export const VERSION = '0.1.0';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const DEFAULT_WEB_ROOT = join(here, '..', '..', 'web', 'dist');
+
+export interface VigilOptions {
+  config: VigilConfig;
+  clock?: Clock;
+  /** Fastify/pino logger options; false for silence. */
+  logger?: FastifyServerOptions['logger'];
+  webRoot?: string;
+  /** Tests drive the engine by hand with a fake clock (no timers). */
+  manualEngine?: boolean;
+  /** scrypt cost; tests lower it. */
+  passwordCost?: number;
+}
+
+export interface Vigil {
+  config: VigilConfig;
+  database: Database;
+  core: CoreDeps;
+  engine: Engine;
+  http: App;
+  metrics: Registry;
+  /** Set when this start created the first admin: the password to print once. */
+  initialAdmin?: { email: string; password: string };
+  /** Listens on the configured port (API role) and starts the engine (engine role). */
+  start(): Promise<{ url: string }>;
+  stop(): Promise<void>;
+}
+
+export async function createVigil(options: VigilOptions): Promise<Vigil> {
+  const { config } = options;
+  const clock = options.clock ?? systemClock;
+  const database = await openDatabase(config.databaseUrl);
+  try {
+    await migrateToLatest(database.db, database.dialect);
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+
+  let engine: Engine | undefined;
+  const uow = createUnitOfWork(database, clock, { onJobsCommitted: (runAt) => engine?.wake(runAt) });
+  const core: CoreDeps = { uow, clock, passwords: scryptHasher(options.passwordCost) };
+
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics, prefix: 'vigil_process_' });
+
+  const handlers: JobHandlers = {};
+  const reconcilers: Reconciler[] = [];
+  const sections: ConfigSection[] = [usersSection, teamsSection];
+
+  const jobRuns = new Counter({ name: 'vigil_jobs_finished_total', help: 'Jobs run by this process, by outcome', labelNames: ['kind', 'outcome'], registers: [metrics] });
+  const jobLateness = new Histogram({
+    name: 'vigil_job_start_lateness_seconds',
+    help: 'How late a job started after its run_at',
+    labelNames: ['kind'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30],
+    registers: [metrics],
+  });
+  engine = new Engine({
+    database,
+    clock,
+    handlers,
+    reconcilers,
+    nodeId: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    concurrency: config.engine.concurrency,
+    leaseMs: config.engine.leaseMs,
+    reconcileIntervalMs: config.engine.reconcileIntervalMs,
+    manual: options.manualEngine ?? false,
+    onJobFinished: (info) => {
+      jobRuns.inc({ kind: info.kind, outcome: info.outcome });
+      jobLateness.observe({ kind: info.kind }, Math.max(0, info.lateMs) / 1000);
+    },
+  });
+  const eng = engine;
+  new Gauge({
+    name: 'vigil_jobs_queue',
+    help: 'Jobs in the queue by state (pending, running, failed, due now)',
+    labelNames: ['state'],
+    registers: [metrics],
+    async collect() {
+      const s = await eng.stats();
+      this.set({ state: 'pending' }, s.pending);
+      this.set({ state: 'running' }, s.running);
+      this.set({ state: 'failed' }, s.failed);
+      this.set({ state: 'due' }, s.dueNow);
+    },
+  });
+  new Gauge({
+    name: 'vigil_jobs_lag_seconds',
+    help: 'How far behind the oldest due job is',
+    registers: [metrics],
+    async collect() {
+      this.set((await eng.stats()).oldestDueLagMs / 1000);
+    },
+  });
+
+  const initialAdmin = await ensureIdentity(core, config);
+
+  const httpDeps: HttpDeps = {
+    core,
+    config: { publicUrl: config.publicUrl, secureCookies: config.secureCookies, bodyLimitBytes: config.bodyLimitBytes, logLevel: config.logLevel, version: VERSION },
+    metrics,
+    configAsCode: createConfigAsCode(core, sections),
+    webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
+    async checkReady() {
+      const problems: string[] = [];
+      try {
+        await sql`select 1`.execute(database.db);
+        if (!(await migrationsApplied(database.db, database.dialect))) problems.push('migrations: not all applied');
+      } catch (err) {
+        problems.push(`database: ${(err as Error).message}`);
+      }
+      return { ok: problems.length === 0, problems };
+    },
+  };
+  const http = await buildHttpApp(httpDeps, {
+    logger:
+      options.logger ??
+      (config.logLevel === 'silent'
+        ? false
+        : {
+            level: config.logLevel,
+            redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.secret', '*.token'], censor: '[redacted]' },
+          }),
+  });
+
+  let started = false;
+  return {
+    config,
+    database,
+    core,
+    engine: eng,
+    http,
+    metrics,
+    ...(initialAdmin ? { initialAdmin } : {}),
+    async start() {
+      started = true;
+      if (config.role !== 'api') await eng.start();
+      if (config.role === 'engine') return { url: '' };
+      const address = await http.listen({ port: config.port, host: config.host });
+      return { url: address };
+    },
+    async stop() {
+      if (started) await eng.stop();
+      await http.close();
+      await database.close();
+    },
+  };
+}
+
+/**
+ * Makes sure someone can sign in: the bootstrap token (when configured) and, on a fresh database,
+ * a first admin with a generated password that the caller prints once.
+ */
+async function ensureIdentity(core: CoreDeps, config: VigilConfig): Promise<{ email: string; password: string } | undefined> {
+  const now = core.clock.now();
+  if (config.bootstrapToken) {
+    const hash = hashSecret(config.bootstrapToken);
+    await core.uow.run(async (r) => {
+      let user = await r.users.findByEmail(BOOTSTRAP_USER_EMAIL);
+      if (!user) {
+        user = buildUser({ name: 'Vigil automation', email: BOOTSTRAP_USER_EMAIL, role: 'admin' }, now);
+        await insertUser(r, SYSTEM_ACTOR, user, null);
+      }
+      const token = await r.tokens.findById(BOOTSTRAP_TOKEN_ID);
+      if (!token) {
+        await r.tokens.insert(
+          { id: BOOTSTRAP_TOKEN_ID, userId: user.id, name: 'bootstrap (VIGIL_BOOTSTRAP_TOKEN)', scopes: ['read', 'write', 'admin'], createdAt: now, lastUsedAt: null, expiresAt: null, revokedAt: null },
+          hash,
+        );
+      } else {
+        await r.tokens.setHash(BOOTSTRAP_TOKEN_ID, hash);
+      }
+    });
+  }
+  const humans = await core.uow.run(async (r) => (await r.users.list({ includeInactive: true })).filter((u) => u.email !== BOOTSTRAP_USER_EMAIL).length);
+  if (humans > 0) return undefined;
+  const password = randomBytes(12).toString('base64url');
+  const email = 'admin@localhost';
+  const hash = await core.passwords.hash(password);
+  await core.uow.run(async (r) => {
+    if (await r.users.findByEmail(email)) return;
+    await insertUser(r, SYSTEM_ACTOR, { ...buildUser({ name: 'Administrator', email, role: 'admin' }, now), id: newId(now) }, hash);
+  });
+  return { email, password };
+}

@@ -1,0 +1,26 @@
+/** Plain-text output for people; `--json` variants print the API's JSON as is. */
+export function printTable(rows: Array<Record<string, unknown>>, columns: string[]): void {
+  if (rows.length === 0) {
+    process.stdout.write('(none)\n');
+    return;
+  }
+  const cells = rows.map((r) => columns.map((c) => (r[c] === null || r[c] === undefined ? '' : String(r[c]))));
+  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i]!.length)));
+  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
+  process.stdout.write(`${line(columns.map((c) => c.toUpperCase()))}\n${cells.map(line).join('\n')}\n`);
+}
+
+export function printPlan(result: { dryRun: boolean; plan: Array<{ section: string; key: string; action: string; changes?: unknown }>; summary: Record<string, number> }): void {
+  const sign: Record<string, string> = { create: '+', update: '~', unchanged: '=', delete: '-' };
+  for (const p of result.plan) {
+    if (p.action === 'unchanged') continue;
+    process.stdout.write(`${sign[p.action] ?? '?'} ${p.section}/${p.key}${p.changes ? `  ${JSON.stringify(p.changes)}` : ''}\n`);
+  }
+  const s = result.summary;
+  process.stdout.write(
+    `${result.dryRun ? 'Plan (dry run, nothing changed)' : 'Applied'}: ${s.create ?? 0} to create, ${s.update ?? 0} to update, ${s.unchanged ?? 0} unchanged.\n`.replace(
+      result.dryRun ? '' : ' to ',
+      result.dryRun ? '' : ' ',
+    ),
+  );
+}

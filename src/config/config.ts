@@ -1,0 +1,249 @@
+/**
+ * Typed configuration, validated once at boot. This module is the only reader of `process.env`
+ * (the composition root passes it in). Every problem is collected and reported at once.
+ *
+ * Sources, later wins: built-in defaults < config file (YAML or JSON, `VIGIL_CONFIG`) < environment.
+ */
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+
+export type ProcessRole = 'all' | 'api' | 'engine';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface VigilConfig {
+  /** TCP port of the HTTP server. */
+  port: number;
+  /** Address the HTTP server binds to. */
+  host: string;
+  /** Base URL people and vendors use to reach this installation (links in messages, Slack URLs). */
+  publicUrl: string;
+  /** `sqlite:<path>` or `postgres://...`. */
+  databaseUrl: string;
+  /** When set, an admin API token with this value exists. */
+  bootstrapToken: string | undefined;
+  /** Which roles this process runs: the HTTP API, the job engine, or both. */
+  role: ProcessRole;
+  logLevel: LogLevel;
+  /** Mark session cookies `Secure`; `auto` follows the scheme of `publicUrl`. */
+  secureCookies: boolean;
+  /** Largest accepted request body, in bytes. */
+  bodyLimitBytes: number;
+  engine: {
+    /** Jobs run at the same time by one process. */
+    concurrency: number;
+    /** How long a claimed job is leased before another process may take it over. */
+    leaseMs: number;
+    /** Interval of the reconciler sweep. */
+    reconcileIntervalMs: number;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+interface FieldSpec {
+  /** Dotted path in the config object and the config file. */
+  path: string;
+  env: string;
+  parse: (raw: unknown, problems: string[], label: string) => unknown;
+  default: (partial: Record<string, unknown>) => unknown;
+}
+
+const int =
+  (min: number, max: number) =>
+  (raw: unknown, problems: string[], label: string): number | undefined => {
+    const n = typeof raw === 'number' ? raw : Number(String(raw).trim());
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${label}: expected a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+      return undefined;
+    }
+    return n;
+  };
+
+const oneOf =
+  <T extends string>(values: readonly T[]) =>
+  (raw: unknown, problems: string[], label: string): T | undefined => {
+    const s = String(raw).trim().toLowerCase();
+    if (!(values as readonly string[]).includes(s)) {
+      problems.push(`${label}: expected one of ${values.join(', ')}, got ${JSON.stringify(raw)}`);
+      return undefined;
+    }
+    return s as T;
+  };
+
+const str = (raw: unknown, problems: string[], label: string): string | undefined => {
+  if (typeof raw !== 'string' && typeof raw !== 'number') {
+    problems.push(`${label}: expected a string`);
+    return undefined;
+  }
+  return String(raw);
+};
+
+const url =
+  (protocols: string[]) =>
+  (raw: unknown, problems: string[], label: string): string | undefined => {
+    const s = str(raw, problems, label);
+    if (s === undefined) return undefined;
+    try {
+      const u = new URL(s);
+      if (!protocols.includes(u.protocol)) throw new Error('protocol');
+      return s.replace(/\/+$/, '');
+    } catch {
+      problems.push(`${label}: expected a ${protocols.join(' or ')} URL, got ${JSON.stringify(s)}`);
+      return undefined;
+    }
+  };
+
+const databaseUrl = (raw: unknown, problems: string[], label: string): string | undefined => {
+  const s = str(raw, problems, label);
+  if (s === undefined) return undefined;
+  if (/^sqlite:.+/.test(s) || /^postgres(ql)?:\/\/.+/.test(s)) return s;
+  problems.push(`${label}: expected sqlite:<path> or postgres://..., got ${JSON.stringify(s)}`);
+  return undefined;
+};
+
+const bool = (raw: unknown, problems: string[], label: string): boolean | 'auto' | undefined => {
+  const s = String(raw).trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(s)) return true;
+  if (['0', 'false', 'no', 'off'].includes(s)) return false;
+  if (s === 'auto') return 'auto';
+  problems.push(`${label}: expected true, false or auto, got ${JSON.stringify(raw)}`);
+  return undefined;
+};
+
+const token = (raw: unknown, problems: string[], label: string): string | undefined => {
+  const s = str(raw, problems, label);
+  if (s === undefined) return undefined;
+  if (s.length < 16) {
+    problems.push(`${label}: must be at least 16 characters long`);
+    return undefined;
+  }
+  return s;
+};
+
+const FIELDS: FieldSpec[] = [
+  { path: 'port', env: 'PORT', parse: int(0, 65535), default: () => 8080 },
+  { path: 'host', env: 'VIGIL_HOST', parse: str, default: () => '127.0.0.1' },
+  {
+    path: 'publicUrl',
+    env: 'VIGIL_PUBLIC_URL',
+    parse: url(['http:', 'https:']),
+    default: (c) => `http://localhost:${String(c.port ?? 8080)}`,
+  },
+  { path: 'databaseUrl', env: 'VIGIL_DATABASE_URL', parse: databaseUrl, default: () => 'sqlite:./data/vigil.db' },
+  { path: 'bootstrapToken', env: 'VIGIL_BOOTSTRAP_TOKEN', parse: token, default: () => undefined },
+  { path: 'role', env: 'VIGIL_ROLE', parse: oneOf(['all', 'api', 'engine'] as const), default: () => 'all' },
+  {
+    path: 'logLevel',
+    env: 'VIGIL_LOG_LEVEL',
+    parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    default: () => 'info',
+  },
+  { path: 'secureCookies', env: 'VIGIL_SECURE_COOKIES', parse: bool, default: () => 'auto' },
+  { path: 'bodyLimitBytes', env: 'VIGIL_BODY_LIMIT_BYTES', parse: int(1024, 64 * 1024 * 1024), default: () => 1048576 },
+  { path: 'engine.concurrency', env: 'VIGIL_ENGINE_CONCURRENCY', parse: int(1, 256), default: () => 16 },
+  { path: 'engine.leaseMs', env: 'VIGIL_ENGINE_LEASE_MS', parse: int(1000, 3_600_000), default: () => 60_000 },
+  {
+    path: 'engine.reconcileIntervalMs',
+    env: 'VIGIL_ENGINE_RECONCILE_INTERVAL_MS',
+    parse: int(1000, 86_400_000),
+    default: () => 60_000,
+  },
+];
+
+const KNOWN_ENV = new Set([...FIELDS.map((f) => f.env), 'VIGIL_CONFIG']);
+
+function getPath(obj: unknown, path: string): unknown {
+  let cur: unknown = obj;
+  for (const part of path.split('.')) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur;
+}
+
+function setPath(obj: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let cur = obj;
+  for (const part of parts.slice(0, -1)) {
+    cur[part] ??= {};
+    cur = cur[part] as Record<string, unknown>;
+  }
+  cur[parts[parts.length - 1]!] = value;
+}
+
+function flattenKeys(obj: unknown, prefix = ''): string[] {
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return [prefix];
+  return Object.entries(obj as Record<string, unknown>).flatMap(([k, v]) =>
+    flattenKeys(v, prefix ? `${prefix}.${k}` : k),
+  );
+}
+
+export interface LoadConfigOptions {
+  env?: Env;
+  /** Values that win over everything (used by tests and the CLI's flags). */
+  overrides?: Record<string, unknown>;
+  readFile?: (path: string) => string;
+}
+
+/** Builds and validates the configuration; throws {@link ConfigError} listing every problem. */
+export function loadConfig(options: LoadConfigOptions = {}): VigilConfig {
+  const env = options.env ?? {};
+  const problems: string[] = [];
+  let file: unknown = {};
+  const configPath = env.VIGIL_CONFIG;
+  if (configPath) {
+    try {
+      const text = (options.readFile ?? ((p: string) => readFileSync(p, 'utf8')))(configPath);
+      file = parseYaml(text) ?? {};
+      if (typeof file !== 'object' || Array.isArray(file)) {
+        problems.push(`VIGIL_CONFIG (${configPath}): expected a mapping at the top level`);
+        file = {};
+      }
+    } catch (err) {
+      problems.push(`VIGIL_CONFIG (${configPath}): ${(err as Error).message}`);
+    }
+  }
+  const knownPaths = new Set(FIELDS.map((f) => f.path));
+  for (const key of flattenKeys(file)) {
+    if (key && !knownPaths.has(key)) problems.push(`config file: unknown setting "${key}"`);
+  }
+  for (const key of Object.keys(env)) {
+    if (key.startsWith('VIGIL_') && !KNOWN_ENV.has(key) && !key.startsWith('VIGIL_TEST_')) {
+      problems.push(`environment: unknown variable ${key}`);
+    }
+  }
+
+  const out: Record<string, unknown> = {};
+  for (const field of FIELDS) {
+    const override = options.overrides ? getPath(options.overrides, field.path) : undefined;
+    const envValue = env[field.env];
+    const fileValue = getPath(file, field.path);
+    let value: unknown;
+    if (override !== undefined) value = field.parse(override, problems, field.path);
+    else if (envValue !== undefined && envValue !== '') value = field.parse(envValue, problems, field.env);
+    else if (fileValue !== undefined && fileValue !== null)
+      value = field.parse(fileValue, problems, `config file: ${field.path}`);
+    else value = field.default(out);
+    setPath(out, field.path, value);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const config = out as unknown as Omit<VigilConfig, 'secureCookies'> & { secureCookies: boolean | 'auto' };
+  return {
+    ...config,
+    secureCookies:
+      config.secureCookies === 'auto' ? config.publicUrl.startsWith('https:') : config.secureCookies,
+  };
+}
+
+/** The documented settings, for `vigil config` and the docs. */
+export function describeSettings(): Array<{ path: string; env: string }> {
+  return FIELDS.map((f) => ({ path: f.path, env: f.env }));
+}

@@ -1,0 +1,216 @@
+/**
+ * Identity: API tokens (hashed at rest, scoped, revocable, shown once), web sessions and the
+ * permission rules every route relies on.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { DomainError, forbidden, invalid, notFound, unauthenticated } from '../shared/errors.js';
+import { newId, newSecret } from '../shared/ids.js';
+import type { Actor, CoreDeps } from '../shared/ports.js';
+import { normalizeEmail, requireText } from '../shared/validate.js';
+import type { Role, User } from '../users/users.js';
+
+export const SCOPES = ['read', 'write', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export interface ApiToken {
+  id: string;
+  userId: string;
+  name: string;
+  scopes: Scope[];
+  createdAt: number;
+  lastUsedAt: number | null;
+  expiresAt: number | null;
+  revokedAt: number | null;
+}
+
+export interface TokensRepo {
+  insert(token: ApiToken, tokenHash: string): Promise<void>;
+  findByHash(tokenHash: string): Promise<ApiToken | undefined>;
+  findById(id: string): Promise<ApiToken | undefined>;
+  listForUser(userId: string): Promise<ApiToken[]>;
+  listAll(): Promise<ApiToken[]>;
+  revoke(id: string, at: number): Promise<void>;
+  setHash(id: string, tokenHash: string): Promise<void>;
+  touch(id: string, at: number): Promise<void>;
+}
+
+export interface Session {
+  id: string;
+  userId: string;
+  createdAt: number;
+  expiresAt: number;
+  lastSeenAt: number;
+}
+
+export interface SessionsRepo {
+  insert(session: Session, tokenHash: string): Promise<void>;
+  findByHash(tokenHash: string): Promise<Session | undefined>;
+  touch(id: string, at: number, expiresAt: number): Promise<void>;
+  delete(id: string): Promise<void>;
+  deleteForUser(userId: string): Promise<void>;
+}
+
+/** Who is calling, and what they may do. */
+export interface Principal {
+  user: User;
+  scopes: Scope[];
+  via: 'token' | 'session';
+  tokenId?: string;
+}
+
+export const SESSION_TTL_MS = 7 * 24 * 3600_000;
+export const BOOTSTRAP_TOKEN_ID = '00000000-0000-7000-8000-000000000001';
+export const BOOTSTRAP_USER_EMAIL = 'automation@vigil.localhost';
+
+export const hashSecret = (secret: string): string => createHash('sha256').update(secret).digest('hex');
+
+export const actorOf = (p: Principal): Actor => ({ type: 'user', id: p.user.id });
+
+/** The scopes a role may hold at most. */
+export function scopesForRole(role: Role): Scope[] {
+  if (role === 'admin') return ['read', 'write', 'admin'];
+  if (role === 'responder') return ['read', 'write'];
+  return ['read'];
+}
+
+/** True when `p` may perform an action needing `scope`: both its token and its role must allow it. */
+export function can(p: Principal, scope: Scope): boolean {
+  return p.scopes.includes(scope) && scopesForRole(p.user.role).includes(scope);
+}
+
+export function requireScope(p: Principal, scope: Scope): void {
+  if (!can(p, scope)) {
+    const why = scopesForRole(p.user.role).includes(scope) ? `this token lacks the "${scope}" scope` : `the ${p.user.role} role cannot do this`;
+    throw new DomainError('forbidden', 'forbidden', `Forbidden: ${why}.`, { requiredScope: scope });
+  }
+}
+
+export async function authenticateToken(deps: CoreDeps, secret: string): Promise<Principal> {
+  const now = deps.clock.now();
+  return deps.uow.run(async (r) => {
+    const token = await r.tokens.findByHash(hashSecret(secret));
+    if (!token || token.revokedAt !== null || (token.expiresAt !== null && token.expiresAt <= now)) {
+      throw unauthenticated('The API token is unknown, revoked or expired.');
+    }
+    const user = await r.users.findById(token.userId);
+    if (!user || !user.active) throw unauthenticated('The API token belongs to a deactivated user.');
+    // Record use at most once a minute per token, to keep reads cheap.
+    if (token.lastUsedAt === null || now - token.lastUsedAt > 60_000) await r.tokens.touch(token.id, now);
+    return { user, scopes: token.scopes, via: 'token', tokenId: token.id };
+  });
+}
+
+export async function authenticateSession(deps: CoreDeps, secret: string): Promise<Principal> {
+  const now = deps.clock.now();
+  return deps.uow.run(async (r) => {
+    const session = await r.sessions.findByHash(hashSecret(secret));
+    if (!session || session.expiresAt <= now) throw unauthenticated('Your session has expired; sign in again.');
+    const user = await r.users.findById(session.userId);
+    if (!user || !user.active) throw unauthenticated('This account is deactivated.');
+    if (now - session.lastSeenAt > 60_000) await r.sessions.touch(session.id, now, now + SESSION_TTL_MS);
+    return { user, scopes: scopesForRole(user.role), via: 'session' };
+  });
+}
+
+/** Signs in with email and password; returns the session secret to put in a cookie. */
+export async function login(deps: CoreDeps, email: string, password: string): Promise<{ secret: string; session: Session; user: User }> {
+  const now = deps.clock.now();
+  let normalized: string;
+  try {
+    normalized = normalizeEmail(email);
+  } catch {
+    throw unauthenticated('Wrong email or password.');
+  }
+  const found = await deps.uow.run(async (r) => {
+    const user = await r.users.findByEmail(normalized);
+    return user ? { user, hash: await r.users.getPasswordHash(user.id) } : undefined;
+  });
+  // Verify even for unknown users so timing does not reveal which emails exist.
+  const ok = await deps.passwords.verify(password, found?.hash ?? DUMMY_HASH);
+  if (!found || !found.hash || !ok || !found.user.active) throw unauthenticated('Wrong email or password.');
+  const secret = newSecret('vgs_', 32);
+  const session: Session = { id: newId(now), userId: found.user.id, createdAt: now, expiresAt: now + SESSION_TTL_MS, lastSeenAt: now };
+  await deps.uow.run(async (r) => {
+    await r.sessions.insert(session, hashSecret(secret));
+    await r.events.append({ entityType: 'user', entityId: found.user.id, type: 'user.signed_in', actor: { type: 'user', id: found.user.id }, data: {} });
+  });
+  return { secret, session, user: found.user };
+}
+
+/** A well-formed hash of a random password, verified against when the user is unknown. */
+export const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$' + 'A'.repeat(86);
+
+export async function logout(deps: CoreDeps, secret: string): Promise<void> {
+  await deps.uow.run(async (r) => {
+    const s = await r.sessions.findByHash(hashSecret(secret));
+    if (s) await r.sessions.delete(s.id);
+  });
+}
+
+export interface CreateTokenInput {
+  name: string;
+  scopes?: Scope[];
+  /** Lifetime in days; none means it lives until revoked. */
+  expiresInDays?: number;
+  /** Admins may create tokens for another user. */
+  userId?: string;
+}
+
+export async function createToken(deps: CoreDeps, principal: Principal, input: CreateTokenInput): Promise<{ token: ApiToken; secret: string }> {
+  const now = deps.clock.now();
+  const name = requireText(input.name, 'name', 100);
+  const userId = input.userId ?? principal.user.id;
+  if (userId !== principal.user.id) requireScope(principal, 'admin');
+  const scopes: string[] = [...new Set<string>(input.scopes ?? ['read', 'write'])];
+  for (const s of scopes) if (!(SCOPES as readonly string[]).includes(s)) throw invalid('invalid_scope', `Unknown scope "${s}"; scopes are ${SCOPES.join(', ')}.`, { field: 'scopes' });
+  if (input.expiresInDays !== undefined && !(input.expiresInDays > 0 && input.expiresInDays <= 3650)) {
+    throw invalid('invalid_field', 'expiresInDays must be between 1 and 3650.', { field: 'expiresInDays' });
+  }
+  return deps.uow.run(async (r) => {
+    const owner = await r.users.findById(userId);
+    if (!owner) throw notFound('user', userId);
+    // A token never grants more than its creator holds, nor more than its owner's role allows.
+    for (const s of scopes as Scope[]) {
+      if (!can(principal, s)) throw forbidden(`You cannot grant the "${s}" scope.`);
+      if (!scopesForRole(owner.role).includes(s)) throw invalid('invalid_scope', `A ${owner.role} cannot hold the "${s}" scope.`, { field: 'scopes' });
+    }
+    const secret = newSecret('vgl_', 32);
+    const token: ApiToken = {
+      id: newId(now),
+      userId,
+      name,
+      scopes: scopes as Scope[],
+      createdAt: now,
+      lastUsedAt: null,
+      expiresAt: input.expiresInDays ? now + input.expiresInDays * 86_400_000 : null,
+      revokedAt: null,
+    };
+    await r.tokens.insert(token, hashSecret(secret));
+    await r.events.append({ entityType: 'user', entityId: userId, type: 'token.created', actor: actorOf(principal), data: { tokenId: token.id, name, scopes } });
+    return { token, secret };
+  });
+}
+
+export async function listTokens(deps: CoreDeps, principal: Principal, all = false): Promise<ApiToken[]> {
+  if (all) requireScope(principal, 'admin');
+  return deps.uow.run((r) => (all ? r.tokens.listAll() : r.tokens.listForUser(principal.user.id)));
+}
+
+export async function revokeToken(deps: CoreDeps, principal: Principal, tokenId: string): Promise<ApiToken> {
+  const now = deps.clock.now();
+  return deps.uow.run(async (r) => {
+    const token = await r.tokens.findById(tokenId);
+    if (!token || (token.userId !== principal.user.id && !can(principal, 'admin'))) throw notFound('token', tokenId);
+    if (token.revokedAt === null) {
+      await r.tokens.revoke(token.id, now);
+      await r.events.append({ entityType: 'user', entityId: token.userId, type: 'token.revoked', actor: actorOf(principal), data: { tokenId, name: token.name } });
+    }
+    return { ...token, revokedAt: token.revokedAt ?? now };
+  });
+}
+
+export function secretsEqual(a: string, b: string): boolean {
+  const x = Buffer.from(hashSecret(a));
+  const y = Buffer.from(hashSecret(b));
+  return timingSafeEqual(x, y);
+}

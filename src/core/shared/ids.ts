@@ -1,0 +1,33 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * Sortable identifiers: UUIDv7 (48-bit millisecond timestamp, then random bits), lowercase text.
+ * Monotonic within one process even when many are made in the same millisecond.
+ */
+let lastMs = 0;
+let seq = 0;
+
+export function newId(nowMs: number = Date.now()): string {
+  if (nowMs <= lastMs) {
+    seq = (seq + 1) & 0xfff;
+    if (seq === 0) lastMs += 1;
+    nowMs = lastMs;
+  } else {
+    lastMs = nowMs;
+    seq = randomBytes(2).readUInt16BE(0) & 0x3ff;
+  }
+  const b = randomBytes(16);
+  b.writeUIntBE(nowMs, 0, 6);
+  b[6] = 0x70 | ((seq >> 8) & 0x0f);
+  b[7] = seq & 0xff;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** A random secret, URL-safe, with a recognisable prefix (`vgl_`, `vgs_`...). */
+export function newSecret(prefix: string, bytes = 24): string {
+  return `${prefix}${randomBytes(bytes).toString('base64url')}`;
+}
+
+export const isUuid = (s: string): boolean => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(s);

@@ -1,0 +1,83 @@
+/**
+ * The ports core use cases need. Storage implements them; `app/` wires them in.
+ * Every use case reaches repositories only through a unit of work, so its state changes,
+ * timeline events and jobs commit together.
+ */
+import type { Clock } from './clock.js';
+import type { UsersRepo } from '../users/users.js';
+import type { TeamsRepo } from '../teams/teams.js';
+import type { TokensRepo, SessionsRepo } from '../auth/auth.js';
+
+export type ActorType = 'user' | 'system' | 'integration';
+
+export interface Actor {
+  type: ActorType;
+  id: string | null;
+}
+
+export const SYSTEM_ACTOR: Actor = { type: 'system', id: null };
+
+export interface TimelineEvent {
+  id: string;
+  entityType: string;
+  entityId: string;
+  type: string;
+  actor: Actor;
+  data: Record<string, unknown>;
+  at: number;
+}
+
+export interface EventsRepo {
+  append(event: Omit<TimelineEvent, 'id' | 'at'> & { at?: number }): Promise<TimelineEvent>;
+  list(entityType: string, entityId: string, options?: { limit?: number; afterSeq?: number }): Promise<TimelineEvent[]>;
+}
+
+export interface JobSpec {
+  kind: string;
+  payload?: Record<string, unknown>;
+  /** Epoch ms; defaults to now. */
+  runAt?: number;
+  /** A job with the same dedupe key is enqueued at most once. */
+  dedupeKey?: string;
+  maxAttempts?: number;
+}
+
+export interface JobQueue {
+  /** Enqueues in the current transaction; `created` is false when the dedupe key already existed. */
+  enqueue(job: JobSpec): Promise<{ id: string | null; created: boolean }>;
+  /** Cancels pending jobs with this dedupe key prefix (e.g. the next escalation step). */
+  cancelPending(dedupeKeyPrefix: string): Promise<number>;
+}
+
+export interface SettingsRepo {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string): Promise<void>;
+}
+
+/** Every repository, bound to one transaction. Later domains add theirs here. */
+export interface Repos {
+  users: UsersRepo;
+  teams: TeamsRepo;
+  tokens: TokensRepo;
+  sessions: SessionsRepo;
+  events: EventsRepo;
+  jobs: JobQueue;
+  settings: SettingsRepo;
+}
+
+export interface UnitOfWork {
+  /** Runs `fn` in one transaction; commits when it resolves, rolls back when it throws. */
+  run<T>(fn: (repos: Repos) => Promise<T>): Promise<T>;
+}
+
+/** What every use case is given. */
+export interface CoreDeps {
+  uow: UnitOfWork;
+  clock: Clock;
+  passwords: PasswordHasher;
+}
+
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(password: string, hash: string): Promise<boolean>;
+}

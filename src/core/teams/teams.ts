@@ -1,0 +1,132 @@
+/**
+ * Teams: a group of users with a lead. Schedules, services and reports belong to a team.
+ */
+import { conflict, invalid, notFound } from '../shared/errors.js';
+import { newId } from '../shared/ids.js';
+import type { Actor, CoreDeps, Repos } from '../shared/ports.js';
+import { requireText, slugify } from '../shared/validate.js';
+
+export interface Team {
+  id: string;
+  name: string;
+  slug: string;
+  description: string;
+  leadUserId: string | null;
+  memberIds: string[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface TeamsRepo {
+  insert(team: Team): Promise<void>;
+  update(team: Team): Promise<void>;
+  setMembers(teamId: string, userIds: string[], at: number): Promise<void>;
+  delete(teamId: string): Promise<void>;
+  findById(id: string): Promise<Team | undefined>;
+  findBySlug(slug: string): Promise<Team | undefined>;
+  list(): Promise<Team[]>;
+  listForUser(userId: string): Promise<Team[]>;
+}
+
+export interface TeamInput {
+  name: string;
+  slug?: string;
+  description?: string;
+  leadUserId?: string | null;
+  memberIds?: string[];
+}
+
+function checkSlug(slug: string): string {
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(slug)) {
+    throw invalid('invalid_slug', `slug "${slug}" must be lowercase letters, digits and dashes.`, { field: 'slug' });
+  }
+  return slug;
+}
+
+async function checkUsers(r: Repos, ids: string[], field: string): Promise<void> {
+  for (const id of ids) {
+    const u = await r.users.findById(id);
+    if (!u) throw invalid('unknown_user', `${field}: no user with id "${id}".`, { field, id });
+  }
+}
+
+export async function findTeam(r: Repos, idOrSlug: string): Promise<Team | undefined> {
+  return (await r.teams.findById(idOrSlug)) ?? (await r.teams.findBySlug(idOrSlug));
+}
+
+/** Creates a team inside a transaction. */
+export async function insertTeam(r: Repos, actor: Actor, input: TeamInput, now: number): Promise<Team> {
+  const name = requireText(input.name, 'name');
+  const slug = checkSlug(input.slug ?? slugify(name));
+  const memberIds = [...new Set(input.memberIds ?? [])];
+  const leadUserId = input.leadUserId ?? null;
+  if (leadUserId && !memberIds.includes(leadUserId)) memberIds.push(leadUserId);
+  if (await r.teams.findBySlug(slug)) throw conflict('team_exists', `A team with slug "${slug}" exists already.`, { field: 'slug' });
+  await checkUsers(r, memberIds, 'memberIds');
+  const team: Team = { id: newId(now), name, slug, description: input.description ?? '', leadUserId, memberIds, createdAt: now, updatedAt: now };
+  await r.teams.insert(team);
+  await r.teams.setMembers(team.id, memberIds, now);
+  await r.events.append({ entityType: 'team', entityId: team.id, type: 'team.created', actor, data: { name, slug, leadUserId, memberIds } });
+  return team;
+}
+
+/** Applies a patch to a team inside a transaction; returns the team and the changes recorded. */
+export async function saveTeam(r: Repos, actor: Actor, current: Team, patch: Partial<TeamInput>, now: number): Promise<{ team: Team; changes: Record<string, unknown> }> {
+  const next: Team = {
+    ...current,
+    name: patch.name !== undefined ? requireText(patch.name, 'name') : current.name,
+    slug: patch.slug !== undefined ? checkSlug(patch.slug) : current.slug,
+    description: patch.description ?? current.description,
+    leadUserId: patch.leadUserId === undefined ? current.leadUserId : patch.leadUserId,
+    memberIds: patch.memberIds !== undefined ? [...new Set(patch.memberIds)] : [...current.memberIds],
+    updatedAt: now,
+  };
+  if (next.leadUserId && !next.memberIds.includes(next.leadUserId)) next.memberIds.push(next.leadUserId);
+  if (next.slug !== current.slug && (await r.teams.findBySlug(next.slug))) {
+    throw conflict('team_exists', `A team with slug "${next.slug}" exists already.`, { field: 'slug' });
+  }
+  await checkUsers(r, next.memberIds, 'memberIds');
+  const changes: Record<string, unknown> = {};
+  for (const k of ['name', 'slug', 'description', 'leadUserId'] as const) if (current[k] !== next[k]) changes[k] = { from: current[k], to: next[k] };
+  const added = next.memberIds.filter((id) => !current.memberIds.includes(id));
+  const removed = current.memberIds.filter((id) => !next.memberIds.includes(id));
+  if (added.length || removed.length) changes.members = { added, removed };
+  if (Object.keys(changes).length === 0) return { team: current, changes };
+  await r.teams.update(next);
+  if (added.length || removed.length) await r.teams.setMembers(next.id, next.memberIds, now);
+  await r.events.append({ entityType: 'team', entityId: next.id, type: 'team.updated', actor, data: { changes } });
+  return { team: next, changes };
+}
+
+export async function createTeam(deps: CoreDeps, actor: Actor, input: TeamInput): Promise<Team> {
+  return deps.uow.run((r) => insertTeam(r, actor, input, deps.clock.now()));
+}
+
+export async function updateTeam(deps: CoreDeps, actor: Actor, idOrSlug: string, patch: Partial<TeamInput>): Promise<Team> {
+  return deps.uow.run(async (r) => {
+    const current = await findTeam(r, idOrSlug);
+    if (!current) throw notFound('team', idOrSlug);
+    return (await saveTeam(r, actor, current, patch, deps.clock.now())).team;
+  });
+}
+
+export async function deleteTeam(deps: CoreDeps, actor: Actor, idOrSlug: string): Promise<void> {
+  await deps.uow.run(async (r) => {
+    const team = await findTeam(r, idOrSlug);
+    if (!team) throw notFound('team', idOrSlug);
+    await r.teams.delete(team.id);
+    await r.events.append({ entityType: 'team', entityId: team.id, type: 'team.deleted', actor, data: { name: team.name } });
+  });
+}
+
+export async function getTeam(deps: CoreDeps, idOrSlug: string): Promise<Team> {
+  return deps.uow.run(async (r) => {
+    const t = await findTeam(r, idOrSlug);
+    if (!t) throw notFound('team', idOrSlug);
+    return t;
+  });
+}
+
+export async function listTeams(deps: CoreDeps): Promise<Team[]> {
+  return deps.uow.run((r) => r.teams.list());
+}

@@ -1,0 +1,182 @@
+/**
+ * Users: the people who go on call, and their role in Vigil.
+ */
+import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
+import { newId } from '../shared/ids.js';
+import type { Actor, CoreDeps, Repos } from '../shared/ports.js';
+import { assertTimeZone, normalizeEmail, normalizePhone, requireText } from '../shared/validate.js';
+
+export const ROLES = ['admin', 'responder', 'stakeholder'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface User {
+  id: string;
+  name: string;
+  email: string;
+  timeZone: string;
+  phone: string | null;
+  slackUserId: string | null;
+  role: Role;
+  active: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface UsersRepo {
+  insert(user: User, passwordHash: string | null): Promise<void>;
+  update(user: User): Promise<void>;
+  setPasswordHash(userId: string, hash: string | null): Promise<void>;
+  getPasswordHash(userId: string): Promise<string | null>;
+  findById(id: string): Promise<User | undefined>;
+  findByEmail(email: string): Promise<User | undefined>;
+  findBySlackId(slackUserId: string): Promise<User | undefined>;
+  list(options?: { includeInactive?: boolean }): Promise<User[]>;
+  count(): Promise<number>;
+}
+
+export interface UserInput {
+  name: string;
+  email: string;
+  timeZone?: string;
+  phone?: string | null;
+  slackUserId?: string | null;
+  role?: Role;
+  password?: string;
+}
+
+export type UserPatch = Partial<Omit<UserInput, 'password'>> & { active?: boolean; password?: string };
+
+export const DEFAULT_TIME_ZONE = 'UTC';
+
+export function assertPassword(password: string): void {
+  if (password.length < 10) throw invalid('weak_password', 'password must be at least 10 characters long.', { field: 'password' });
+  if (password.length > 256) throw invalid('invalid_field', 'password must be at most 256 characters.', { field: 'password' });
+}
+
+function assertRole(role: string): asserts role is Role {
+  if (!(ROLES as readonly string[]).includes(role)) {
+    throw invalid('invalid_role', `role must be one of ${ROLES.join(', ')}.`, { field: 'role' });
+  }
+}
+
+function normalizeSlackId(id: string | null | undefined): string | null {
+  if (id === undefined || id === null || id === '') return null;
+  if (!/^[UW][A-Z0-9]{2,20}$/.test(id)) throw invalid('invalid_slack_user_id', `slackUserId "${id}" is not a Slack user id (e.g. U024BE7LH).`, { field: 'slackUserId' });
+  return id;
+}
+
+/** Validates input into a new user (pure). */
+export function buildUser(input: UserInput, now: number): User {
+  const role = input.role ?? 'responder';
+  assertRole(role);
+  const timeZone = input.timeZone ?? DEFAULT_TIME_ZONE;
+  assertTimeZone(timeZone);
+  if (input.password !== undefined) assertPassword(input.password);
+  return {
+    id: newId(now),
+    name: requireText(input.name, 'name'),
+    email: normalizeEmail(input.email),
+    timeZone,
+    phone: input.phone ? normalizePhone(input.phone) : null,
+    slackUserId: normalizeSlackId(input.slackUserId),
+    role,
+    active: true,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/** Validates a patch and returns the patched user (pure). */
+export function patchUser(current: User, patch: UserPatch, now: number): User {
+  if (patch.role !== undefined) assertRole(patch.role);
+  if (patch.timeZone !== undefined) assertTimeZone(patch.timeZone);
+  if (patch.password !== undefined) assertPassword(patch.password);
+  return {
+    ...current,
+    name: patch.name !== undefined ? requireText(patch.name, 'name') : current.name,
+    email: patch.email !== undefined ? normalizeEmail(patch.email) : current.email,
+    timeZone: patch.timeZone ?? current.timeZone,
+    phone: patch.phone === undefined ? current.phone : patch.phone ? normalizePhone(patch.phone) : null,
+    slackUserId: patch.slackUserId === undefined ? current.slackUserId : normalizeSlackId(patch.slackUserId),
+    role: patch.role ?? current.role,
+    active: patch.active ?? current.active,
+    updatedAt: now,
+  };
+}
+
+/** Inserts a user inside a transaction, with its timeline event. */
+export async function insertUser(r: Repos, actor: Actor, user: User, passwordHash: string | null): Promise<void> {
+  if (await r.users.findByEmail(user.email)) throw conflict('email_taken', `A user with email ${user.email} exists already.`, { field: 'email' });
+  await r.users.insert(user, passwordHash);
+  await r.events.append({ entityType: 'user', entityId: user.id, type: 'user.created', actor, data: { name: user.name, email: user.email, role: user.role } });
+}
+
+/** Saves a changed user inside a transaction; returns the changes recorded (empty when none). */
+export async function saveUser(r: Repos, actor: Actor, current: User, next: User): Promise<Record<string, { from: unknown; to: unknown }>> {
+  if (next.email !== current.email) {
+    const other = await r.users.findByEmail(next.email);
+    if (other && other.id !== current.id) throw conflict('email_taken', `A user with email ${next.email} exists already.`, { field: 'email' });
+  }
+  if (current.role === 'admin' && (next.role !== 'admin' || !next.active)) await assertAnotherAdmin(r.users, current.id);
+  const changes = diffUser(current, next);
+  if (Object.keys(changes).length > 0) {
+    await r.users.update(next);
+    await r.events.append({ entityType: 'user', entityId: current.id, type: 'user.updated', actor, data: { changes } });
+  }
+  return changes;
+}
+
+export async function createUser(deps: CoreDeps, actor: Actor, input: UserInput): Promise<User> {
+  const user = buildUser(input, deps.clock.now());
+  const hash = input.password !== undefined ? await deps.passwords.hash(input.password) : null;
+  return deps.uow.run(async (r) => {
+    await insertUser(r, actor, user, hash);
+    return user;
+  });
+}
+
+export async function updateUser(deps: CoreDeps, actor: Actor, id: string, patch: UserPatch): Promise<User> {
+  if (patch.password !== undefined) assertPassword(patch.password);
+  const hash = patch.password !== undefined ? await deps.passwords.hash(patch.password) : undefined;
+  return deps.uow.run(async (r) => {
+    const current = await r.users.findById(id);
+    if (!current) throw notFound('user', id);
+    const next = patchUser(current, patch, deps.clock.now());
+    await saveUser(r, actor, current, next);
+    if (hash !== undefined) {
+      await r.users.setPasswordHash(id, hash);
+      await r.events.append({ entityType: 'user', entityId: id, type: 'user.password_changed', actor, data: {} });
+    }
+    return next;
+  });
+}
+
+async function assertAnotherAdmin(users: UsersRepo, exceptId: string): Promise<void> {
+  const admins = (await users.list()).filter((u) => u.role === 'admin' && u.active && u.id !== exceptId);
+  if (admins.length === 0) throw conflict('last_admin', 'This is the last active admin; make another user admin first.');
+}
+
+export async function deactivateUser(deps: CoreDeps, actor: Actor, id: string): Promise<User> {
+  if (actor.id === id) throw forbidden('You cannot deactivate yourself.');
+  return updateUser(deps, actor, id, { active: false });
+}
+
+export function diffUser(a: User, b: User): Record<string, { from: unknown; to: unknown }> {
+  const out: Record<string, { from: unknown; to: unknown }> = {};
+  for (const key of ['name', 'email', 'timeZone', 'phone', 'slackUserId', 'role', 'active'] as const) {
+    if (a[key] !== b[key]) out[key] = { from: a[key], to: b[key] };
+  }
+  return out;
+}
+
+export async function getUser(deps: CoreDeps, id: string): Promise<User> {
+  return deps.uow.run(async (r) => {
+    const u = (await r.users.findById(id)) ?? (id.includes('@') ? await r.users.findByEmail(id.toLowerCase()) : undefined);
+    if (!u) throw notFound('user', id);
+    return u;
+  });
+}
+
+export async function listUsers(deps: CoreDeps, options: { includeInactive?: boolean } = {}): Promise<User[]> {
+  return deps.uow.run((r) => r.users.list(options));
+}

@@ -1,0 +1,142 @@
+/**
+ * The Fastify application: validation, authentication, error mapping, OpenAPI, metrics, the web UI.
+ * Routes stay thin: they validate, call a core use case and shape the answer.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { Counter, Histogram } from 'prom-client';
+import { authHook } from './auth.js';
+import { errorBody, sendError } from './errors.js';
+import { authRoutes } from './routes/auth.js';
+import { configRoutes } from './routes/config.js';
+import { healthRoutes } from './routes/health.js';
+import { teamRoutes } from './routes/teams.js';
+import { userRoutes } from './routes/users.js';
+import { SHARED_SCHEMAS } from './schemas.js';
+import type { App, HttpDeps } from './types.js';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+function makeAjv(coerce: boolean): Ajv {
+  const ajv = new Ajv({
+    allErrors: true,
+    removeAdditional: false,
+    useDefaults: true,
+    coerceTypes: coerce ? 'array' : false,
+    strict: false,
+  });
+  addFormats(ajv);
+  for (const s of SHARED_SCHEMAS) ajv.addSchema(s);
+  return ajv;
+}
+
+export interface BuildOptions {
+  logger?: FastifyServerOptions['logger'];
+}
+
+export async function buildHttpApp(deps: HttpDeps, options: BuildOptions = {}): Promise<App> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: deps.config.bodyLimitBytes,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    requestIdHeader: false,
+    disableRequestLogging: false,
+    trustProxy: true,
+    return503OnClosing: true,
+    ajv: { customOptions: { allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Bodies are never coerced (a number is not a string); query strings and params are.
+  const bodyAjv = makeAjv(false);
+  const queryAjv = makeAjv(true);
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : queryAjv).compile(schema));
+  for (const s of SHARED_SCHEMAS) app.addSchema(s);
+
+  // YAML documents (config apply) arrive as text.
+  app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+  const httpRequests = new Counter({ name: 'vigil_http_requests_total', help: 'HTTP requests answered', labelNames: ['method', 'route', 'status'], registers: [deps.metrics] });
+  const httpDuration = new Histogram({
+    name: 'vigil_http_request_duration_seconds',
+    help: 'HTTP request duration',
+    labelNames: ['method', 'route'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [deps.metrics],
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    httpRequests.inc({ method: req.method, route, status: String(reply.statusCode) });
+    httpDuration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
+  });
+  app.addHook('onSend', async (req, reply, payload) => {
+    reply.header('x-request-id', req.id);
+    return payload;
+  });
+
+  await app.register(cookie);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Vigil API',
+        version: deps.config.version,
+        description:
+          'On-call and incident management. Authenticate with `Authorization: Bearer <API token>` or the session cookie from `/api/v1/auth/login`. Errors are `{"error": {"code", "message", "details"}}`.',
+      },
+      servers: [{ url: deps.config.publicUrl }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'An API token (vgl_...)' },
+          session: { type: 'apiKey', in: 'cookie', name: 'vigil_session' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list', deepLinking: true }, staticCSP: true });
+
+  app.setErrorHandler((err, req, reply) => sendError(reply, req, err));
+  app.addHook('onRequest', authHook(deps.core));
+
+  app.get('/api/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
+
+  healthRoutes(app, deps);
+  authRoutes(app, deps);
+  userRoutes(app, deps);
+  teamRoutes(app, deps);
+  configRoutes(app, deps);
+  for (const register of deps.routes ?? []) register(app, deps);
+
+  const indexHtml = deps.webRoot && existsSync(join(deps.webRoot, 'index.html')) ? readFileSync(join(deps.webRoot, 'index.html'), 'utf8') : undefined;
+  if (deps.webRoot && indexHtml) {
+    await app.register(fastifyStatic, { root: deps.webRoot, prefix: '/', wildcard: false, index: false });
+  }
+
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0] ?? '/';
+    const isApi = /^\/(api|v1|v2|hooks|slack|healthz|readyz|metrics)(\/|$)/.test(path);
+    if (!isApi && (req.method === 'GET' || req.method === 'HEAD')) {
+      if (indexHtml) return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml);
+      return reply
+        .type('text/html; charset=utf-8')
+        .send('<!doctype html><title>Vigil</title><p>The web UI is not built. Run <code>npm run build:web</code>, then reload.</p>');
+    }
+    return reply.status(404).send(errorBody('route_not_found', `No route ${req.method} ${path}.`));
+  });
+
+  return app;
+}

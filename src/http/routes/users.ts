@@ -1,0 +1,112 @@
+import { Type } from '@sinclair/typebox';
+import { actorOf } from '../../core/auth/auth.js';
+import { createUser, deactivateUser, getUser, listUsers, updateUser } from '../../core/users/users.js';
+import { principalOf } from '../auth.js';
+import { IdParams, Role, StdErrors, TimelineEventSchema, listOf } from '../schemas.js';
+import type { App, HttpDeps } from '../types.js';
+import { findTeam } from '../../core/teams/teams.js';
+import { forbidden, notFound } from '../../core/shared/errors.js';
+
+const UserCreate = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    email: Type.String({ minLength: 3, maxLength: 254 }),
+    timeZone: Type.Optional(Type.String({ maxLength: 64 })),
+    phone: Type.Optional(Type.Union([Type.String({ maxLength: 32 }), Type.Null()])),
+    slackUserId: Type.Optional(Type.Union([Type.String({ maxLength: 32 }), Type.Null()])),
+    role: Type.Optional(Role),
+    password: Type.Optional(Type.String({ maxLength: 256 })),
+  },
+  { additionalProperties: false },
+);
+
+const UserPatch = Type.Partial(
+  Type.Object({
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    email: Type.String({ minLength: 3, maxLength: 254 }),
+    timeZone: Type.String({ maxLength: 64 }),
+    phone: Type.Union([Type.String({ maxLength: 32 }), Type.Null()]),
+    slackUserId: Type.Union([Type.String({ maxLength: 32 }), Type.Null()]),
+    role: Role,
+    active: Type.Boolean(),
+    password: Type.String({ maxLength: 256 }),
+  }),
+  { additionalProperties: false, minProperties: 1 },
+);
+
+const ListQuery = Type.Object({ includeInactive: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
+
+export function userRoutes(app: App, deps: HttpDeps): void {
+  const { core } = deps;
+  app.get('/api/v1/me', {
+    schema: {
+      tags: ['identity'],
+      summary: 'The signed-in user, their scopes and teams',
+      response: { 200: Type.Object({ user: Type.Ref('User'), scopes: Type.Array(Type.String()), teams: Type.Array(Type.Ref('Team')), via: Type.String() }), ...StdErrors },
+    },
+    handler: async (req) => {
+      const p = principalOf(req);
+      const teams = await core.uow.run((r) => r.teams.listForUser(p.user.id));
+      return { user: p.user, scopes: p.scopes, teams, via: p.via };
+    },
+  });
+
+  app.get('/api/v1/users', {
+    schema: { tags: ['identity'], summary: 'List users', querystring: ListQuery, response: { 200: listOf('User'), ...StdErrors } },
+    handler: async (req) => ({ data: await listUsers(core, { includeInactive: req.query.includeInactive ?? false }) }),
+  });
+
+  app.post('/api/v1/users', {
+    config: { auth: 'admin' },
+    schema: { tags: ['identity'], summary: 'Create a user (admin)', body: UserCreate, response: { 201: Type.Ref('User'), ...StdErrors } },
+    handler: async (req, reply) => {
+      const user = await createUser(core, actorOf(principalOf(req)), req.body);
+      return reply.status(201).send(user);
+    },
+  });
+
+  app.get('/api/v1/users/:id', {
+    schema: { tags: ['identity'], summary: 'Get a user by id or email', params: IdParams, response: { 200: Type.Ref('User'), ...StdErrors } },
+    handler: async (req) => getUser(core, req.params.id),
+  });
+
+  app.patch('/api/v1/users/:id', {
+    schema: { tags: ['identity'], summary: 'Update a user (admins: anyone; others: themselves, not their role)', params: IdParams, body: UserPatch, response: { 200: Type.Ref('User'), ...StdErrors } },
+    handler: async (req) => {
+      const p = principalOf(req);
+      const target = await getUser(core, req.params.id);
+      const isAdmin = p.scopes.includes('admin') && p.user.role === 'admin';
+      if (!isAdmin && (target.id !== p.user.id || req.body.role !== undefined || req.body.active !== undefined)) {
+        throw forbidden('Only admins can change other users, roles or activation.');
+      }
+      return updateUser(core, actorOf(p), target.id, req.body);
+    },
+  });
+
+  app.delete('/api/v1/users/:id', {
+    config: { auth: 'admin' },
+    schema: { tags: ['identity'], summary: 'Deactivate a user (admin); their history stays', params: IdParams, response: { 200: Type.Ref('User'), ...StdErrors } },
+    handler: async (req) => {
+      const target = await getUser(core, req.params.id);
+      return deactivateUser(core, actorOf(principalOf(req)), target.id);
+    },
+  });
+
+  app.get('/api/v1/users/:id/timeline', {
+    schema: { tags: ['identity'], summary: "A user's timeline", params: IdParams, response: { 200: Type.Object({ data: Type.Array(TimelineEventSchema) }), ...StdErrors } },
+    handler: async (req) => {
+      const target = await getUser(core, req.params.id);
+      return { data: await core.uow.run((r) => r.events.list('user', target.id)) };
+    },
+  });
+
+  app.get('/api/v1/teams/:id/timeline', {
+    schema: { tags: ['identity'], summary: "A team's timeline", params: IdParams, response: { 200: Type.Object({ data: Type.Array(TimelineEventSchema) }), ...StdErrors } },
+    handler: async (req) =>
+      core.uow.run(async (r) => {
+        const team = await findTeam(r, req.params.id);
+        if (!team) throw notFound('team', req.params.id);
+        return { data: await r.events.list('team', team.id) };
+      }),
+  });
+}

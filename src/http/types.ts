@@ -1,0 +1,40 @@
+import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Registry } from 'prom-client';
+import type { Principal, Scope } from '../core/auth/auth.js';
+import type { CoreDeps } from '../core/shared/ports.js';
+import type { ConfigAsCode } from '../core/config-as-code/config-as-code.js';
+
+export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+/** Who may call a route: nobody needs to sign in (`public`), or a principal with this scope. */
+export type RouteAuth = 'public' | Scope;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+  interface FastifyContextConfig {
+    /** Defaults to `read` for GET/HEAD and `write` for other methods. */
+    auth?: RouteAuth;
+  }
+}
+
+export interface HttpDeps {
+  core: CoreDeps;
+  config: {
+    publicUrl: string;
+    secureCookies: boolean;
+    bodyLimitBytes: number;
+    logLevel: string;
+    version: string;
+  };
+  /** Database reachable and migrations applied. */
+  checkReady(): Promise<{ ok: boolean; problems: string[] }>;
+  metrics: Registry;
+  configAsCode: ConfigAsCode;
+  /** Folder of the built web UI (index.html); absent in API-only tests. */
+  webRoot?: string;
+  /** Route modules added by later domains. */
+  routes?: Array<(app: App, deps: HttpDeps) => void>;
+}

@@ -1,0 +1,59 @@
+/**
+ * Migrations, applied in order at start-up and by `vigil migrate`. Each one serves SQLite and
+ * PostgreSQL; it is given the dialect for the few types that differ (epoch-millisecond columns).
+ * Add a migration as a new file and a new entry below; never edit one that has shipped.
+ */
+import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
+import type { Dialect } from '../database.js';
+import * as m0001 from './0001_foundation.js';
+
+export interface MigrationContext {
+  dialect: Dialect;
+}
+
+type MigrationModule = { up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void> };
+
+const MIGRATIONS: Array<[string, MigrationModule]> = [['0001_foundation', m0001]];
+
+class StaticProvider implements MigrationProvider {
+  constructor(private readonly ctx: MigrationContext) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const out: Record<string, Migration> = {};
+    for (const [name, mod] of MIGRATIONS) out[name] = { up: (db) => mod.up(db, this.ctx) };
+    return out;
+  }
+}
+
+export function migrationNames(): string[] {
+  return MIGRATIONS.map(([name]) => name);
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations work on any schema
+export function createMigrator(db: Kysely<any>, dialect: Dialect): Migrator {
+  return new Migrator({
+    db,
+    provider: new StaticProvider({ dialect }),
+    migrationTableName: 'vigil_migrations',
+    migrationLockTableName: 'vigil_migrations_lock',
+  });
+}
+
+/** Applies every pending migration; throws with the failing migration's error. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations work on any schema
+export async function migrateToLatest(db: Kysely<any>, dialect: Dialect): Promise<MigrationResultSet> {
+  const result = await createMigrator(db, dialect).migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error');
+    const err = result.error instanceof Error ? result.error : new Error(String(result.error));
+    err.message = `Migration ${failed?.migrationName ?? '?'} failed: ${err.message}`;
+    throw err;
+  }
+  return result;
+}
+
+/** True when every known migration has been applied. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations work on any schema
+export async function migrationsApplied(db: Kysely<any>, dialect: Dialect): Promise<boolean> {
+  const list = await createMigrator(db, dialect).getMigrations();
+  return list.every((m) => m.executedAt !== undefined);
+}

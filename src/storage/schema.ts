@@ -1,0 +1,105 @@
+/**
+ * Table types for Kysely. Times are epoch milliseconds (UTC instants); JSON is stored as text;
+ * booleans as 0/1 integers, so one set of migrations and queries serves SQLite and PostgreSQL.
+ */
+import type { Generated } from 'kysely';
+
+export interface UsersTable {
+  id: string;
+  name: string;
+  email: string;
+  time_zone: string;
+  phone: string | null;
+  slack_user_id: string | null;
+  role: string;
+  password_hash: string | null;
+  active: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TeamsTable {
+  id: string;
+  name: string;
+  slug: string;
+  description: string;
+  lead_user_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TeamMembersTable {
+  team_id: string;
+  user_id: string;
+  created_at: number;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  /** Space-separated scopes: read, write, admin. */
+  scopes: string;
+  created_at: number;
+  last_used_at: number | null;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface SessionsTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+  last_seen_at: number;
+}
+
+/** The append-only timeline of every user-visible entity. */
+export interface EventsTable {
+  seq: Generated<number>;
+  id: string;
+  entity_type: string;
+  entity_id: string;
+  type: string;
+  actor_type: string;
+  actor_id: string | null;
+  data: string;
+  at: number;
+}
+
+export interface JobsTable {
+  id: string;
+  kind: string;
+  payload: string;
+  /** pending | running | succeeded | failed */
+  status: string;
+  run_at: number;
+  attempts: number;
+  max_attempts: number;
+  dedupe_key: string | null;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: number;
+}
+
+export interface DB {
+  users: UsersTable;
+  teams: TeamsTable;
+  team_members: TeamMembersTable;
+  api_tokens: ApiTokensTable;
+  sessions: SessionsTable;
+  events: EventsTable;
+  jobs: JobsTable;
+  settings: SettingsTable;
+}

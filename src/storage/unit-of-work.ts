@@ -1,0 +1,51 @@
+/**
+ * The unit of work: one transaction, every repository bound to it. Jobs enqueued inside it wake
+ * the engine after commit (in this process directly, in other processes through NOTIFY).
+ */
+import type { Clock } from '../core/shared/clock.js';
+import type { Repos, UnitOfWork } from '../core/shared/ports.js';
+import type { Database, Executor } from './database.js';
+import { sessionsRepo, tokensRepo } from './repositories/auth.js';
+import { eventsRepo, settingsRepo } from './repositories/events.js';
+import { jobQueue } from './repositories/jobs.js';
+import { teamsRepo } from './repositories/teams.js';
+import { usersRepo } from './repositories/users.js';
+
+export const JOBS_CHANNEL = 'vigil_jobs';
+
+export function createRepos(db: Executor, clock: Clock, onEnqueued: (runAt: number) => void = () => undefined): Repos {
+  return {
+    users: usersRepo(db),
+    teams: teamsRepo(db),
+    tokens: tokensRepo(db),
+    sessions: sessionsRepo(db),
+    events: eventsRepo(db, clock),
+    jobs: jobQueue(db, clock, onEnqueued),
+    settings: settingsRepo(db, clock),
+  };
+}
+
+export interface UnitOfWorkOptions {
+  /** Called after commit with the earliest run time of the jobs the transaction enqueued. */
+  onJobsCommitted?: (earliestRunAt: number) => void;
+}
+
+export function createUnitOfWork(database: Database, clock: Clock, options: UnitOfWorkOptions = {}): UnitOfWork {
+  return {
+    async run(fn) {
+      let earliest: number | undefined;
+      const result = await database.db.transaction().execute(async (trx) => {
+        const repos = createRepos(trx, clock, (runAt) => {
+          earliest = earliest === undefined ? runAt : Math.min(earliest, runAt);
+        });
+        const value = await fn(repos);
+        if (earliest !== undefined && database.dialect === 'postgres') {
+          await database.notify(trx, JOBS_CHANNEL, String(earliest));
+        }
+        return value;
+      });
+      if (earliest !== undefined) options.onJobsCommitted?.(earliest);
+      return result;
+    },
+  };
+}
