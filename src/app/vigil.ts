@@ -12,7 +12,6 @@ import type { FastifyServerOptions } from 'fastify';
 import type { VigilConfig } from '../config/config.js';
 import { BOOTSTRAP_TOKEN_ID, BOOTSTRAP_USER_EMAIL, hashSecret } from '../core/auth/auth.js';
 import { createConfigAsCode, type ConfigSection } from '../core/config-as-code/config-as-code.js';
-import { teamsSection, usersSection } from '../core/config-as-code/identity-sections.js';
 import { systemClock, type Clock } from '../core/shared/clock.js';
 import { newId } from '../core/shared/ids.js';
 import { scryptHasher } from '../core/shared/passwords.js';
@@ -23,6 +22,8 @@ import type { JobHandlers, Reconciler } from '../engine/types.js';
 import { buildHttpApp } from '../http/app.js';
 import type { App, HttpDeps } from '../http/types.js';
 import { openDatabase, type Database } from '../storage/database.js';
+import type { ModuleContext, VigilModule } from './modules.js';
+import { MODULES } from './registry.js';
 import { migrateToLatest, migrationsApplied } from '../storage/migrations/index.js';
 import { createUnitOfWork } from '../storage/unit-of-work.js';
 
@@ -41,6 +42,8 @@ export interface VigilOptions {
   manualEngine?: boolean;
   /** scrypt cost; tests lower it. */
   passwordCost?: number;
+  /** The domain modules to run (default: all of {@link MODULES}). */
+  modules?: VigilModule[];
 }
 
 export interface Vigil {
@@ -68,16 +71,19 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
     throw err;
   }
 
-  let engine: Engine | undefined;
-  const uow = createUnitOfWork(database, clock, { onJobsCommitted: (runAt) => engine?.wake(runAt) });
+  // The engine is built below; until then there is nothing to wake.
+  let wakeEngine: (runAt: number) => void = () => undefined;
+  const uow = createUnitOfWork(database, clock, { onJobsCommitted: (runAt) => wakeEngine(runAt) });
   const core: CoreDeps = { uow, clock, passwords: scryptHasher(options.passwordCost) };
 
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics, prefix: 'vigil_process_' });
 
-  const handlers: JobHandlers = {};
-  const reconcilers: Reconciler[] = [];
-  const sections: ConfigSection[] = [usersSection, teamsSection];
+  const moduleCtx: ModuleContext = { config, core, database };
+  const modules = options.modules ?? MODULES;
+  const handlers: JobHandlers = Object.assign({}, ...modules.map((m) => m.jobHandlers?.(moduleCtx) ?? {}));
+  const reconcilers: Reconciler[] = modules.flatMap((m) => m.reconcilers?.(moduleCtx) ?? []);
+  const sections: ConfigSection[] = modules.flatMap((m) => m.configSections ?? []);
 
   const jobRuns = new Counter({ name: 'vigil_jobs_finished_total', help: 'Jobs run by this process, by outcome', labelNames: ['kind', 'outcome'], registers: [metrics] });
   const jobLateness = new Histogram({
@@ -87,7 +93,7 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30],
     registers: [metrics],
   });
-  engine = new Engine({
+  const eng = new Engine({
     database,
     clock,
     handlers,
@@ -102,7 +108,7 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
       jobLateness.observe({ kind: info.kind }, Math.max(0, info.lateMs) / 1000);
     },
   });
-  const eng = engine;
+  wakeEngine = (runAt) => eng.wake(runAt);
   new Gauge({
     name: 'vigil_jobs_queue',
     help: 'Jobs in the queue by state (pending, running, failed, due now)',
@@ -133,6 +139,7 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
     metrics,
     configAsCode: createConfigAsCode(core, sections),
     webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
+    routes: modules.flatMap((m) => m.routes ?? []),
     async checkReady() {
       const problems: string[] = [];
       try {

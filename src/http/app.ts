@@ -52,7 +52,6 @@ export async function buildHttpApp(deps: HttpDeps, options: BuildOptions = {}): 
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
     },
     requestIdHeader: false,
-    disableRequestLogging: false,
     trustProxy: true,
     return503OnClosing: true,
     ajv: { customOptions: { allErrors: true } },

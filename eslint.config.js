@@ -1,0 +1,64 @@
+// Lint rules, including the dependency rule of docs/architecture.md: imports point inward to core.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const layer = (from, forbidden, message) => ({
+  files: [from],
+  rules: {
+    'no-restricted-imports': ['error', { patterns: forbidden.map((group) => ({ group: [group], message })) }],
+  },
+});
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'web/dist/', 'data/', 'coverage/', 'docs/openapi.json'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['*.js', '*.mjs', 'scripts/*.mjs', 'bin/*.js'] }, tsconfigRootDir: import.meta.dirname },
+      globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setImmediate: 'readonly', URL: 'readonly', Buffer: 'readonly' },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'error',
+    },
+  },
+  {
+    files: ['web/**/*.{ts,tsx}'],
+    languageOptions: { parserOptions: { projectService: false, project: ['web/tsconfig.json'] } },
+    rules: { '@typescript-eslint/no-floating-promises': 'off', 'no-console': 'off' },
+  },
+  {
+    files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**', '**/*.test.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off', 'no-console': 'off' },
+  },
+  // core: pure domain code. No HTTP, SQL, vendor SDKs, environment, wall clock or console.
+  layer(
+    'src/core/**/*.ts',
+    ['**/storage/**', '**/http/**', '**/engine/**', '**/integrations/**', '**/app/**', '**/cli/**', '**/config/**', 'fastify', '@fastify/*', 'kysely', 'pg', 'better-sqlite3', '@slack/*', 'nodemailer'],
+    'core depends on nothing outside core: declare a port in core and implement it in storage/integrations.',
+  ),
+  {
+    files: ['src/core/**/*.ts'],
+    ignores: ['src/core/shared/ids.ts', 'src/core/shared/clock.ts', '**/*.test.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'Use the injected Clock.' },
+        { object: 'process', property: 'env', message: 'Configuration comes from src/config.' },
+      ],
+    },
+  },
+  // http and integrations never reach the database directly.
+  layer('src/http/**/*.ts', ['**/storage/**', 'kysely', 'pg', 'better-sqlite3'], 'http talks to core use cases, never to storage.'),
+  layer('src/integrations/**/*.ts', ['**/storage/**', '**/http/**', 'kysely', 'pg', 'better-sqlite3'], 'integrations map payloads and call clients; no storage.'),
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/config/**', 'src/cli/**', '**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', { selector: "MemberExpression[object.name='process'][property.name='env']", message: 'Only src/config (and the CLI) read process.env.' }],
+    },
+  },
+);

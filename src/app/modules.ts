@@ -1,0 +1,25 @@
+/**
+ * A domain plugs into Vigil through one module: its `vigil.yaml` sections, HTTP routes, job
+ * handlers and reconcilers. The composition root lists the modules; nothing else needs to change
+ * when a domain is added.
+ */
+import type { VigilConfig } from '../config/config.js';
+import type { ConfigSection } from '../core/config-as-code/config-as-code.js';
+import type { CoreDeps } from '../core/shared/ports.js';
+import type { JobHandlers, Reconciler } from '../engine/types.js';
+import type { App, HttpDeps } from '../http/types.js';
+import type { Database } from '../storage/database.js';
+
+export interface ModuleContext {
+  config: VigilConfig;
+  core: CoreDeps;
+  database: Database;
+}
+
+export interface VigilModule {
+  name: string;
+  configSections?: ConfigSection[];
+  routes?: Array<(app: App, deps: HttpDeps) => void>;
+  jobHandlers?: (ctx: ModuleContext) => JobHandlers;
+  reconcilers?: (ctx: ModuleContext) => Reconciler[];
+}
