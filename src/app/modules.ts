@@ -22,4 +22,6 @@ export interface VigilModule {
   routes?: Array<(app: App, deps: HttpDeps) => void>;
   jobHandlers?: (ctx: ModuleContext) => JobHandlers;
   reconcilers?: (ctx: ModuleContext) => Reconciler[];
+  /** Domain event type -> job kinds of this module that react to it (see core/shared/publish.ts). */
+  subscriptions?: Record<string, string[]>;
 }

@@ -3,5 +3,6 @@
  */
 import { teamsSection, usersSection } from '../core/config-as-code/identity-sections.js';
 import type { VigilModule } from './modules.js';
+import { schedulesModule } from './modules/schedules.js';
 
-export const MODULES: VigilModule[] = [{ name: 'identity', configSections: [usersSection, teamsSection] }];
+export const MODULES: VigilModule[] = [{ name: 'identity', configSections: [usersSection, teamsSection] }, schedulesModule];

@@ -16,6 +16,7 @@ import { systemClock, type Clock } from '../core/shared/clock.js';
 import { newId } from '../core/shared/ids.js';
 import { scryptHasher } from '../core/shared/passwords.js';
 import { SYSTEM_ACTOR, type CoreDeps } from '../core/shared/ports.js';
+import { createPublisher, type Subscriptions } from '../core/shared/publish.js';
 import { buildUser, insertUser } from '../core/users/users.js';
 import { Engine } from '../engine/engine.js';
 import type { JobHandlers, Reconciler } from '../engine/types.js';
@@ -74,13 +75,15 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
   // The engine is built below; until then there is nothing to wake.
   let wakeEngine: (runAt: number) => void = () => undefined;
   const uow = createUnitOfWork(database, clock, { onJobsCommitted: (runAt) => wakeEngine(runAt) });
-  const core: CoreDeps = { uow, clock, passwords: scryptHasher(options.passwordCost) };
+  const modules = options.modules ?? MODULES;
+  const subscriptions: Subscriptions = {};
+  for (const m of modules) for (const [type, kinds] of Object.entries(m.subscriptions ?? {})) (subscriptions[type] ??= []).push(...kinds);
+  const core: CoreDeps = { uow, clock, passwords: scryptHasher(options.passwordCost), publish: createPublisher(subscriptions) };
 
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics, prefix: 'vigil_process_' });
 
   const moduleCtx: ModuleContext = { config, core, database };
-  const modules = options.modules ?? MODULES;
   const handlers: JobHandlers = Object.assign({}, ...modules.map((m) => m.jobHandlers?.(moduleCtx) ?? {}));
   const reconcilers: Reconciler[] = modules.flatMap((m) => m.reconcilers?.(moduleCtx) ?? []);
   const sections: ConfigSection[] = modules.flatMap((m) => m.configSections ?? []);

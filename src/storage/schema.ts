@@ -24,6 +24,8 @@ export interface TeamsTable {
   slug: string;
   description: string;
   lead_user_id: string | null;
+  /** JSON list of Jira board ids whose sprints this team plans in. */
+  jira_board_ids: Generated<string>;
   created_at: number;
   updated_at: number;
 }
@@ -93,6 +95,61 @@ export interface SettingsTable {
   updated_at: number;
 }
 
+export interface SchedulesTable {
+  id: string;
+  team_id: string;
+  slug: string;
+  name: string;
+  description: string;
+  time_zone: string;
+  reminder_minutes: number;
+  layers: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ScheduleOverridesTable {
+  id: string;
+  schedule_id: string;
+  user_id: string;
+  replaces_user_id: string | null;
+  start_at: number;
+  end_at: number;
+  reason: string;
+  swap_request_id: string | null;
+  created_by: string | null;
+  created_at: number;
+}
+
+export interface SwapRequestsTable {
+  id: string;
+  schedule_id: string;
+  requester_id: string;
+  start_at: number;
+  end_at: number;
+  note: string;
+  status: string;
+  taker_id: string | null;
+  override_id: string | null;
+  created_at: number;
+  resolved_at: number | null;
+}
+
+export interface CalendarFeedsTable {
+  id: string;
+  token_hash: string;
+  kind: string;
+  target_id: string;
+  created_by: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface ScheduleHandoffCursorsTable {
+  schedule_id: string;
+  processed_until: number;
+}
+
 export interface DB {
   users: UsersTable;
   teams: TeamsTable;
@@ -102,4 +159,9 @@ export interface DB {
   events: EventsTable;
   jobs: JobsTable;
   settings: SettingsTable;
+  schedules: SchedulesTable;
+  schedule_overrides: ScheduleOverridesTable;
+  swap_requests: SwapRequestsTable;
+  calendar_feeds: CalendarFeedsTable;
+  schedule_handoff_cursors: ScheduleHandoffCursorsTable;
 }

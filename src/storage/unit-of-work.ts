@@ -4,16 +4,17 @@
  */
 import type { Clock } from '../core/shared/clock.js';
 import type { Repos, UnitOfWork } from '../core/shared/ports.js';
-import type { Database, Executor } from './database.js';
+import type { Database, Dialect, Executor } from './database.js';
 import { sessionsRepo, tokensRepo } from './repositories/auth.js';
 import { eventsRepo, settingsRepo } from './repositories/events.js';
 import { jobQueue } from './repositories/jobs.js';
 import { teamsRepo } from './repositories/teams.js';
 import { usersRepo } from './repositories/users.js';
+import { schedulesRepo } from './repositories/schedules.js';
 
 export const JOBS_CHANNEL = 'vigil_jobs';
 
-export function createRepos(db: Executor, clock: Clock, onEnqueued: (runAt: number) => void = () => undefined): Repos {
+export function createRepos(db: Executor, dialect: Dialect, clock: Clock, onEnqueued: (runAt: number) => void = () => undefined): Repos {
   return {
     users: usersRepo(db),
     teams: teamsRepo(db),
@@ -22,6 +23,7 @@ export function createRepos(db: Executor, clock: Clock, onEnqueued: (runAt: numb
     events: eventsRepo(db, clock),
     jobs: jobQueue(db, clock, onEnqueued),
     settings: settingsRepo(db, clock),
+    schedules: schedulesRepo(db, dialect),
   };
 }
 
@@ -35,7 +37,7 @@ export function createUnitOfWork(database: Database, clock: Clock, options: Unit
     async run(fn) {
       let earliest: number | undefined;
       const result = await database.db.transaction().execute(async (trx) => {
-        const repos = createRepos(trx, clock, (runAt) => {
+        const repos = createRepos(trx, database.dialect, clock, (runAt) => {
           earliest = earliest === undefined ? runAt : Math.min(earliest, runAt);
         });
         const value = await fn(repos);

@@ -40,7 +40,16 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
   const db = await createTestDatabaseUrl(options.dialect ?? 'sqlite');
   const config: VigilConfig = loadConfig({
     env: {},
-    overrides: { databaseUrl: db.url, port: 0, host: '127.0.0.1', bootstrapToken: BOOTSTRAP_TOKEN, logLevel: 'silent', ...(options.config ?? {}) },
+    overrides: {
+      databaseUrl: db.url,
+      port: 0,
+      host: '127.0.0.1',
+      bootstrapToken: BOOTSTRAP_TOKEN,
+      logLevel: 'silent',
+      // With a fake clock, time travel runs the reconciler at every interval: keep it hourly.
+      ...(options.manualEngine ? { engine: { reconcileIntervalMs: 3_600_000 } } : {}),
+      ...(options.config ?? {}),
+    },
   });
   const vigil = await createVigil({
     config,
@@ -84,7 +93,7 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
     api,
     async createUserWithToken(role, email = `${role}-${Math.random().toString(36).slice(2, 8)}@example.com`) {
       const t = vigil.core.clock.now();
-      const user = buildUser({ name: `${role} user`, email, role }, t);
+      const user = buildUser({ name: email.split('@')[0]!, email, role }, t);
       await vigil.core.uow.run((r) => insertUser(r, SYSTEM_ACTOR, user, null));
       const scopes = role === 'admin' ? (['read', 'write', 'admin'] as const) : role === 'responder' ? (['read', 'write'] as const) : (['read'] as const);
       const { secret } = await createToken(vigil.core, { user, scopes: [...scopes], via: 'token' }, { name: 'test', scopes: [...scopes] });

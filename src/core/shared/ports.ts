@@ -7,6 +7,8 @@ import type { Clock } from './clock.js';
 import type { UsersRepo } from '../users/users.js';
 import type { TeamsRepo } from '../teams/teams.js';
 import type { TokensRepo, SessionsRepo } from '../auth/auth.js';
+import type { SchedulesRepo } from '../schedules/schedules.js';
+import type { Publisher } from './publish.js';
 
 export type ActorType = 'user' | 'system' | 'integration';
 
@@ -63,6 +65,7 @@ export interface Repos {
   events: EventsRepo;
   jobs: JobQueue;
   settings: SettingsRepo;
+  schedules: SchedulesRepo;
 }
 
 export interface UnitOfWork {
@@ -75,6 +78,8 @@ export interface CoreDeps {
   uow: UnitOfWork;
   clock: Clock;
   passwords: PasswordHasher;
+  /** Publishes a domain event to the job kinds subscribed to it (see publish.ts). */
+  publish: Publisher;
 }
 
 export interface PasswordHasher {

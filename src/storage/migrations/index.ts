@@ -6,6 +6,7 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import type { Dialect } from '../database.js';
 import * as m0001 from './0001_foundation.js';
+import * as m0002 from './0002_schedules.js';
 
 export interface MigrationContext {
   dialect: Dialect;
@@ -13,7 +14,10 @@ export interface MigrationContext {
 
 type MigrationModule = { up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void> };
 
-const MIGRATIONS: Array<[string, MigrationModule]> = [['0001_foundation', m0001]];
+const MIGRATIONS: Array<[string, MigrationModule]> = [
+  ['0001_foundation', m0001],
+  ['0002_schedules', m0002],
+];
 
 class StaticProvider implements MigrationProvider {
   constructor(private readonly ctx: MigrationContext) {}

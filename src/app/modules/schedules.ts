@@ -1,0 +1,20 @@
+import { schedulesSection } from '../../core/config-as-code/schedules-section.js';
+import { HANDOFF_JOB, REMINDER_JOB, processHandoffs, reconcileSchedules, remindShift } from '../../core/schedules/schedules.js';
+import { calendarRoutes, scheduleRoutes } from '../../http/routes/schedules.js';
+import type { VigilModule } from '../modules.js';
+
+export const schedulesModule: VigilModule = {
+  name: 'schedules',
+  configSections: [schedulesSection],
+  routes: [scheduleRoutes, calendarRoutes],
+  jobHandlers: ({ core }) => ({
+    [HANDOFF_JOB]: async (job) => {
+      await core.uow.run((r) => processHandoffs(r, String(job.payload.scheduleId), core.clock.now(), core.publish));
+    },
+    [REMINDER_JOB]: async (job) => {
+      const p = job.payload as { scheduleId: string; userId: string; start: number; end: number };
+      await remindShift(core, p);
+    },
+  }),
+  reconcilers: ({ core }) => [() => reconcileSchedules(core)],
+};

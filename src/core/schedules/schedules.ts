@@ -1,0 +1,556 @@
+/**
+ * Schedules as stored and managed: a team's schedule with rotation layers, overrides, swap requests
+ * and calendar feeds. The math lives in rotation.ts / final-schedule.ts; this file holds the use
+ * cases and the ports they need.
+ */
+import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
+import { newId, newSecret } from '../shared/ids.js';
+import type { Actor, CoreDeps, Repos } from '../shared/ports.js';
+import { assertTimeZone, requireText, slugify } from '../shared/validate.js';
+import { findTeam } from '../teams/teams.js';
+import { finalSchedule, handoffsBetween, validateOverride, validateSchedule } from './final-schedule.js';
+import type { FinalSchedule, FinalShift, Layer, Override, Schedule } from './model.js';
+import { hashSecret, type Principal } from '../auth/auth.js';
+
+export const HOUR = 3_600_000;
+export const DAY = 24 * HOUR;
+/** Overrides and swaps are looked up this far around a queried window (an override may be long). */
+const MAX_OVERRIDE_MS = 366 * DAY;
+
+export interface ScheduleRecord {
+  id: string;
+  teamId: string;
+  slug: string;
+  name: string;
+  description: string;
+  timeZone: string;
+  /** Minutes before a shift starts that the incoming on-call is reminded. 0 disables. */
+  reminderMinutes: number;
+  layers: Layer[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface OverrideRecord extends Override {
+  scheduleId: string;
+  reason: string;
+  swapRequestId: string | null;
+  createdBy: string | null;
+  createdAt: number;
+}
+
+export type SwapStatus = 'open' | 'accepted' | 'cancelled';
+
+export interface SwapRequest {
+  id: string;
+  scheduleId: string;
+  requesterId: string;
+  start: number;
+  end: number;
+  note: string;
+  status: SwapStatus;
+  takerId: string | null;
+  overrideId: string | null;
+  createdAt: number;
+  resolvedAt: number | null;
+}
+
+export interface CalendarFeed {
+  id: string;
+  kind: 'schedule' | 'user';
+  targetId: string;
+  createdBy: string;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+export interface SchedulesRepo {
+  insert(s: ScheduleRecord): Promise<void>;
+  update(s: ScheduleRecord): Promise<void>;
+  delete(id: string): Promise<void>;
+  findById(id: string): Promise<ScheduleRecord | undefined>;
+  findBySlug(slug: string): Promise<ScheduleRecord | undefined>;
+  list(options?: { teamId?: string }): Promise<ScheduleRecord[]>;
+  insertOverride(o: OverrideRecord): Promise<void>;
+  deleteOverride(id: string): Promise<void>;
+  findOverride(id: string): Promise<OverrideRecord | undefined>;
+  /** Overrides of these schedules that overlap [from, to). */
+  listOverrides(scheduleIds: string[], from: number, to: number): Promise<OverrideRecord[]>;
+  insertSwap(s: SwapRequest): Promise<void>;
+  updateSwap(s: SwapRequest): Promise<void>;
+  findSwap(id: string): Promise<SwapRequest | undefined>;
+  listSwaps(options: { scheduleId?: string; status?: SwapStatus }): Promise<SwapRequest[]>;
+  insertFeed(feed: CalendarFeed, tokenHash: string): Promise<void>;
+  findFeedByHash(tokenHash: string): Promise<CalendarFeed | undefined>;
+  findFeed(id: string): Promise<CalendarFeed | undefined>;
+  listFeeds(createdBy?: string): Promise<CalendarFeed[]>;
+  revokeFeed(id: string, at: number): Promise<void>;
+  /** The hand-off cursor, locked for this transaction (FOR UPDATE on PostgreSQL). */
+  lockHandoffCursor(scheduleId: string): Promise<number | undefined>;
+  setHandoffCursor(scheduleId: string, processedUntil: number): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Input
+
+export type LayerInput = Omit<Layer, 'id'> & { id?: string };
+
+export interface ScheduleInput {
+  name: string;
+  slug?: string;
+  description?: string;
+  teamId: string;
+  timeZone: string;
+  reminderMinutes?: number;
+  layers?: LayerInput[];
+}
+
+export interface OverrideInput {
+  userId: string;
+  start: number;
+  end: number;
+  replacesUserId?: string | null;
+  reason?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+/** Resolves a user reference (id or email) to an id. */
+export async function resolveUserRef(r: Repos, ref: string, field: string): Promise<string> {
+  const u = ref.includes('@') ? await r.users.findByEmail(ref.trim().toLowerCase()) : await r.users.findById(ref);
+  if (!u) throw invalid('unknown_user', `${field}: no user "${ref}".`, { field, ref });
+  return u.id;
+}
+
+export async function findSchedule(r: Repos, idOrSlug: string): Promise<ScheduleRecord> {
+  const s = (await r.schedules.findById(idOrSlug)) ?? (await r.schedules.findBySlug(idOrSlug));
+  if (!s) throw notFound('schedule', idOrSlug);
+  return s;
+}
+
+function checkSlug(slug: string): string {
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(slug)) throw invalid('invalid_slug', `slug "${slug}" must be lowercase letters, digits and dashes.`, { field: 'slug' });
+  return slug;
+}
+
+function checkReminder(m: number | undefined): number {
+  if (m === undefined) return 60;
+  if (!Number.isInteger(m) || m < 0 || m > 7 * 24 * 60) throw invalid('invalid_field', 'reminderMinutes must be a whole number of minutes from 0 to 10080.', { field: 'reminderMinutes' });
+  return m;
+}
+
+async function normalizeLayers(r: Repos, layers: LayerInput[], timeZone: string, now: number): Promise<Layer[]> {
+  const out: Layer[] = [];
+  for (const [i, l] of layers.entries()) {
+    const participants = await Promise.all((l.participants ?? []).map((p, j) => resolveUserRef(r, p, `layers[${i}].participants[${j}]`)));
+    out.push({ ...l, id: l.id ?? newId(now), name: l.name ?? `Layer ${i + 1}`, participants });
+  }
+  // Validate as a whole (zone, each layer, unique ids).
+  validateSchedule({ id: 'validation', timeZone, layers: out, overrides: [] });
+  return out;
+}
+
+/** The schedule as the math sees it, with the overrides overlapping [from, to). */
+export async function loadSchedule(r: Repos, s: ScheduleRecord, from: number, to: number): Promise<Schedule> {
+  const overrides = await r.schedules.listOverrides([s.id], from, to);
+  return toMathSchedule(s, overrides);
+}
+
+export function toMathSchedule(s: ScheduleRecord, overrides: OverrideRecord[]): Schedule {
+  return {
+    id: s.id,
+    timeZone: s.timeZone,
+    layers: s.layers,
+    overrides: [...overrides]
+      .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1))
+      .map((o) => ({ id: o.id, userId: o.userId, start: o.start, end: o.end, replacesUserId: o.replacesUserId ?? null })),
+  };
+}
+
+export async function finalScheduleOf(r: Repos, s: ScheduleRecord, from: number, to: number): Promise<FinalSchedule> {
+  return finalSchedule(await loadSchedule(r, s, from - MAX_OVERRIDE_MS, to), from, to);
+}
+
+/** After any change to a schedule: make sure its next hand-off is queued. */
+export async function planHandoffs(r: Repos, s: ScheduleRecord, now: number): Promise<void> {
+  if ((await r.schedules.lockHandoffCursor(s.id)) === undefined) await r.schedules.setHandoffCursor(s.id, now);
+  const next = await nextHandoffAt(r, s, now);
+  if (next !== undefined) {
+    await r.jobs.enqueue({ kind: HANDOFF_JOB, payload: { scheduleId: s.id }, runAt: next, dedupeKey: `handoff:${s.id}:${next}` });
+  }
+  await planReminders(r, s, now);
+}
+
+export const HANDOFF_JOB = 'schedule.handoff';
+export const REMINDER_JOB = 'schedule.shift_reminder';
+/** How far ahead hand-offs are looked for; the reconciler re-plans before that runs out. */
+const LOOKAHEAD_MS = 35 * DAY;
+
+export async function nextHandoffAt(r: Repos, s: ScheduleRecord, now: number): Promise<number | undefined> {
+  const schedule = await loadSchedule(r, s, now - MAX_OVERRIDE_MS, now + LOOKAHEAD_MS);
+  const h = handoffsBetween(schedule, now + 1, now + LOOKAHEAD_MS).find((x) => x.at > now);
+  return h?.at;
+}
+
+async function planReminders(r: Repos, s: ScheduleRecord, now: number): Promise<void> {
+  if (s.reminderMinutes <= 0) return;
+  const lead = s.reminderMinutes * 60_000;
+  const final = await finalScheduleOf(r, s, now, now + lead + 2 * DAY);
+  for (const shift of final.shifts) {
+    if (shift.start <= now) continue;
+    const runAt = Math.max(now, shift.start - lead);
+    await r.jobs.enqueue({
+      kind: REMINDER_JOB,
+      payload: { scheduleId: s.id, userId: shift.userId, start: shift.start, end: shift.end },
+      runAt,
+      dedupeKey: `reminder:${s.id}:${shift.userId}:${shift.start}`,
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Use cases: schedules
+
+export async function createSchedule(deps: CoreDeps, actor: Actor, input: ScheduleInput): Promise<ScheduleRecord> {
+  const now = deps.clock.now();
+  assertTimeZone(input.timeZone);
+  return deps.uow.run(async (r) => insertSchedule(r, actor, input, now));
+}
+
+export async function insertSchedule(r: Repos, actor: Actor, input: ScheduleInput, now: number): Promise<ScheduleRecord> {
+  assertTimeZone(input.timeZone);
+  const name = requireText(input.name, 'name');
+  const slug = checkSlug(input.slug ?? slugify(name));
+  const team = await findTeam(r, input.teamId);
+  if (!team) throw invalid('unknown_team', `teamId: no team "${input.teamId}".`, { field: 'teamId' });
+  if (await r.schedules.findBySlug(slug)) throw conflict('schedule_exists', `A schedule with slug "${slug}" exists already.`, { field: 'slug' });
+  const record: ScheduleRecord = {
+    id: newId(now),
+    teamId: team.id,
+    slug,
+    name,
+    description: input.description ?? '',
+    timeZone: input.timeZone,
+    reminderMinutes: checkReminder(input.reminderMinutes),
+    layers: await normalizeLayers(r, input.layers ?? [], input.timeZone, now),
+    createdAt: now,
+    updatedAt: now,
+  };
+  await r.schedules.insert(record);
+  await r.events.append({ entityType: 'schedule', entityId: record.id, type: 'schedule.created', actor, data: { name, slug, teamId: team.id } });
+  await planHandoffs(r, record, now);
+  return record;
+}
+
+export async function saveSchedule(r: Repos, actor: Actor, current: ScheduleRecord, patch: Partial<ScheduleInput>, now: number): Promise<{ schedule: ScheduleRecord; changed: string[] }> {
+  const timeZone = patch.timeZone ?? current.timeZone;
+  assertTimeZone(timeZone);
+  let teamId = current.teamId;
+  if (patch.teamId !== undefined) {
+    const team = await findTeam(r, patch.teamId);
+    if (!team) throw invalid('unknown_team', `teamId: no team "${patch.teamId}".`, { field: 'teamId' });
+    teamId = team.id;
+  }
+  const next: ScheduleRecord = {
+    ...current,
+    teamId,
+    name: patch.name !== undefined ? requireText(patch.name, 'name') : current.name,
+    slug: patch.slug !== undefined ? checkSlug(patch.slug) : current.slug,
+    description: patch.description ?? current.description,
+    timeZone,
+    reminderMinutes: patch.reminderMinutes !== undefined ? checkReminder(patch.reminderMinutes) : current.reminderMinutes,
+    layers: patch.layers !== undefined ? await normalizeLayers(r, patch.layers, timeZone, now) : current.layers,
+    updatedAt: now,
+  };
+  if (patch.layers === undefined && patch.timeZone !== undefined) validateSchedule({ id: next.id, timeZone, layers: next.layers, overrides: [] });
+  if (next.slug !== current.slug && (await r.schedules.findBySlug(next.slug))) throw conflict('schedule_exists', `A schedule with slug "${next.slug}" exists already.`, { field: 'slug' });
+  const changed = (['teamId', 'name', 'slug', 'description', 'timeZone', 'reminderMinutes'] as const).filter((k) => current[k] !== next[k]) as string[];
+  if (JSON.stringify(stripIds(current.layers)) !== JSON.stringify(stripIds(next.layers))) changed.push('layers');
+  if (changed.length === 0) return { schedule: current, changed };
+  await r.schedules.update(next);
+  await r.events.append({ entityType: 'schedule', entityId: next.id, type: 'schedule.updated', actor, data: { changed } });
+  await planHandoffs(r, next, now);
+  return { schedule: next, changed };
+}
+
+/** Layers compared without generated ids (config apply gives none). */
+function stripIds(layers: Layer[]): unknown[] {
+  return layers.map((l) => ({ ...l, id: undefined }));
+}
+
+export async function updateSchedule(deps: CoreDeps, actor: Actor, idOrSlug: string, patch: Partial<ScheduleInput>): Promise<ScheduleRecord> {
+  return deps.uow.run(async (r) => (await saveSchedule(r, actor, await findSchedule(r, idOrSlug), patch, deps.clock.now())).schedule);
+}
+
+export async function deleteSchedule(deps: CoreDeps, actor: Actor, idOrSlug: string): Promise<void> {
+  await deps.uow.run(async (r) => {
+    const s = await findSchedule(r, idOrSlug);
+    await r.schedules.delete(s.id);
+    await r.jobs.cancelPending(`handoff:${s.id}:`);
+    await r.jobs.cancelPending(`reminder:${s.id}:`);
+    await r.events.append({ entityType: 'schedule', entityId: s.id, type: 'schedule.deleted', actor, data: { name: s.name } });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Use cases: overrides
+
+export async function insertOverride(r: Repos, actor: Actor, s: ScheduleRecord, input: OverrideInput, now: number, swapRequestId: string | null = null): Promise<OverrideRecord> {
+  const userId = await resolveUserRef(r, input.userId, 'userId');
+  const replacesUserId = input.replacesUserId ? await resolveUserRef(r, input.replacesUserId, 'replacesUserId') : null;
+  const o: OverrideRecord = {
+    id: newId(now),
+    scheduleId: s.id,
+    userId,
+    replacesUserId,
+    start: input.start,
+    end: input.end,
+    reason: input.reason ?? '',
+    swapRequestId,
+    createdBy: actor.id,
+    createdAt: now,
+  };
+  validateOverride(o);
+  if (o.end - o.start > MAX_OVERRIDE_MS) throw invalid('invalid_override', 'An override may last at most 366 days.', { field: 'end' });
+  if (o.end <= now) throw invalid('invalid_override', 'The override ends in the past; only current and future overrides can be added.', { field: 'end' });
+  await r.schedules.insertOverride(o);
+  await r.events.append({
+    entityType: 'schedule',
+    entityId: s.id,
+    type: 'override.created',
+    actor,
+    data: { overrideId: o.id, userId, replacesUserId, start: o.start, end: o.end, reason: o.reason, swapRequestId },
+  });
+  await planHandoffs(r, s, now);
+  return o;
+}
+
+export async function addOverride(deps: CoreDeps, actor: Actor, scheduleRef: string, input: OverrideInput): Promise<OverrideRecord> {
+  return deps.uow.run(async (r) => insertOverride(r, actor, await findSchedule(r, scheduleRef), input, deps.clock.now()));
+}
+
+export async function removeOverride(deps: CoreDeps, actor: Actor, scheduleRef: string, overrideId: string): Promise<void> {
+  await deps.uow.run(async (r) => {
+    const s = await findSchedule(r, scheduleRef);
+    const o = await r.schedules.findOverride(overrideId);
+    if (!o || o.scheduleId !== s.id) throw notFound('override', overrideId);
+    await r.schedules.deleteOverride(o.id);
+    await r.events.append({ entityType: 'schedule', entityId: s.id, type: 'override.deleted', actor, data: { overrideId, userId: o.userId, start: o.start, end: o.end } });
+    await planHandoffs(r, s, deps.clock.now());
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Use cases: swap requests
+
+export async function requestSwap(deps: CoreDeps, principal: Principal, scheduleRef: string, input: { start: number; end: number; note?: string }): Promise<SwapRequest> {
+  const now = deps.clock.now();
+  if (!(input.end > input.start)) throw invalid('invalid_swap', 'end must be after start.', { field: 'end' });
+  if (input.end <= now) throw invalid('invalid_swap', 'Only current or future shifts can be swapped.', { field: 'end' });
+  return deps.uow.run(async (r) => {
+    const s = await findSchedule(r, scheduleRef);
+    const final = await finalScheduleOf(r, s, input.start, input.end);
+    const covered = coveredBy(final.shifts, principal.user.id, input.start, input.end);
+    if (!covered) {
+      throw invalid('not_your_shift', `You (${principal.user.email}) are not on call for all of that time on ${s.name}; you can only give away your own shifts.`, {
+        field: 'start',
+      });
+    }
+    const swap: SwapRequest = {
+      id: newId(now),
+      scheduleId: s.id,
+      requesterId: principal.user.id,
+      start: input.start,
+      end: input.end,
+      note: input.note ?? '',
+      status: 'open',
+      takerId: null,
+      overrideId: null,
+      createdAt: now,
+      resolvedAt: null,
+    };
+    await r.schedules.insertSwap(swap);
+    await r.events.append({ entityType: 'schedule', entityId: s.id, type: 'swap.requested', actor: { type: 'user', id: principal.user.id }, data: { swapId: swap.id, start: swap.start, end: swap.end, note: swap.note } });
+    await deps.publish(r, 'swap.requested', { swapId: swap.id, scheduleId: s.id, scheduleName: s.name, teamId: s.teamId, requesterId: swap.requesterId, start: swap.start, end: swap.end, note: swap.note }, swap.id);
+    return swap;
+  });
+}
+
+
+function coveredBy(shifts: FinalShift[], userId: string, start: number, end: number): boolean {
+  let cursor = start;
+  for (const sh of [...shifts].sort((a, b) => a.start - b.start)) {
+    if (sh.userId !== userId || sh.end <= cursor || sh.start > cursor) continue;
+    cursor = sh.end;
+    if (cursor >= end) return true;
+  }
+  return cursor >= end;
+}
+
+export async function acceptSwap(deps: CoreDeps, principal: Principal, swapId: string): Promise<{ swap: SwapRequest; override: OverrideRecord }> {
+  const now = deps.clock.now();
+  return deps.uow.run(async (r) => {
+    const swap = await r.schedules.findSwap(swapId);
+    if (!swap) throw notFound('swap_request', swapId);
+    if (swap.status !== 'open') throw conflict('swap_not_open', `This swap request is ${swap.status}.`);
+    if (swap.requesterId === principal.user.id) throw invalid('invalid_swap', 'You cannot take your own shift.');
+    if (swap.end <= now) throw conflict('swap_expired', 'This shift is over.');
+    const s = await findSchedule(r, swap.scheduleId);
+    const actor: Actor = { type: 'user', id: principal.user.id };
+    const override = await insertOverride(r, actor, s, { userId: principal.user.id, replacesUserId: swap.requesterId, start: Math.max(swap.start, now), end: swap.end, reason: `swap ${swap.id}` }, now, swap.id);
+    const done: SwapRequest = { ...swap, status: 'accepted', takerId: principal.user.id, overrideId: override.id, resolvedAt: now };
+    await r.schedules.updateSwap(done);
+    await r.events.append({ entityType: 'schedule', entityId: s.id, type: 'swap.accepted', actor, data: { swapId, takerId: principal.user.id, overrideId: override.id } });
+    await deps.publish(r, 'swap.accepted', { swapId, scheduleId: s.id, scheduleName: s.name, requesterId: swap.requesterId, takerId: principal.user.id, start: swap.start, end: swap.end }, swapId);
+    return { swap: done, override };
+  });
+}
+
+export async function cancelSwap(deps: CoreDeps, principal: Principal, swapId: string): Promise<SwapRequest> {
+  const now = deps.clock.now();
+  return deps.uow.run(async (r) => {
+    const swap = await r.schedules.findSwap(swapId);
+    if (!swap) throw notFound('swap_request', swapId);
+    if (swap.requesterId !== principal.user.id && principal.user.role !== 'admin') throw forbidden('Only the requester or an admin can cancel a swap request.');
+    if (swap.status !== 'open') throw conflict('swap_not_open', `This swap request is ${swap.status}.`);
+    const done: SwapRequest = { ...swap, status: 'cancelled', resolvedAt: now };
+    await r.schedules.updateSwap(done);
+    await r.events.append({ entityType: 'schedule', entityId: swap.scheduleId, type: 'swap.cancelled', actor: { type: 'user', id: principal.user.id }, data: { swapId } });
+    return done;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Use cases: calendar feeds
+
+export async function createFeed(deps: CoreDeps, principal: Principal, input: { scheduleId?: string; userId?: string }): Promise<{ feed: CalendarFeed; secret: string }> {
+  const now = deps.clock.now();
+  if ((input.scheduleId === undefined) === (input.userId === undefined)) throw invalid('invalid_feed', 'Give exactly one of scheduleId or userId.');
+  return deps.uow.run(async (r) => {
+    let kind: CalendarFeed['kind'];
+    let targetId: string;
+    if (input.scheduleId !== undefined) {
+      kind = 'schedule';
+      targetId = (await findSchedule(r, input.scheduleId)).id;
+    } else {
+      kind = 'user';
+      targetId = await resolveUserRef(r, input.userId!, 'userId');
+      if (targetId !== principal.user.id && principal.user.role !== 'admin') throw forbidden('You can create a calendar feed of your own shifts only.');
+    }
+    const secret = newSecret('vgc_', 24);
+    const feed: CalendarFeed = { id: newId(now), kind, targetId, createdBy: principal.user.id, createdAt: now, revokedAt: null };
+    await r.schedules.insertFeed(feed, hashSecret(secret));
+    await r.events.append({ entityType: 'user', entityId: principal.user.id, type: 'calendar_feed.created', actor: { type: 'user', id: principal.user.id }, data: { feedId: feed.id, kind, targetId } });
+    return { feed, secret };
+  });
+}
+
+export async function revokeFeed(deps: CoreDeps, principal: Principal, feedId: string): Promise<CalendarFeed> {
+  const now = deps.clock.now();
+  return deps.uow.run(async (r) => {
+    const feed = await r.schedules.findFeed(feedId);
+    if (!feed || (feed.createdBy !== principal.user.id && principal.user.role !== 'admin')) throw notFound('calendar_feed', feedId);
+    if (feed.revokedAt === null) await r.schedules.revokeFeed(feed.id, now);
+    return { ...feed, revokedAt: feed.revokedAt ?? now };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Queries
+
+export interface OnCallNow {
+  schedule: { id: string; slug: string; name: string; teamId: string; timeZone: string };
+  onCall: Array<{ userId: string; until: number; source: FinalShift['source'] }>;
+  next: Array<{ userId: string; start: number; end: number }>;
+  /** True when nobody is on call right now. */
+  gap: boolean;
+}
+
+/** Who is on call now (and next) for these schedules. */
+export async function whoIsOnCall(r: Repos, schedules: ScheduleRecord[], now: number): Promise<OnCallNow[]> {
+  if (schedules.length === 0) return [];
+  const overrides = await r.schedules.listOverrides(
+    schedules.map((s) => s.id),
+    now - MAX_OVERRIDE_MS,
+    now + 30 * DAY,
+  );
+  const bySchedule = new Map<string, OverrideRecord[]>();
+  for (const o of overrides) {
+    const list = bySchedule.get(o.scheduleId) ?? [];
+    list.push(o);
+    bySchedule.set(o.scheduleId, list);
+  }
+  return schedules.map((s) => {
+    const math = toMathSchedule(s, bySchedule.get(s.id) ?? []);
+    const { shifts } = finalSchedule(math, now, now + 30 * DAY);
+    const current = shifts.filter((sh) => sh.start <= now && sh.end > now);
+    const currentIds = new Set(current.map((c) => c.userId));
+    const upcoming = shifts.filter((sh) => sh.start > now && !currentIds.has(sh.userId));
+    const firstStart = upcoming[0]?.start;
+    return {
+      schedule: { id: s.id, slug: s.slug, name: s.name, teamId: s.teamId, timeZone: s.timeZone },
+      onCall: current.map((c) => ({ userId: c.userId, until: extendUntil(shifts, c), source: c.source })),
+      next: upcoming.filter((u) => u.start === firstStart).map((u) => ({ userId: u.userId, start: u.start, end: u.end })),
+      gap: current.length === 0,
+    };
+  });
+}
+
+/** A user's shift may continue in the next piece (e.g. an override ends and their rotation resumes). */
+function extendUntil(shifts: FinalShift[], piece: FinalShift): number {
+  let until = piece.end;
+  for (const sh of shifts) if (sh.userId === piece.userId && sh.start === until) until = sh.end;
+  return until;
+}
+
+/** Process the hand-offs of one schedule up to `now`, exactly once. */
+export async function processHandoffs(r: Repos, scheduleId: string, now: number, publish: (r: Repos, type: string, payload: Record<string, unknown>, key: string) => Promise<void>): Promise<number> {
+  const s = await r.schedules.findById(scheduleId);
+  if (!s) return 0;
+  const cursor = await r.schedules.lockHandoffCursor(s.id);
+  if (cursor === undefined) {
+    await r.schedules.setHandoffCursor(s.id, now);
+    await planHandoffs(r, s, now);
+    return 0;
+  }
+  if (cursor >= now) return 0;
+  const schedule = await loadSchedule(r, s, cursor - MAX_OVERRIDE_MS, now + 1);
+  const handoffs = handoffsBetween(schedule, cursor, now + 1).filter((h) => h.at > cursor && h.at <= now);
+  for (const h of handoffs) {
+    const ended = h.from.filter((u) => !h.to.includes(u));
+    const started = h.to.filter((u) => !h.from.includes(u));
+    const data = { scheduleId: s.id, scheduleName: s.name, at: h.at, from: h.from, to: h.to };
+    for (const userId of ended) {
+      await r.events.append({ entityType: 'schedule', entityId: s.id, type: 'shift.ended', actor: { type: 'system', id: null }, data: { ...data, userId }, at: h.at });
+      await publish(r, 'shift.ended', { ...data, userId }, `${s.id}:${h.at}:${userId}`);
+    }
+    for (const userId of started) {
+      await r.events.append({ entityType: 'schedule', entityId: s.id, type: 'shift.started', actor: { type: 'system', id: null }, data: { ...data, userId }, at: h.at });
+      await publish(r, 'shift.started', { ...data, userId }, `${s.id}:${h.at}:${userId}`);
+    }
+    await publish(r, 'schedule.handoff', data, `${s.id}:${h.at}`);
+  }
+  await r.schedules.setHandoffCursor(s.id, now);
+  await planHandoffs(r, s, now);
+  return handoffs.length;
+}
+
+/** The reminder job: tells the incoming on-call their shift starts soon, if it still does. */
+export async function remindShift(deps: CoreDeps, payload: { scheduleId: string; userId: string; start: number; end: number }): Promise<void> {
+  await deps.uow.run(async (r) => {
+    const s = await r.schedules.findById(payload.scheduleId);
+    if (!s) return;
+    const final = await finalScheduleOf(r, s, payload.start, payload.start + 1);
+    if (!final.shifts.some((sh) => sh.userId === payload.userId && sh.start <= payload.start && sh.end > payload.start)) return;
+    const data = { scheduleId: s.id, scheduleName: s.name, start: payload.start, end: payload.end, userId: payload.userId };
+    await r.events.append({ entityType: 'user', entityId: payload.userId, type: 'shift.reminder', actor: { type: 'system', id: null }, data });
+    await deps.publish(r, 'shift.reminder', data, `${s.id}:${payload.userId}:${payload.start}`);
+  });
+}
+
+/** The reconciler: catch up on missed hand-offs and keep every schedule's next hand-off queued. */
+export async function reconcileSchedules(deps: CoreDeps): Promise<void> {
+  const ids = await deps.uow.run(async (r) => (await r.schedules.list()).map((s) => s.id));
+  for (const id of ids) await deps.uow.run((r) => processHandoffs(r, id, deps.clock.now(), deps.publish));
+}

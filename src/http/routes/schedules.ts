@@ -1,0 +1,472 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { actorOf, hashSecret } from '../../core/auth/auth.js';
+import { scheduleToICalendar } from '../../core/schedules/ical.js';
+import { invalid } from '../../core/shared/errors.js';
+import type { Repos } from '../../core/shared/ports.js';
+import {
+  acceptSwap,
+  addOverride,
+  cancelSwap,
+  createFeed,
+  createSchedule,
+  DAY,
+  deleteSchedule,
+  findSchedule,
+  finalScheduleOf,
+  removeOverride,
+  requestSwap,
+  resolveUserRef,
+  revokeFeed,
+  updateSchedule,
+  whoIsOnCall,
+  type OnCallNow,
+  type ScheduleRecord,
+} from '../../core/schedules/schedules.js';
+import { layerShifts } from '../../core/schedules/rotation.js';
+import { findTeam } from '../../core/teams/teams.js';
+import { principalOf } from '../auth.js';
+import { IdParams, StdErrors, TimelineEventSchema } from '../schemas.js';
+import type { App, HttpDeps } from '../types.js';
+
+/** An instant: epoch milliseconds, or an ISO 8601 date-time with a zone (2026-12-01T09:00:00Z). */
+export const Instant = Type.Union([Type.Integer({ minimum: 0 }), Type.String({ format: 'date-time' })], { description: 'Epoch milliseconds or ISO 8601 date-time' });
+
+export function toMs(v: number | string, field: string): number {
+  if (typeof v === 'number') return v;
+  const ms = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
+  if (!Number.isFinite(ms)) throw invalid('invalid_time', `${field}: "${v}" is not an instant (epoch ms or ISO 8601).`, { field });
+  return ms;
+}
+
+const HHMM = Type.String({ description: "'HH:MM' in the schedule's zone", maxLength: 5 });
+const Weekday = Type.Union([1, 2, 3, 4, 5, 6, 7].map((n) => Type.Literal(n as 1 | 2 | 3 | 4 | 5 | 6 | 7)), { description: 'ISO weekday, Monday = 1' });
+
+const Restriction = Type.Union([
+  Type.Object({ type: Type.Literal('time_of_day'), start: HHMM, end: HHMM }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('weekly'), startWeekday: Weekday, startTime: HHMM, endWeekday: Weekday, endTime: HHMM }, { additionalProperties: false }),
+]);
+
+export const LayerSchema = Type.Object(
+  {
+    id: Type.Optional(Type.String({ maxLength: 64 })),
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    participants: Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: 500, description: 'User ids or emails, in rotation order' }),
+    shift: Type.Object({ unit: Type.Union([Type.Literal('hour'), Type.Literal('day'), Type.Literal('week')]), length: Type.Integer({ minimum: 1, maximum: 1000 }) }, { additionalProperties: false }),
+    handoffTime: HHMM,
+    handoffWeekday: Type.Optional(Type.Union([Weekday, Type.Null()])),
+    startDate: Type.String({ description: 'YYYY-MM-DD in the schedule zone', maxLength: 10 }),
+    endDate: Type.Optional(Type.Union([Type.String({ maxLength: 10 }), Type.Null()])),
+    restrictions: Type.Optional(Type.Union([Type.Array(Restriction, { maxItems: 50 }), Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+
+const ScheduleSchema = Type.Object(
+  {
+    id: Type.String(),
+    teamId: Type.String(),
+    slug: Type.String(),
+    name: Type.String(),
+    description: Type.String(),
+    timeZone: Type.String(),
+    reminderMinutes: Type.Integer(),
+    layers: Type.Array(Type.Unknown()),
+    createdAt: Type.Number(),
+    updatedAt: Type.Number(),
+  },
+  { $id: 'Schedule' },
+);
+
+const ScheduleFields = {
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  slug: Type.String({ minLength: 1, maxLength: 63 }),
+  description: Type.String({ maxLength: 2000 }),
+  teamId: Type.String({ minLength: 1, description: 'Team id or slug' }),
+  timeZone: Type.String({ minLength: 1, maxLength: 64 }),
+  reminderMinutes: Type.Integer({ minimum: 0, maximum: 10080 }),
+  layers: Type.Array(LayerSchema, { maxItems: 100 }),
+};
+
+const ScheduleCreate = Type.Object(
+  {
+    name: ScheduleFields.name,
+    teamId: ScheduleFields.teamId,
+    timeZone: ScheduleFields.timeZone,
+    slug: Type.Optional(ScheduleFields.slug),
+    description: Type.Optional(ScheduleFields.description),
+    reminderMinutes: Type.Optional(ScheduleFields.reminderMinutes),
+    layers: Type.Optional(ScheduleFields.layers),
+  },
+  { additionalProperties: false },
+);
+const SchedulePatch = Type.Partial(Type.Object(ScheduleFields), { additionalProperties: false, minProperties: 1 });
+
+const RangeQuery = Type.Object({ from: Type.Optional(Type.String()), to: Type.Optional(Type.String()) }, { additionalProperties: false });
+
+const UserRef = Type.Object({ id: Type.String(), name: Type.String(), email: Type.String() });
+
+const FinalShiftSchema = Type.Object({
+  userId: Type.String(),
+  user: Type.Optional(UserRef),
+  start: Type.Number(),
+  end: Type.Number(),
+  source: Type.String(),
+  layerId: Type.Optional(Type.String()),
+  overrideId: Type.Optional(Type.String()),
+  replacedUserId: Type.Optional(Type.String()),
+});
+
+const OverrideSchema = Type.Object(
+  {
+    id: Type.String(),
+    scheduleId: Type.String(),
+    userId: Type.String(),
+    replacesUserId: Type.Union([Type.String(), Type.Null()]),
+    start: Type.Number(),
+    end: Type.Number(),
+    reason: Type.String(),
+    swapRequestId: Type.Union([Type.String(), Type.Null()]),
+    createdBy: Type.Union([Type.String(), Type.Null()]),
+    createdAt: Type.Number(),
+  },
+  { $id: 'Override' },
+);
+
+const OverrideCreate = Type.Object(
+  {
+    userId: Type.String({ minLength: 1, description: 'Who covers: user id or email' }),
+    start: Instant,
+    end: Instant,
+    replacesUserId: Type.Optional(Type.Union([Type.String({ minLength: 1 }), Type.Null()])),
+    reason: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+
+const SwapSchema = Type.Object(
+  {
+    id: Type.String(),
+    scheduleId: Type.String(),
+    requesterId: Type.String(),
+    start: Type.Number(),
+    end: Type.Number(),
+    note: Type.String(),
+    status: Type.String(),
+    takerId: Type.Union([Type.String(), Type.Null()]),
+    overrideId: Type.Union([Type.String(), Type.Null()]),
+    createdAt: Type.Number(),
+    resolvedAt: Type.Union([Type.Number(), Type.Null()]),
+  },
+  { $id: 'SwapRequest' },
+);
+
+const OnCallSchema = Type.Object({
+  schedule: Type.Object({ id: Type.String(), slug: Type.String(), name: Type.String(), teamId: Type.String(), timeZone: Type.String() }),
+  onCall: Type.Array(Type.Object({ userId: Type.String(), user: Type.Optional(UserRef), until: Type.Number(), source: Type.String() })),
+  next: Type.Array(Type.Object({ userId: Type.String(), user: Type.Optional(UserRef), start: Type.Number(), end: Type.Number() })),
+  gap: Type.Boolean(),
+});
+
+const FeedSchema = Type.Object({
+  id: Type.String(),
+  kind: Type.String(),
+  targetId: Type.String(),
+  createdBy: Type.String(),
+  createdAt: Type.Number(),
+  revokedAt: Type.Union([Type.Number(), Type.Null()]),
+});
+
+export const SCHEDULE_SCHEMAS = [ScheduleSchema, OverrideSchema, SwapSchema];
+
+const MAX_RANGE = 400 * DAY;
+
+export function parseRange(q: Static<typeof RangeQuery>, now: number, defaultDays = 7): { from: number; to: number } {
+  const from = q.from !== undefined ? toMs(q.from, 'from') : now;
+  const to = q.to !== undefined ? toMs(q.to, 'to') : from + defaultDays * DAY;
+  if (!(to > from)) throw invalid('invalid_range', '`to` must be after `from`.', { field: 'to' });
+  if (to - from > MAX_RANGE) throw invalid('invalid_range', 'A range may span at most 400 days.', { field: 'to' });
+  return { from, to };
+}
+
+async function userMap(r: Repos): Promise<Map<string, { id: string; name: string; email: string }>> {
+  return new Map((await r.users.list({ includeInactive: true })).map((u) => [u.id, { id: u.id, name: u.name, email: u.email }]));
+}
+
+export function withUsers(list: OnCallNow[], users: Map<string, { id: string; name: string; email: string }>) {
+  return list.map((o) => ({
+    ...o,
+    onCall: o.onCall.map((c) => ({ ...c, user: users.get(c.userId) })),
+    next: o.next.map((n) => ({ ...n, user: users.get(n.userId) })),
+  }));
+}
+
+export function scheduleRoutes(app: App, deps: HttpDeps): void {
+  const { core } = deps;
+  for (const s of SCHEDULE_SCHEMAS) app.addSchema(s);
+  const tags = ['schedules'];
+
+  app.get('/api/v1/schedules', {
+    schema: { tags, summary: 'List schedules', querystring: Type.Object({ team: Type.Optional(Type.String()) }, { additionalProperties: false }), response: { 200: Type.Object({ data: Type.Array(Type.Ref('Schedule')) }), ...StdErrors } },
+    handler: async (req) =>
+      core.uow.run(async (r) => {
+        let teamId: string | undefined;
+        if (req.query.team) {
+          const team = await findTeam(r, req.query.team);
+          if (!team) throw invalid('unknown_team', `team: no team "${req.query.team}".`, { field: 'team' });
+          teamId = team.id;
+        }
+        return { data: await r.schedules.list(teamId ? { teamId } : {}) };
+      }),
+  });
+
+  app.post('/api/v1/schedules', {
+    schema: { tags, summary: 'Create a schedule with its rotation layers', body: ScheduleCreate, response: { 201: Type.Ref('Schedule'), ...StdErrors } },
+    handler: async (req, reply) => reply.status(201).send(await createSchedule(core, actorOf(principalOf(req)), req.body)),
+  });
+
+  app.get('/api/v1/schedules/:id', {
+    schema: { tags, summary: 'Get a schedule by id or slug', params: IdParams, response: { 200: Type.Ref('Schedule'), ...StdErrors } },
+    handler: async (req) => core.uow.run((r) => findSchedule(r, req.params.id)),
+  });
+
+  app.patch('/api/v1/schedules/:id', {
+    schema: { tags, summary: 'Update a schedule (layers are replaced as a whole)', params: IdParams, body: SchedulePatch, response: { 200: Type.Ref('Schedule'), ...StdErrors } },
+    handler: async (req) => updateSchedule(core, actorOf(principalOf(req)), req.params.id, req.body),
+  });
+
+  app.delete('/api/v1/schedules/:id', {
+    config: { auth: 'admin' },
+    schema: { tags, summary: 'Delete a schedule (admin)', params: IdParams, response: { 204: Type.Null(), ...StdErrors } },
+    handler: async (req, reply) => {
+      await deleteSchedule(core, actorOf(principalOf(req)), req.params.id);
+      return reply.status(204).send(null);
+    },
+  });
+
+  app.get('/api/v1/schedules/:id/shifts', {
+    schema: {
+      tags,
+      summary: 'The final schedule in a time range (default: the next 7 days), each layer, overrides and gaps',
+      params: IdParams,
+      querystring: RangeQuery,
+      response: {
+        200: Type.Object({
+          schedule: Type.Ref('Schedule'),
+          from: Type.Number(),
+          to: Type.Number(),
+          final: Type.Array(FinalShiftSchema),
+          gaps: Type.Array(Type.Object({ start: Type.Number(), end: Type.Number() })),
+          layers: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), shifts: Type.Array(FinalShiftSchema) })),
+          overrides: Type.Array(Type.Ref('Override')),
+        }),
+        ...StdErrors,
+      },
+    },
+    handler: async (req) => {
+      const { from, to } = parseRange(req.query, core.clock.now());
+      return core.uow.run(async (r) => {
+        const s = await findSchedule(r, req.params.id);
+        const users = await userMap(r);
+        const final = await finalScheduleOf(r, s, from, to);
+        const overrides = await r.schedules.listOverrides([s.id], from, to);
+        return {
+          schedule: s,
+          from,
+          to,
+          final: final.shifts.map((sh) => ({ ...sh, user: users.get(sh.userId) })),
+          gaps: final.gaps,
+          layers: s.layers.map((l) => ({ id: l.id, name: l.name, shifts: layerShifts(l, s.timeZone, from, to).map((sh) => ({ ...sh, user: users.get(sh.userId) })) })),
+          overrides,
+        };
+      });
+    },
+  });
+
+  app.get('/api/v1/schedules/:id/oncall', {
+    schema: {
+      tags,
+      summary: 'Who is on call for a schedule at an instant (default now), and who is next',
+      params: IdParams,
+      querystring: Type.Object({ at: Type.Optional(Type.String()) }, { additionalProperties: false }),
+      response: { 200: OnCallSchema, ...StdErrors },
+    },
+    handler: async (req) => {
+      const at = req.query.at !== undefined ? toMs(req.query.at, 'at') : core.clock.now();
+      return core.uow.run(async (r) => {
+        const s = await findSchedule(r, req.params.id);
+        return withUsers(await whoIsOnCall(r, [s], at), await userMap(r))[0]!;
+      });
+    },
+  });
+
+  app.get('/api/v1/oncall', {
+    schema: { tags, summary: 'Who is on call now for every schedule (optionally one team)', querystring: Type.Object({ team: Type.Optional(Type.String()) }, { additionalProperties: false }), response: { 200: Type.Object({ data: Type.Array(OnCallSchema) }), ...StdErrors } },
+    handler: async (req) =>
+      core.uow.run(async (r) => {
+        let schedules: ScheduleRecord[];
+        if (req.query.team) {
+          const team = await findTeam(r, req.query.team);
+          if (!team) throw invalid('unknown_team', `team: no team "${req.query.team}".`, { field: 'team' });
+          schedules = await r.schedules.list({ teamId: team.id });
+        } else schedules = await r.schedules.list();
+        return { data: withUsers(await whoIsOnCall(r, schedules, core.clock.now()), await userMap(r)) };
+      }),
+  });
+
+  app.get('/api/v1/schedules/:id/timeline', {
+    schema: { tags, summary: "A schedule's timeline: changes, overrides, swaps, hand-offs", params: IdParams, response: { 200: Type.Object({ data: Type.Array(TimelineEventSchema) }), ...StdErrors } },
+    handler: async (req) =>
+      core.uow.run(async (r) => {
+        const s = await findSchedule(r, req.params.id);
+        return { data: await r.events.list('schedule', s.id, { limit: 1000 }) };
+      }),
+  });
+
+  // Overrides
+  app.get('/api/v1/schedules/:id/overrides', {
+    schema: { tags, summary: 'Overrides overlapping a range (default: now to 30 days ahead)', params: IdParams, querystring: RangeQuery, response: { 200: Type.Object({ data: Type.Array(Type.Ref('Override')) }), ...StdErrors } },
+    handler: async (req) => {
+      const { from, to } = parseRange(req.query, core.clock.now(), 30);
+      return core.uow.run(async (r) => ({ data: await r.schedules.listOverrides([(await findSchedule(r, req.params.id)).id], from, to) }));
+    },
+  });
+  app.post('/api/v1/schedules/:id/overrides', {
+    schema: { tags, summary: 'Add an override: a person covers [start, end), optionally only for one person', params: IdParams, body: OverrideCreate, response: { 201: Type.Ref('Override'), ...StdErrors } },
+    handler: async (req, reply) => {
+      const b = req.body;
+      const o = await addOverride(core, actorOf(principalOf(req)), req.params.id, {
+        userId: b.userId,
+        start: toMs(b.start, 'start'),
+        end: toMs(b.end, 'end'),
+        ...(b.replacesUserId !== undefined ? { replacesUserId: b.replacesUserId } : {}),
+        ...(b.reason !== undefined ? { reason: b.reason } : {}),
+      });
+      return reply.status(201).send(o);
+    },
+  });
+  app.delete('/api/v1/schedules/:id/overrides/:overrideId', {
+    schema: { tags, summary: 'Remove an override', params: Type.Object({ id: Type.String(), overrideId: Type.String() }, { additionalProperties: false }), response: { 204: Type.Null(), ...StdErrors } },
+    handler: async (req, reply) => {
+      await removeOverride(core, actorOf(principalOf(req)), req.params.id, req.params.overrideId);
+      return reply.status(204).send(null);
+    },
+  });
+
+  // Swaps
+  app.get('/api/v1/swaps', {
+    schema: {
+      tags,
+      summary: 'Swap requests (default: open ones)',
+      querystring: Type.Object({ status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('accepted'), Type.Literal('cancelled')])), schedule: Type.Optional(Type.String()) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ data: Type.Array(Type.Ref('SwapRequest')) }), ...StdErrors },
+    },
+    handler: async (req) =>
+      core.uow.run(async (r) => {
+        const scheduleId = req.query.schedule ? (await findSchedule(r, req.query.schedule)).id : undefined;
+        return { data: await r.schedules.listSwaps({ status: req.query.status ?? 'open', ...(scheduleId ? { scheduleId } : {}) }) };
+      }),
+  });
+  app.post('/api/v1/schedules/:id/swaps', {
+    schema: {
+      tags,
+      summary: 'Offer one of your shifts (or part of it) to others',
+      params: IdParams,
+      body: Type.Object({ start: Instant, end: Instant, note: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }),
+      response: { 201: Type.Ref('SwapRequest'), ...StdErrors },
+    },
+    handler: async (req, reply) => {
+      const swap = await requestSwap(core, principalOf(req), req.params.id, { start: toMs(req.body.start, 'start'), end: toMs(req.body.end, 'end'), ...(req.body.note ? { note: req.body.note } : {}) });
+      return reply.status(201).send(swap);
+    },
+  });
+  app.post('/api/v1/swaps/:id/accept', {
+    schema: { tags, summary: 'Take an offered shift: it becomes an override', params: IdParams, response: { 200: Type.Object({ swap: Type.Ref('SwapRequest'), override: Type.Ref('Override') }), ...StdErrors } },
+    handler: async (req) => acceptSwap(core, principalOf(req), req.params.id),
+  });
+  app.post('/api/v1/swaps/:id/cancel', {
+    schema: { tags, summary: 'Withdraw your swap request', params: IdParams, response: { 200: Type.Ref('SwapRequest'), ...StdErrors } },
+    handler: async (req) => cancelSwap(core, principalOf(req), req.params.id),
+  });
+
+  // A user's shifts
+  app.get('/api/v1/users/:id/shifts', {
+    schema: { tags, summary: "A user's shifts across all schedules (`me` for yourself); default the next 30 days", params: IdParams, querystring: RangeQuery, response: { 200: Type.Object({ data: Type.Array(Type.Intersect([FinalShiftSchema, Type.Object({ scheduleId: Type.String(), scheduleName: Type.String() })])) }), ...StdErrors } },
+    handler: async (req) => {
+      const p = principalOf(req);
+      const { from, to } = parseRange(req.query, core.clock.now(), 30);
+      return core.uow.run(async (r) => {
+        const userId = req.params.id === 'me' ? p.user.id : await resolveUserRef(r, req.params.id, 'id');
+        return { data: await userShifts(r, userId, from, to) };
+      });
+    },
+  });
+
+  // Calendar feeds
+  app.get('/api/v1/calendar-feeds', {
+    schema: { tags, summary: 'Your calendar feeds (the secret URLs are shown only when created)', response: { 200: Type.Object({ data: Type.Array(FeedSchema) }), ...StdErrors } },
+    handler: async (req) => core.uow.run(async (r) => ({ data: await r.schedules.listFeeds(principalOf(req).user.id) })),
+  });
+  app.post('/api/v1/calendar-feeds', {
+    config: { auth: 'read' },
+    schema: {
+      tags,
+      summary: 'Create a secret iCalendar feed URL for a schedule or for your own shifts',
+      body: Type.Object({ scheduleId: Type.Optional(Type.String()), userId: Type.Optional(Type.String()) }, { additionalProperties: false }),
+      response: { 201: Type.Object({ feed: FeedSchema, url: Type.String() }), ...StdErrors },
+    },
+    handler: async (req, reply) => {
+      const p = principalOf(req);
+      const userId = req.body.userId === 'me' ? p.user.id : req.body.userId;
+      const { feed, secret } = await createFeed(core, p, { ...(req.body.scheduleId ? { scheduleId: req.body.scheduleId } : {}), ...(userId ? { userId } : {}) });
+      return reply.status(201).send({ feed, url: `${deps.config.publicUrl}/calendar/${secret}.ics` });
+    },
+  });
+  app.delete('/api/v1/calendar-feeds/:id', {
+    config: { auth: 'read' },
+    schema: { tags, summary: 'Revoke a calendar feed', params: IdParams, response: { 200: FeedSchema, ...StdErrors } },
+    handler: async (req) => revokeFeed(core, principalOf(req), req.params.id),
+  });
+}
+
+export async function userShifts(r: Repos, userId: string, from: number, to: number) {
+  const out: Array<Record<string, unknown> & { start: number }> = [];
+  const users = await userMap(r);
+  for (const s of await r.schedules.list()) {
+    const final = await finalScheduleOf(r, s, from, to);
+    for (const sh of final.shifts) if (sh.userId === userId) out.push({ ...sh, user: users.get(sh.userId), scheduleId: s.id, scheduleName: s.name });
+  }
+  return out.sort((a, b) => a.start - b.start) as Array<{ userId: string; start: number; end: number; source: 'rotation' | 'override'; scheduleId: string; scheduleName: string }>;
+}
+
+/** Public, secret-URL iCalendar feeds (RFC 5545): 7 days back to 90 days ahead. */
+export function calendarRoutes(app: App, deps: HttpDeps): void {
+  const { core } = deps;
+  app.get('/calendar/:file', {
+    config: { auth: 'public' },
+    schema: { tags: ['schedules'], summary: 'iCalendar feed at a secret URL (from POST /api/v1/calendar-feeds)', security: [], params: Type.Object({ file: Type.String({ maxLength: 200 }) }) },
+    handler: async (req, reply) => {
+      const secret = req.params.file.replace(/\.ics$/, '');
+      const now = core.clock.now();
+      // A stable window start (UTC midnight) keeps event UIDs stable between fetches.
+      const from = Math.floor((now - 7 * DAY) / DAY) * DAY;
+      const to = from + 98 * DAY;
+      const body = await core.uow.run(async (r) => {
+        const feed = await r.schedules.findFeedByHash(hashSecret(secret));
+        if (!feed || feed.revokedAt !== null) return undefined;
+        const users = await userMap(r);
+        const userNames = Object.fromEntries([...users.values()].map((u) => [u.id, u.name]));
+        if (feed.kind === 'schedule') {
+          const s = await r.schedules.findById(feed.targetId);
+          if (!s) return undefined;
+          const final = await finalScheduleOf(r, s, from, to);
+          return scheduleToICalendar({ name: `On call: ${s.name}`, shifts: final.shifts, now, calendarId: `schedule-${s.id}`, userNames });
+        }
+        const shifts = await userShifts(r, feed.targetId, from, to);
+        const name = users.get(feed.targetId)?.name ?? 'me';
+        return scheduleToICalendar({ name: `On-call shifts of ${name}`, shifts, now, calendarId: `user-${feed.targetId}`, userNames });
+      });
+      if (body === undefined) return reply.status(404).send({ error: { code: 'calendar_feed_not_found', message: 'This calendar feed does not exist or was revoked.' } });
+      return reply.type('text/calendar; charset=utf-8').header('cache-control', 'private, max-age=300').send(body);
+    },
+  });
+}
