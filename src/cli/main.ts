@@ -8,6 +8,7 @@ import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { ConfigError, loadConfig, type VigilConfig } from '../config/config.js';
 import { ApiClient, CliError, loadCredentials, saveCredentials, credentialsPath } from './client.js';
 import { printPlan, printTable } from './output.js';
+import { registerScheduleCommands } from './commands/schedules.js';
 
 const program = new Command();
 program
@@ -202,6 +203,8 @@ tokens
     await globalClient().delete(`/api/v1/tokens/${encodeURIComponent(id)}`);
     process.stdout.write(`Revoked ${id}\n`);
   });
+
+registerScheduleCommands(program, globalClient);
 
 const admin = program.command('admin').description('Local administration (opens the database directly)');
 admin

@@ -177,6 +177,9 @@ export async function getUser(deps: CoreDeps, id: string): Promise<User> {
   });
 }
 
+/** Service accounts (the bootstrap token's owner) use this domain and are not people. */
+export const SERVICE_EMAIL_DOMAIN = '@vigil.localhost';
+
 export async function listUsers(deps: CoreDeps, options: { includeInactive?: boolean } = {}): Promise<User[]> {
-  return deps.uow.run((r) => r.users.list(options));
+  return (await deps.uow.run((r) => r.users.list(options))).filter((u) => !u.email.endsWith(SERVICE_EMAIL_DOMAIN));
 }
