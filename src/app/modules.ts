@@ -8,6 +8,7 @@ import type { ConfigSection } from '../core/config-as-code/config-as-code.js';
 import type { CoreDeps } from '../core/shared/ports.js';
 import type { JobHandlers, Reconciler } from '../engine/types.js';
 import type { App, HttpDeps } from '../http/types.js';
+import type { SlackHandlers } from '../core/notifications/slack-app.js';
 import type { Database } from '../storage/database.js';
 
 export interface ModuleContext {
@@ -24,4 +25,8 @@ export interface VigilModule {
   reconcilers?: (ctx: ModuleContext) => Reconciler[];
   /** Domain event type -> job kinds of this module that react to it (see core/shared/publish.ts). */
   subscriptions?: Record<string, string[]>;
+  /** Slash commands and button handlers this module adds to the Slack app. */
+  slackHandlers?: (ctx: ModuleContext) => Partial<SlackHandlers>;
+  /** The Slack app's plumbing (one module provides it). */
+  slackApp?: (ctx: ModuleContext) => Omit<NonNullable<HttpDeps['slack']>, 'handlers'>;
 }

@@ -24,7 +24,8 @@ import { buildHttpApp } from '../http/app.js';
 import type { App, HttpDeps } from '../http/types.js';
 import { openDatabase, type Database } from '../storage/database.js';
 import type { ModuleContext, VigilModule } from './modules.js';
-import { MODULES } from './registry.js';
+import type { SlackHandlers } from '../core/notifications/slack-app.js';
+import { defaultModules } from './registry.js';
 import { migrateToLatest, migrationsApplied } from '../storage/migrations/index.js';
 import { createUnitOfWork } from '../storage/unit-of-work.js';
 
@@ -43,7 +44,7 @@ export interface VigilOptions {
   manualEngine?: boolean;
   /** scrypt cost; tests lower it. */
   passwordCost?: number;
-  /** The domain modules to run (default: all of {@link MODULES}). */
+  /** The domain modules to run (default: {@link defaultModules}). */
   modules?: VigilModule[];
 }
 
@@ -75,7 +76,7 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
   // The engine is built below; until then there is nothing to wake.
   let wakeEngine: (runAt: number) => void = () => undefined;
   const uow = createUnitOfWork(database, clock, { onJobsCommitted: (runAt) => wakeEngine(runAt) });
-  const modules = options.modules ?? MODULES;
+  const modules = options.modules ?? defaultModules(config);
   const subscriptions: Subscriptions = {};
   for (const m of modules) for (const [type, kinds] of Object.entries(m.subscriptions ?? {})) (subscriptions[type] ??= []).push(...kinds);
   const core: CoreDeps = { uow, clock, passwords: scryptHasher(options.passwordCost), publish: createPublisher(subscriptions) };
@@ -143,6 +144,7 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
     configAsCode: createConfigAsCode(core, sections),
     webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
     routes: modules.flatMap((m) => m.routes ?? []),
+    ...slackDeps(modules, moduleCtx),
     async checkReady() {
       const problems: string[] = [];
       try {
@@ -187,6 +189,19 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
       await database.close();
     },
   };
+}
+
+/** The Slack app: one module's plumbing and every module's commands and actions. */
+function slackDeps(modules: VigilModule[], ctx: ModuleContext): Pick<HttpDeps, 'slack'> {
+  const app = modules.find((m) => m.slackApp)?.slackApp?.(ctx);
+  if (!app) return {};
+  const handlers: SlackHandlers = { commands: {}, actions: {} };
+  for (const m of modules) {
+    const h = m.slackHandlers?.(ctx);
+    Object.assign(handlers.commands, h?.commands ?? {});
+    Object.assign(handlers.actions, h?.actions ?? {});
+  }
+  return { slack: { ...app, handlers } };
 }
 
 /**

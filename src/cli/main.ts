@@ -9,6 +9,7 @@ import { ConfigError, loadConfig, type VigilConfig } from '../config/config.js';
 import { ApiClient, CliError, loadCredentials, saveCredentials, credentialsPath } from './client.js';
 import { printPlan, printTable } from './output.js';
 import { registerScheduleCommands } from './commands/schedules.js';
+import { registerSlackCommands } from './commands/slack.js';
 
 const program = new Command();
 program
@@ -205,6 +206,7 @@ tokens
   });
 
 registerScheduleCommands(program, globalClient);
+registerSlackCommands(program);
 
 const admin = program.command('admin').description('Local administration (opens the database directly)');
 admin

@@ -28,6 +28,26 @@ export interface VigilConfig {
   secureCookies: boolean;
   /** Largest accepted request body, in bytes. */
   bodyLimitBytes: number;
+  slack: {
+    /** Bot token (xoxb-...) of the Slack app; Slack is off without it. */
+    botToken: string | undefined;
+    /** Signing secret that verifies requests from Slack. */
+    signingSecret: string | undefined;
+    /** Web API base URL (Enterprise Grid, tests). */
+    apiUrl: string;
+  };
+  email: {
+    /** smtp://user:pass@host:587 or smtps://...; email is off without it. */
+    smtpUrl: string | undefined;
+    from: string;
+  };
+  twilio: {
+    accountSid: string | undefined;
+    authToken: string | undefined;
+    /** The sending phone number (E.164). */
+    from: string | undefined;
+    apiUrl: string;
+  };
   engine: {
     /** Jobs run at the same time by one process. */
     concurrency: number;
@@ -100,6 +120,8 @@ const url =
     }
   };
 
+const withSlash = (s: string | undefined): string | undefined => (s === undefined ? s : `${s}/`);
+
 const databaseUrl = (raw: unknown, problems: string[], label: string): string | undefined => {
   const s = str(raw, problems, label);
   if (s === undefined) return undefined;
@@ -147,6 +169,15 @@ const FIELDS: FieldSpec[] = [
   },
   { path: 'secureCookies', env: 'VIGIL_SECURE_COOKIES', parse: bool, default: () => 'auto' },
   { path: 'bodyLimitBytes', env: 'VIGIL_BODY_LIMIT_BYTES', parse: int(1024, 64 * 1024 * 1024), default: () => 1048576 },
+  { path: 'slack.botToken', env: 'VIGIL_SLACK_BOT_TOKEN', parse: str, default: () => undefined },
+  { path: 'slack.signingSecret', env: 'VIGIL_SLACK_SIGNING_SECRET', parse: str, default: () => undefined },
+  { path: 'slack.apiUrl', env: 'VIGIL_SLACK_API_URL', parse: (r, p, l) => withSlash(url(['http:', 'https:'])(r, p, l)), default: () => 'https://slack.com/api/' },
+  { path: 'email.smtpUrl', env: 'VIGIL_SMTP_URL', parse: url(['smtp:', 'smtps:']), default: () => undefined },
+  { path: 'email.from', env: 'VIGIL_EMAIL_FROM', parse: str, default: () => 'Vigil <vigil@localhost>' },
+  { path: 'twilio.accountSid', env: 'VIGIL_TWILIO_ACCOUNT_SID', parse: str, default: () => undefined },
+  { path: 'twilio.authToken', env: 'VIGIL_TWILIO_AUTH_TOKEN', parse: str, default: () => undefined },
+  { path: 'twilio.from', env: 'VIGIL_TWILIO_FROM', parse: str, default: () => undefined },
+  { path: 'twilio.apiUrl', env: 'VIGIL_TWILIO_API_URL', parse: url(['http:', 'https:']), default: () => 'https://api.twilio.com' },
   { path: 'engine.concurrency', env: 'VIGIL_ENGINE_CONCURRENCY', parse: int(1, 256), default: () => 16 },
   { path: 'engine.leaseMs', env: 'VIGIL_ENGINE_LEASE_MS', parse: int(1000, 3_600_000), default: () => 60_000 },
   {

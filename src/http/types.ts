@@ -4,6 +4,8 @@ import type { Registry } from 'prom-client';
 import type { Principal, Scope } from '../core/auth/auth.js';
 import type { CoreDeps } from '../core/shared/ports.js';
 import type { ConfigAsCode } from '../core/config-as-code/config-as-code.js';
+import type { SlackHandlers } from '../core/notifications/slack-app.js';
+import type { User } from '../core/users/users.js';
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -35,6 +37,13 @@ export interface HttpDeps {
   configAsCode: ConfigAsCode;
   /** Folder of the built web UI (index.html); absent in API-only tests. */
   webRoot?: string;
+  /** The Slack app, when configured. */
+  slack?: {
+    signingSecret: string | undefined;
+    handlers: SlackHandlers;
+    resolveUser(slackUserId: string): Promise<User | undefined>;
+    respond(responseUrl: string, body: Record<string, unknown>): Promise<void>;
+  };
   /** Route modules added by later domains. */
   routes?: Array<(app: App, deps: HttpDeps) => void>;
 }

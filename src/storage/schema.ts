@@ -104,6 +104,8 @@ export interface SchedulesTable {
   time_zone: string;
   reminder_minutes: number;
   layers: string;
+  slack_user_group_id: string | null;
+  slack_handoff_channel: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -164,4 +166,100 @@ export interface DB {
   swap_requests: SwapRequestsTable;
   calendar_feeds: CalendarFeedsTable;
   schedule_handoff_cursors: ScheduleHandoffCursorsTable;
+  contact_methods: ContactMethodsTable;
+  notification_rules: NotificationRulesTable;
+  notification_prefs: NotificationPrefsTable;
+  pages: PagesTable;
+  deliveries: DeliveriesTable;
+  delivery_lanes: DeliveryLanesTable;
+  message_refs: MessageRefsTable;
+  message_templates: MessageTemplatesTable;
+}
+
+export interface ContactMethodsTable {
+  id: string;
+  user_id: string;
+  type: string;
+  address: string;
+  label: string;
+  verified_at: number | null;
+  verification_code_hash: string | null;
+  verification_expires_at: number | null;
+  disabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface NotificationRulesTable {
+  id: string;
+  user_id: string;
+  urgency: string;
+  contact_method_id: string;
+  delay_minutes: number;
+  created_at: number;
+}
+
+export interface NotificationPrefsTable {
+  user_id: string;
+  quiet_start: string | null;
+  quiet_end: string | null;
+  severity_levels_read_at: number | null;
+  updated_at: number;
+}
+
+export interface PagesTable {
+  id: string;
+  user_id: string;
+  urgency: string;
+  subject: string;
+  text: string;
+  source_type: string;
+  source_id: string | null;
+  status: string;
+  fired: string;
+  created_at: number;
+  acknowledged_at: number | null;
+  acknowledged_via: string | null;
+}
+
+export interface DeliveriesTable {
+  id: string;
+  lane: string;
+  channel: string;
+  address: string;
+  contact_method_id: string | null;
+  page_id: string | null;
+  entity_type: string | null;
+  entity_id: string | null;
+  subject: string;
+  body: string;
+  extra: string;
+  status: string;
+  attempts: number;
+  provider_message_id: string | null;
+  bundle_id: string | null;
+  update_of: string | null;
+  last_error: string | null;
+  created_at: number;
+  sent_at: number | null;
+}
+
+export interface DeliveryLanesTable {
+  lane: string;
+  next_at: number;
+  failures: number;
+}
+
+export interface MessageRefsTable {
+  key: string;
+  channel: string;
+  provider_message_id: string;
+  created_at: number;
+}
+
+export interface MessageTemplatesTable {
+  event_type: string;
+  subject: string;
+  body: string;
+  updated_at: number;
 }

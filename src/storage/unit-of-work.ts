@@ -11,6 +11,7 @@ import { jobQueue } from './repositories/jobs.js';
 import { teamsRepo } from './repositories/teams.js';
 import { usersRepo } from './repositories/users.js';
 import { schedulesRepo } from './repositories/schedules.js';
+import { notificationsRepo } from './repositories/notifications.js';
 
 export const JOBS_CHANNEL = 'vigil_jobs';
 
@@ -24,6 +25,7 @@ export function createRepos(db: Executor, dialect: Dialect, clock: Clock, onEnqu
     jobs: jobQueue(db, clock, onEnqueued),
     settings: settingsRepo(db, clock),
     schedules: schedulesRepo(db, dialect),
+    notifications: notificationsRepo(db, dialect),
   };
 }
 

@@ -8,6 +8,8 @@
  *     team: platform                  # team slug
  *     timeZone: Europe/Berlin
  *     reminderMinutes: 60             # remind the incoming on-call (0: never)
+ *     slackUserGroup: S0614TZR7       # members follow the on-call at every hand-off
+ *     slackHandoffChannel: C024BE91L  # hand-offs are announced here
  *     layers:                         # lowest precedence first
  *       - name: Weekly
  *         participants: [ada@example.com, grace@example.com]
@@ -43,7 +45,7 @@ export const schedulesSection: ConfigSection = {
     const items = expectList(value, 'schedules', problems);
     items.forEach((s, i) => {
       const path = `schedules[${i}]`;
-      checkFields(s, path, { name: 'string', slug: 'string?', team: 'string', timeZone: 'string', description: 'string?', reminderMinutes: 'number?', layers: 'any?', overrides: 'any?' }, problems);
+      checkFields(s, path, { name: 'string', slug: 'string?', team: 'string', timeZone: 'string', description: 'string?', reminderMinutes: 'number?', slackUserGroup: 'string|null?', slackHandoffChannel: 'string|null?', layers: 'any?', overrides: 'any?' }, problems);
       expectList(s.layers ?? [], `${path}.layers`, problems).forEach((l, j) =>
         checkFields(l, `${path}.layers[${j}]`, { name: 'string', participants: 'string[]?', shift: 'any?', handoffTime: 'string', handoffWeekday: 'number?', startDate: 'any?', endDate: 'any?', restrictions: 'any?' }, problems),
       );
@@ -78,6 +80,8 @@ export const schedulesSection: ConfigSection = {
         timeZone: item.timeZone as string,
         ...(item.description !== undefined ? { description: item.description as string } : {}),
         ...(item.reminderMinutes !== undefined ? { reminderMinutes: item.reminderMinutes as number } : {}),
+        ...(item.slackUserGroup !== undefined ? { slackUserGroupId: item.slackUserGroup as string | null } : {}),
+        ...(item.slackHandoffChannel !== undefined ? { slackHandoffChannel: item.slackHandoffChannel as string | null } : {}),
         layers,
       };
       let scheduleChanged = false;
@@ -125,6 +129,8 @@ export const schedulesSection: ConfigSection = {
         timeZone: s.timeZone,
         ...(s.description ? { description: s.description } : {}),
         reminderMinutes: s.reminderMinutes,
+        ...(s.slackUserGroupId ? { slackUserGroup: s.slackUserGroupId } : {}),
+        ...(s.slackHandoffChannel ? { slackHandoffChannel: s.slackHandoffChannel } : {}),
         layers: s.layers.map((l) => ({
           name: l.name,
           participants: l.participants.map((p) => users.get(p) ?? p),

@@ -27,6 +27,10 @@ export interface ScheduleRecord {
   /** Minutes before a shift starts that the incoming on-call is reminded. 0 disables. */
   reminderMinutes: number;
   layers: Layer[];
+  /** Slack user group (e.g. @team-oncall, id S0...) whose members follow the on-call. */
+  slackUserGroupId: string | null;
+  /** Slack channel id where hand-offs are announced. */
+  slackHandoffChannel: string | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -103,6 +107,8 @@ export interface ScheduleInput {
   timeZone: string;
   reminderMinutes?: number;
   layers?: LayerInput[];
+  slackUserGroupId?: string | null;
+  slackHandoffChannel?: string | null;
 }
 
 export interface OverrideInput {
@@ -132,6 +138,12 @@ export async function findSchedule(r: Repos, idOrSlug: string): Promise<Schedule
 function checkSlug(slug: string): string {
   if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(slug)) throw invalid('invalid_slug', `slug "${slug}" must be lowercase letters, digits and dashes.`, { field: 'slug' });
   return slug;
+}
+
+function checkSlackId(v: string | null | undefined, field: string, pattern: RegExp): string | null {
+  if (v === undefined || v === null || v === '') return null;
+  if (!pattern.test(v)) throw invalid('invalid_slack_id', `${field}: "${v}" is not a Slack id of the right kind.`, { field });
+  return v;
 }
 
 function checkReminder(m: number | undefined): number {
@@ -234,6 +246,8 @@ export async function insertSchedule(r: Repos, actor: Actor, input: ScheduleInpu
     timeZone: input.timeZone,
     reminderMinutes: checkReminder(input.reminderMinutes),
     layers: await normalizeLayers(r, input.layers ?? [], input.timeZone, now),
+    slackUserGroupId: checkSlackId(input.slackUserGroupId, 'slackUserGroupId', /^S[A-Z0-9]{2,20}$/),
+    slackHandoffChannel: checkSlackId(input.slackHandoffChannel, 'slackHandoffChannel', /^[CG][A-Z0-9]{2,20}$/),
     createdAt: now,
     updatedAt: now,
   };
@@ -261,11 +275,13 @@ export async function saveSchedule(r: Repos, actor: Actor, current: ScheduleReco
     timeZone,
     reminderMinutes: patch.reminderMinutes !== undefined ? checkReminder(patch.reminderMinutes) : current.reminderMinutes,
     layers: patch.layers !== undefined ? await normalizeLayers(r, patch.layers, timeZone, now) : current.layers,
+    slackUserGroupId: patch.slackUserGroupId !== undefined ? checkSlackId(patch.slackUserGroupId, 'slackUserGroupId', /^S[A-Z0-9]{2,20}$/) : current.slackUserGroupId,
+    slackHandoffChannel: patch.slackHandoffChannel !== undefined ? checkSlackId(patch.slackHandoffChannel, 'slackHandoffChannel', /^[CG][A-Z0-9]{2,20}$/) : current.slackHandoffChannel,
     updatedAt: now,
   };
   if (patch.layers === undefined && patch.timeZone !== undefined) validateSchedule({ id: next.id, timeZone, layers: next.layers, overrides: [] });
   if (next.slug !== current.slug && (await r.schedules.findBySlug(next.slug))) throw conflict('schedule_exists', `A schedule with slug "${next.slug}" exists already.`, { field: 'slug' });
-  const changed = (['teamId', 'name', 'slug', 'description', 'timeZone', 'reminderMinutes'] as const).filter((k) => current[k] !== next[k]) as string[];
+  const changed = (['teamId', 'name', 'slug', 'description', 'timeZone', 'reminderMinutes', 'slackUserGroupId', 'slackHandoffChannel'] as const).filter((k) => current[k] !== next[k]) as string[];
   if (JSON.stringify(stripIds(current.layers)) !== JSON.stringify(stripIds(next.layers))) changed.push('layers');
   if (changed.length === 0) return { schedule: current, changed };
   await r.schedules.update(next);

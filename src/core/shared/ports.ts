@@ -8,6 +8,7 @@ import type { UsersRepo } from '../users/users.js';
 import type { TeamsRepo } from '../teams/teams.js';
 import type { TokensRepo, SessionsRepo } from '../auth/auth.js';
 import type { SchedulesRepo } from '../schedules/schedules.js';
+import type { NotificationsRepo } from '../notifications/notifications.js';
 import type { Publisher } from './publish.js';
 
 export type ActorType = 'user' | 'system' | 'integration';
@@ -66,6 +67,7 @@ export interface Repos {
   jobs: JobQueue;
   settings: SettingsRepo;
   schedules: SchedulesRepo;
+  notifications: NotificationsRepo;
 }
 
 export interface UnitOfWork {

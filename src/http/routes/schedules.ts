@@ -71,6 +71,8 @@ const ScheduleSchema = Type.Object(
     timeZone: Type.String(),
     reminderMinutes: Type.Integer(),
     layers: Type.Array(Type.Unknown()),
+    slackUserGroupId: Type.Union([Type.String(), Type.Null()]),
+    slackHandoffChannel: Type.Union([Type.String(), Type.Null()]),
     createdAt: Type.Number(),
     updatedAt: Type.Number(),
   },
@@ -85,6 +87,8 @@ const ScheduleFields = {
   timeZone: Type.String({ minLength: 1, maxLength: 64 }),
   reminderMinutes: Type.Integer({ minimum: 0, maximum: 10080 }),
   layers: Type.Array(LayerSchema, { maxItems: 100 }),
+  slackUserGroupId: Type.Union([Type.String({ maxLength: 30, description: 'Slack user group id (S...) that follows the on-call' }), Type.Null()]),
+  slackHandoffChannel: Type.Union([Type.String({ maxLength: 30, description: 'Slack channel id where hand-offs are announced' }), Type.Null()]),
 };
 
 const ScheduleCreate = Type.Object(
@@ -96,6 +100,8 @@ const ScheduleCreate = Type.Object(
     description: Type.Optional(ScheduleFields.description),
     reminderMinutes: Type.Optional(ScheduleFields.reminderMinutes),
     layers: Type.Optional(ScheduleFields.layers),
+    slackUserGroupId: Type.Optional(ScheduleFields.slackUserGroupId),
+    slackHandoffChannel: Type.Optional(ScheduleFields.slackHandoffChannel),
   },
   { additionalProperties: false },
 );
@@ -407,7 +413,6 @@ export function scheduleRoutes(app: App, deps: HttpDeps): void {
     handler: async (req) => core.uow.run(async (r) => ({ data: await r.schedules.listFeeds(principalOf(req).user.id) })),
   });
   app.post('/api/v1/calendar-feeds', {
-    config: { auth: 'read' },
     schema: {
       tags,
       summary: 'Create a secret iCalendar feed URL for a schedule or for your own shifts',
@@ -422,7 +427,6 @@ export function scheduleRoutes(app: App, deps: HttpDeps): void {
     },
   });
   app.delete('/api/v1/calendar-feeds/:id', {
-    config: { auth: 'read' },
     schema: { tags, summary: 'Revoke a calendar feed', params: IdParams, response: { 200: FeedSchema, ...StdErrors } },
     handler: async (req) => revokeFeed(core, principalOf(req), req.params.id),
   });

@@ -7,6 +7,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider, type Mig
 import type { Dialect } from '../database.js';
 import * as m0001 from './0001_foundation.js';
 import * as m0002 from './0002_schedules.js';
+import * as m0003 from './0003_notifications.js';
 
 export interface MigrationContext {
   dialect: Dialect;
@@ -17,6 +18,7 @@ type MigrationModule = { up(db: Kysely<unknown>, ctx: MigrationContext): Promise
 const MIGRATIONS: Array<[string, MigrationModule]> = [
   ['0001_foundation', m0001],
   ['0002_schedules', m0002],
+  ['0003_notifications', m0003],
 ];
 
 class StaticProvider implements MigrationProvider {

@@ -13,6 +13,8 @@ const toSchedule = (r: Selectable<SchedulesTable>): ScheduleRecord => ({
   timeZone: r.time_zone,
   reminderMinutes: r.reminder_minutes,
   layers: JSON.parse(r.layers) as Layer[],
+  slackUserGroupId: r.slack_user_group_id,
+  slackHandoffChannel: r.slack_handoff_channel,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -26,6 +28,8 @@ const scheduleRow = (s: ScheduleRecord) => ({
   time_zone: s.timeZone,
   reminder_minutes: s.reminderMinutes,
   layers: JSON.stringify(s.layers),
+  slack_user_group_id: s.slackUserGroupId,
+  slack_handoff_channel: s.slackHandoffChannel,
   created_at: s.createdAt,
   updated_at: s.updatedAt,
 });

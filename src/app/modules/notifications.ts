@@ -1,0 +1,262 @@
+/**
+ * Notifications and the Slack app, wired: channels built from the configuration, the outbox and
+ * paging jobs, reactions to hand-offs (Slack user group, announcement), reminders and swaps.
+ */
+import type { VigilConfig } from '../../config/config.js';
+import type { ChannelType, NotificationChannel, SlackWorkspace } from '../../core/notifications/channels.js';
+import { VERIFY_JOB } from '../../core/notifications/notifications.js';
+import { FLUSH_JOB, PAGE_FAILOVER_JOB, flushLane, queueMessage } from '../../core/notifications/outbox.js';
+import { PAGE_STEP_JOB, acknowledgePage, pageFailover, runPageStep } from '../../core/notifications/pages.js';
+import { notLinkedReply, type SlackHandlers } from '../../core/notifications/slack-app.js';
+import { formatLocal, render } from '../../core/notifications/templates.js';
+import { checklistFor } from '../../core/notifications/notifications.js';
+import { findSchedule, whoIsOnCall } from '../../core/schedules/schedules.js';
+import type { CoreDeps, Repos } from '../../core/shared/ports.js';
+import type { User } from '../../core/users/users.js';
+import type { JobHandlers } from '../../engine/types.js';
+import { EmailChannel } from '../../integrations/outbound/email/smtp.js';
+import { SlackApi, SlackChannel, SlackWorkspaceClient } from '../../integrations/outbound/slack/client.js';
+import { SmsChannel, VoiceChannel } from '../../integrations/outbound/sms/provider.js';
+import { TwilioProvider } from '../../integrations/outbound/sms/twilio.js';
+import { WebhookChannel } from '../../integrations/outbound/webhook/webhook.js';
+import { notificationRoutes } from '../../http/routes/notifications.js';
+import { slackRoutes } from '../../http/routes/slack.js';
+import type { ModuleContext, VigilModule } from '../modules.js';
+
+export const USERGROUP_SYNC_JOB = 'slack.usergroup_sync';
+export const HANDOFF_ANNOUNCE_JOB = 'notify.handoff_announce';
+export const SHIFT_REMINDER_NOTIFY_JOB = 'notify.shift_reminder';
+export const SWAP_REQUESTED_NOTIFY_JOB = 'notify.swap_requested';
+export const SWAP_ACCEPTED_NOTIFY_JOB = 'notify.swap_accepted';
+
+export interface Messaging {
+  channels: Partial<Record<ChannelType, NotificationChannel>>;
+  slack?: { workspace: SlackWorkspace; api: SlackApi };
+}
+
+/** Builds the outbound channels the configuration enables. */
+export function buildMessaging(config: VigilConfig): Messaging {
+  const channels: Messaging['channels'] = {};
+  let slack: Messaging['slack'];
+  if (config.slack.botToken) {
+    const api = new SlackApi({ botToken: config.slack.botToken, slackApiUrl: config.slack.apiUrl });
+    channels.slack_dm = new SlackChannel(api, { type: 'slack_dm' });
+    channels.slack_channel = new SlackChannel(api, { type: 'slack_channel' });
+    slack = { api, workspace: new SlackWorkspaceClient(api) };
+  }
+  if (config.email.smtpUrl) {
+    const u = new URL(config.email.smtpUrl);
+    channels.email = new EmailChannel({
+      host: u.hostname,
+      port: Number(u.port || (u.protocol === 'smtps:' ? 465 : 587)),
+      secure: u.protocol === 'smtps:',
+      ...(u.username ? { auth: { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } } : {}),
+      from: config.email.from,
+      ...(u.searchParams.get('ignoreTLS') === 'true' ? { ignoreTLS: true } : {}),
+    });
+  }
+  if (config.twilio.accountSid && config.twilio.authToken && config.twilio.from) {
+    const provider = new TwilioProvider({ accountSid: config.twilio.accountSid, authToken: config.twilio.authToken, from: config.twilio.from, baseUrl: config.twilio.apiUrl });
+    channels.sms = new SmsChannel(provider);
+    channels.voice = new VoiceChannel(provider);
+  }
+  channels.webhook = new WebhookChannel();
+  return { channels, ...(slack ? { slack } : {}) };
+}
+
+const names = async (r: Repos, ids: string[]): Promise<string> => {
+  const out: string[] = [];
+  for (const id of ids) out.push((await r.users.findById(id))?.name ?? id);
+  return out.length ? out.join(', ') : 'nobody';
+};
+
+/** Where a person gets a non-paging message: their Slack DM when linked and Slack is on, else email. */
+function personalLane(user: User, messaging: Messaging): { channel: ChannelType; address: string } {
+  if (user.slackUserId && messaging.channels.slack_dm) return { channel: 'slack_dm', address: user.slackUserId };
+  return { channel: 'email', address: user.email };
+}
+
+/** Maps a Slack user to a Vigil user: by linked id, else by the Slack account's email (and links it). */
+async function resolveSlackUser(core: CoreDeps, messaging: Messaging, slackUserId: string): Promise<User | undefined> {
+  const linked = await core.uow.run((r) => r.users.findBySlackId(slackUserId));
+  if (linked || !messaging.slack) return linked;
+  let email: string | undefined;
+  try {
+    const info = await messaging.slack.api.call<{ user?: { profile?: { email?: string } } }>('users.info', { user: slackUserId });
+    email = info.user?.profile?.email?.toLowerCase();
+  } catch {
+    return undefined;
+  }
+  if (!email) return undefined;
+  return core.uow.run(async (r) => {
+    const user = await r.users.findByEmail(email);
+    if (!user || user.slackUserId) return user && user.slackUserId === slackUserId ? user : undefined;
+    const next = { ...user, slackUserId, updatedAt: core.clock.now() };
+    await r.users.update(next);
+    await r.events.append({ entityType: 'user', entityId: user.id, type: 'user.slack_linked', actor: { type: 'system', id: null }, data: { slackUserId, via: 'email' } });
+    return next;
+  });
+}
+
+function slackHandlers(core: CoreDeps, config: VigilConfig): SlackHandlers {
+  return {
+    commands: {
+      '/oncall': async (_ctx, text) => {
+        const now = core.clock.now();
+        return core.uow.run(async (r) => {
+          const schedules = text ? [await findSchedule(r, text.split(/\s+/)[0]!)] : await r.schedules.list();
+          if (schedules.length === 0) return { text: 'There are no schedules yet.' };
+          const lines: string[] = [];
+          for (const o of await whoIsOnCall(r, schedules, now)) {
+            const nowNames = o.gap ? '_nobody (gap)_' : await names(r, o.onCall.map((c) => c.userId));
+            const until = o.onCall[0] ? ` until ${formatLocal(o.onCall[0].until, o.schedule.timeZone)}` : '';
+            const next = o.next.length ? `; next: ${await names(r, o.next.map((n) => n.userId))} from ${formatLocal(o.next[0]!.start, o.schedule.timeZone)}` : '';
+            lines.push(`*${o.schedule.name}*: ${nowNames}${until}${next}`);
+          }
+          return { text: lines.join('\n') };
+        });
+      },
+    },
+    actions: {
+      'page.ack': async (ctx, action) => {
+        if (!ctx.user) return notLinkedReply(config.publicUrl);
+        const user = ctx.user;
+        const page = await core.uow.run(async (r) => {
+          const p = await r.notifications.findPage(action.value);
+          if (!p) return undefined;
+          return acknowledgePage(r, core.clock.now(), p.id, { type: 'user', id: user.id }, 'slack');
+        });
+        return page ? { text: `Acknowledged by ${user.name}: ${page.subject}` } : { text: 'That page no longer exists.' };
+      },
+    },
+  };
+}
+
+function jobHandlers({ core, config }: ModuleContext, messaging: Messaging): JobHandlers {
+  const outbox = { uow: core.uow, clock: core.clock, channels: messaging.channels };
+  return {
+    [FLUSH_JOB]: async (job) => flushLane(outbox, String(job.payload.lane)),
+    [PAGE_STEP_JOB]: async (job) => runPageStep(core, config.publicUrl, job.payload as { pageId: string; contactMethodId: string; ruleId: string }),
+    [PAGE_FAILOVER_JOB]: async (job) => pageFailover(core, job.payload as { pageId: string; deliveryId: string }),
+    [VERIFY_JOB]: async (job) => {
+      await core.uow.run(async (r) => {
+        const c = await r.notifications.findContact(String(job.payload.contactMethodId));
+        if (!c || c.verifiedAt) return;
+        const t = await render(r, 'contact.verification', { code: job.payload.code });
+        await queueMessage(r, core.clock.now(), { channel: c.type, address: c.address, subject: t.subject, body: t.body, entityType: 'user', entityId: c.userId });
+      });
+    },
+    // Retried until Slack answers: the group must end up with whoever is on call *now*.
+    [USERGROUP_SYNC_JOB]: async (job) => {
+      const scheduleId = String(job.payload.scheduleId);
+      const now = core.clock.now();
+      const target = await core.uow.run(async (r) => {
+        const s = await r.schedules.findById(scheduleId);
+        if (!s?.slackUserGroupId) return undefined;
+        const [o] = await whoIsOnCall(r, [s], now);
+        const slackIds: string[] = [];
+        const missing: string[] = [];
+        for (const c of o?.onCall ?? []) {
+          const u = await r.users.findById(c.userId);
+          if (u?.slackUserId) slackIds.push(u.slackUserId);
+          else missing.push(u?.name ?? c.userId);
+        }
+        return { group: s.slackUserGroupId, slackIds, missing, scheduleId: s.id };
+      });
+      if (!target) return;
+      if (!messaging.slack) return;
+      try {
+        await messaging.slack.workspace.setUserGroupMembers(target.group, target.slackIds);
+      } catch (err) {
+        await core.uow.run((r) => r.events.append({ entityType: 'schedule', entityId: target.scheduleId, type: 'slack.usergroup_sync_failed', actor: { type: 'system', id: null }, data: { userGroupId: target.group, error: (err as Error).message } }));
+        return { rescheduleAt: core.clock.now() + 30_000 };
+      }
+      await core.uow.run((r) =>
+        r.events.append({ entityType: 'schedule', entityId: target.scheduleId, type: 'slack.usergroup_synced', actor: { type: 'system', id: null }, data: { userGroupId: target.group, members: target.slackIds, unlinked: target.missing } }),
+      );
+      return undefined;
+    },
+    [HANDOFF_ANNOUNCE_JOB]: async (job) => {
+      const p = job.payload as { scheduleId: string; scheduleName: string; from: string[]; to: string[]; at: number };
+      await core.uow.run(async (r) => {
+        const s = await r.schedules.findById(p.scheduleId);
+        if (!s?.slackHandoffChannel) return;
+        const toNames = await names(r, p.to);
+        const t = await render(r, 'schedule.handoff', { scheduleName: s.name, to: toNames, toVerb: p.to.length > 1 ? 'are' : 'is', from: await names(r, p.from), at: formatLocal(p.at, s.timeZone) });
+        await queueMessage(r, core.clock.now(), { channel: 'slack_channel', address: s.slackHandoffChannel, subject: t.subject, body: t.body, entityType: 'schedule', entityId: s.id });
+      });
+    },
+    [SHIFT_REMINDER_NOTIFY_JOB]: async (job) => {
+      const p = job.payload as { scheduleId: string; scheduleName: string; userId: string; start: number; end: number };
+      await core.uow.run(async (r) => {
+        const user = await r.users.findById(p.userId);
+        if (!user) return;
+        const checklist = await checklistFor(r, user.id);
+        const missing = checklist.items.filter((i) => !i.done).map((i) => i.label);
+        const minutes = Math.max(0, Math.round((p.start - core.clock.now()) / 60_000));
+        const t = await render(r, 'shift.reminder', {
+          scheduleName: p.scheduleName,
+          startsIn: minutes >= 1 ? `in ${minutes} minutes` : 'now',
+          startLocal: formatLocal(p.start, user.timeZone),
+          endLocal: formatLocal(p.end, user.timeZone),
+          readiness: missing.length ? `\nBefore it starts, finish your on-call setup: ${missing.join('; ')}.` : '',
+        });
+        await queueMessage(r, core.clock.now(), { ...personalLane(user, messaging), subject: t.subject, body: t.body, entityType: 'user', entityId: user.id });
+      });
+    },
+    [SWAP_REQUESTED_NOTIFY_JOB]: async (job) => {
+      const p = job.payload as { swapId: string; scheduleId: string; scheduleName: string; teamId: string; requesterId: string; start: number; end: number; note: string };
+      await core.uow.run(async (r) => {
+        const team = await r.teams.findById(p.teamId);
+        const requester = await r.users.findById(p.requesterId);
+        for (const memberId of team?.memberIds ?? []) {
+          if (memberId === p.requesterId) continue;
+          const member = await r.users.findById(memberId);
+          if (!member || !member.active) continue;
+          const t = await render(r, 'swap.requested', {
+            requester: requester?.name ?? 'Someone',
+            scheduleName: p.scheduleName,
+            startLocal: formatLocal(p.start, member.timeZone),
+            endLocal: formatLocal(p.end, member.timeZone),
+            note: p.note,
+            url: `${config.publicUrl}/shifts`,
+          });
+          await queueMessage(r, core.clock.now(), { ...personalLane(member, messaging), subject: t.subject, body: t.body, entityType: 'schedule', entityId: p.scheduleId });
+        }
+      });
+    },
+    [SWAP_ACCEPTED_NOTIFY_JOB]: async (job) => {
+      const p = job.payload as { scheduleId: string; scheduleName: string; requesterId: string; takerId: string; start: number; end: number };
+      await core.uow.run(async (r) => {
+        const requester = await r.users.findById(p.requesterId);
+        const taker = await r.users.findById(p.takerId);
+        if (!requester) return;
+        const t = await render(r, 'swap.accepted', { taker: taker?.name ?? 'Someone', scheduleName: p.scheduleName, startLocal: formatLocal(p.start, requester.timeZone), endLocal: formatLocal(p.end, requester.timeZone) });
+        await queueMessage(r, core.clock.now(), { ...personalLane(requester, messaging), subject: t.subject, body: t.body, entityType: 'schedule', entityId: p.scheduleId });
+      });
+    },
+  };
+}
+
+/** The notifications module; `messaging` is injectable so tests can count what is built. */
+export function notificationsModule(config: VigilConfig, messaging: Messaging = buildMessaging(config)): VigilModule {
+  return {
+    name: 'notifications',
+    routes: [notificationRoutes, slackRoutes],
+    jobHandlers: (ctx) => jobHandlers(ctx, messaging),
+    subscriptions: {
+      'schedule.handoff': [USERGROUP_SYNC_JOB, HANDOFF_ANNOUNCE_JOB],
+      'shift.reminder': [SHIFT_REMINDER_NOTIFY_JOB],
+      'swap.requested': [SWAP_REQUESTED_NOTIFY_JOB],
+      'swap.accepted': [SWAP_ACCEPTED_NOTIFY_JOB],
+    },
+    slackHandlers: (ctx) => slackHandlers(ctx.core, config),
+    slackApp: (ctx) => ({
+      signingSecret: config.slack.signingSecret,
+      resolveUser: (id) => resolveSlackUser(ctx.core, messaging, id),
+      respond: async (url, body) => {
+        if (messaging.slack) await messaging.slack.workspace.respond(url, body as { text: string });
+      },
+    }),
+  };
+}

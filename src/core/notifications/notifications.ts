@@ -1,0 +1,350 @@
+/**
+ * How a person is reached: contact methods (verified before use), notification rules per urgency
+ * ("Slack DM now, SMS after 2 minutes"), quiet hours, and the on-call setup checklist.
+ */
+import { randomInt } from 'node:crypto';
+import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
+import { newId } from '../shared/ids.js';
+import type { Actor, CoreDeps, Repos } from '../shared/ports.js';
+import { normalizeEmail, normalizePhone } from '../shared/validate.js';
+import { hashSecret, type Principal } from '../auth/auth.js';
+import type { ChannelType } from './channels.js';
+
+export type ContactType = 'slack_dm' | 'email' | 'sms' | 'voice' | 'webhook';
+export const CONTACT_TYPES: ContactType[] = ['slack_dm', 'email', 'sms', 'voice', 'webhook'];
+export type Urgency = 'high' | 'low';
+
+export interface ContactMethod {
+  id: string;
+  userId: string;
+  type: ContactType;
+  address: string;
+  label: string;
+  verifiedAt: number | null;
+  disabled: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface NotificationRule {
+  id: string;
+  userId: string;
+  urgency: Urgency;
+  contactMethodId: string;
+  delayMinutes: number;
+  createdAt: number;
+}
+
+export interface NotificationPrefs {
+  userId: string;
+  quietStart: string | null;
+  quietEnd: string | null;
+  severityLevelsReadAt: number | null;
+}
+
+export type PageStatus = 'active' | 'acknowledged' | 'cancelled' | 'exhausted';
+
+export interface Page {
+  id: string;
+  userId: string;
+  urgency: Urgency;
+  subject: string;
+  text: string;
+  sourceType: string;
+  sourceId: string | null;
+  status: PageStatus;
+  fired: string[];
+  createdAt: number;
+  acknowledgedAt: number | null;
+  acknowledgedVia: string | null;
+}
+
+export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'cancelled';
+
+export interface Delivery {
+  id: string;
+  lane: string;
+  channel: ChannelType;
+  address: string;
+  contactMethodId: string | null;
+  pageId: string | null;
+  entityType: string | null;
+  entityId: string | null;
+  subject: string;
+  body: string;
+  extra: DeliveryExtra;
+  status: DeliveryStatus;
+  attempts: number;
+  providerMessageId: string | null;
+  bundleId: string | null;
+  updateOf: string | null;
+  lastError: string | null;
+  createdAt: number;
+  sentAt: number | null;
+}
+
+export interface DeliveryExtra {
+  html?: string;
+  blocks?: unknown[];
+  actions?: Array<{ id: string; label: string; value: string; style?: 'primary' | 'danger' }>;
+  data?: Record<string, unknown>;
+  threadKey?: string;
+  /** Keep this message up to date under this key (message_refs). */
+  refKey?: string;
+}
+
+export interface NotificationsRepo {
+  insertContact(c: ContactMethod): Promise<void>;
+  updateContact(c: ContactMethod): Promise<void>;
+  deleteContact(id: string): Promise<void>;
+  findContact(id: string): Promise<ContactMethod | undefined>;
+  listContacts(userId: string): Promise<ContactMethod[]>;
+  setVerification(id: string, codeHash: string | null, expiresAt: number | null): Promise<void>;
+  getVerification(id: string): Promise<{ codeHash: string | null; expiresAt: number | null } | undefined>;
+  insertRule(rule: NotificationRule): Promise<void>;
+  deleteRule(id: string): Promise<void>;
+  listRules(userId: string): Promise<NotificationRule[]>;
+  getPrefs(userId: string): Promise<NotificationPrefs>;
+  setPrefs(p: NotificationPrefs, at: number): Promise<void>;
+  insertPage(p: Page): Promise<void>;
+  updatePage(p: Page): Promise<void>;
+  findPage(id: string): Promise<Page | undefined>;
+  listPages(options: { userId?: string; sourceType?: string; sourceId?: string; status?: PageStatus; limit?: number }): Promise<Page[]>;
+  insertDelivery(d: Delivery): Promise<void>;
+  updateDelivery(d: Delivery): Promise<void>;
+  findDelivery(id: string): Promise<Delivery | undefined>;
+  /** Pending deliveries of a lane, oldest first. */
+  pendingInLane(lane: string, limit: number): Promise<Delivery[]>;
+  listDeliveries(options: { pageId?: string; entityType?: string; entityId?: string; limit?: number }): Promise<Delivery[]>;
+  /** Locks the lane's row for this transaction (creating it), returning its pacing. */
+  lockLane(lane: string): Promise<{ nextAt: number; failures: number }>;
+  setLane(lane: string, nextAt: number, failures: number): Promise<void>;
+  getMessageRef(key: string): Promise<{ channel: string; providerMessageId: string } | undefined>;
+  setMessageRef(key: string, channel: string, providerMessageId: string, at: number): Promise<void>;
+  getTemplate(eventType: string): Promise<{ subject: string; body: string } | undefined>;
+  setTemplate(eventType: string, t: { subject: string; body: string } | null, at: number): Promise<void>;
+  listTemplates(): Promise<Array<{ eventType: string; subject: string; body: string }>>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Contact methods
+
+export const channelOf = (type: ContactType): ChannelType => type;
+
+export function normalizeAddress(type: ContactType, address: string): string {
+  const a = address.trim();
+  switch (type) {
+    case 'email':
+      return normalizeEmail(a, 'address');
+    case 'sms':
+    case 'voice':
+      return normalizePhone(a, 'address');
+    case 'slack_dm':
+      if (!/^[UW][A-Z0-9]{2,20}$/.test(a)) throw invalid('invalid_address', `"${address}" is not a Slack user id (e.g. U024BE7LH).`, { field: 'address' });
+      return a;
+    case 'webhook': {
+      let u: URL;
+      try {
+        u = new URL(a);
+      } catch {
+        throw invalid('invalid_address', `"${address}" is not a URL.`, { field: 'address' });
+      }
+      if (u.protocol !== 'https:' && u.protocol !== 'http:') throw invalid('invalid_address', 'A webhook must be an http(s) URL.', { field: 'address' });
+      return u.toString();
+    }
+  }
+}
+
+function assertType(type: string): asserts type is ContactType {
+  if (!(CONTACT_TYPES as string[]).includes(type)) throw invalid('invalid_contact_type', `type must be one of ${CONTACT_TYPES.join(', ')}.`, { field: 'type' });
+}
+
+/** Only the owner or an admin manages someone's contact methods and rules. */
+export function assertSelfOrAdmin(p: Principal, userId: string): void {
+  if (p.user.id !== userId && p.user.role !== 'admin') throw forbidden("Only admins can change another person's notification settings.");
+}
+
+export const VERIFY_JOB = 'notifications.send_verification';
+
+export async function addContactMethod(deps: CoreDeps, p: Principal, userId: string, input: { type: string; address: string; label?: string }): Promise<ContactMethod> {
+  assertSelfOrAdmin(p, userId);
+  assertType(input.type);
+  const address = normalizeAddress(input.type, input.address);
+  const now = deps.clock.now();
+  return deps.uow.run(async (r) => {
+    if (!(await r.users.findById(userId))) throw notFound('user', userId);
+    const existing = await r.notifications.listContacts(userId);
+    if (existing.some((c) => c.type === input.type && c.address === address)) throw conflict('contact_method_exists', `You already have this ${input.type} contact method.`);
+    // A Slack DM to the Slack account linked to the user needs no code: Slack vouches for it.
+    const user = await r.users.findById(userId);
+    const trusted = input.type === 'slack_dm' && user?.slackUserId === address;
+    const c: ContactMethod = { id: newId(now), userId, type: input.type as ContactType, address, label: input.label ?? '', verifiedAt: trusted ? now : null, disabled: false, createdAt: now, updatedAt: now };
+    await r.notifications.insertContact(c);
+    await r.events.append({ entityType: 'user', entityId: userId, type: 'contact_method.added', actor: { type: 'user', id: p.user.id }, data: { contactMethodId: c.id, type: c.type, address: c.address } });
+    if (!trusted) await startVerification(r, c, now);
+    return c;
+  });
+}
+
+async function startVerification(r: Repos, c: ContactMethod, now: number): Promise<void> {
+  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  await r.notifications.setVerification(c.id, hashSecret(`${c.id}:${code}`), now + 15 * 60_000);
+  await r.jobs.enqueue({ kind: VERIFY_JOB, payload: { contactMethodId: c.id, code }, dedupeKey: `verify:${c.id}:${now}`, maxAttempts: 5 });
+}
+
+export async function resendVerification(deps: CoreDeps, p: Principal, contactMethodId: string): Promise<void> {
+  const now = deps.clock.now();
+  await deps.uow.run(async (r) => {
+    const c = await r.notifications.findContact(contactMethodId);
+    if (!c) throw notFound('contact_method', contactMethodId);
+    assertSelfOrAdmin(p, c.userId);
+    if (c.verifiedAt) throw conflict('already_verified', 'This contact method is verified already.');
+    await startVerification(r, c, now);
+  });
+}
+
+export async function verifyContactMethod(deps: CoreDeps, p: Principal, contactMethodId: string, code: string): Promise<ContactMethod> {
+  const now = deps.clock.now();
+  return deps.uow.run(async (r) => {
+    const c = await r.notifications.findContact(contactMethodId);
+    if (!c) throw notFound('contact_method', contactMethodId);
+    assertSelfOrAdmin(p, c.userId);
+    if (c.verifiedAt) return c;
+    const v = await r.notifications.getVerification(c.id);
+    if (!v?.codeHash || !v.expiresAt || v.expiresAt < now) throw invalid('verification_expired', 'The code has expired; ask for a new one.');
+    if (hashSecret(`${c.id}:${code.trim()}`) !== v.codeHash) throw invalid('wrong_code', 'That code is not right.');
+    const next = { ...c, verifiedAt: now, updatedAt: now };
+    await r.notifications.updateContact(next);
+    await r.notifications.setVerification(c.id, null, null);
+    await r.events.append({ entityType: 'user', entityId: c.userId, type: 'contact_method.verified', actor: { type: 'user', id: p.user.id }, data: { contactMethodId: c.id, type: c.type } });
+    return next;
+  });
+}
+
+export async function removeContactMethod(deps: CoreDeps, p: Principal, contactMethodId: string): Promise<void> {
+  await deps.uow.run(async (r) => {
+    const c = await r.notifications.findContact(contactMethodId);
+    if (!c) throw notFound('contact_method', contactMethodId);
+    assertSelfOrAdmin(p, c.userId);
+    await r.notifications.deleteContact(c.id);
+    await r.events.append({ entityType: 'user', entityId: c.userId, type: 'contact_method.removed', actor: { type: 'user', id: p.user.id }, data: { contactMethodId: c.id, type: c.type } });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules
+
+export async function addRule(deps: CoreDeps, p: Principal, userId: string, input: { urgency: string; contactMethodId: string; delayMinutes: number }): Promise<NotificationRule> {
+  assertSelfOrAdmin(p, userId);
+  if (input.urgency !== 'high' && input.urgency !== 'low') throw invalid('invalid_urgency', 'urgency must be high or low.', { field: 'urgency' });
+  if (!Number.isInteger(input.delayMinutes) || input.delayMinutes < 0 || input.delayMinutes > 240) throw invalid('invalid_delay', 'delayMinutes must be a whole number from 0 to 240.', { field: 'delayMinutes' });
+  const now = deps.clock.now();
+  return deps.uow.run(async (r) => {
+    const c = await r.notifications.findContact(input.contactMethodId);
+    if (!c || c.userId !== userId) throw invalid('unknown_contact_method', `No contact method "${input.contactMethodId}" of this user.`, { field: 'contactMethodId' });
+    const rule: NotificationRule = { id: newId(now), userId, urgency: input.urgency as Urgency, contactMethodId: c.id, delayMinutes: input.delayMinutes, createdAt: now };
+    await r.notifications.insertRule(rule);
+    await r.events.append({ entityType: 'user', entityId: userId, type: 'notification_rule.added', actor: { type: 'user', id: p.user.id }, data: { ruleId: rule.id, urgency: rule.urgency, type: c.type, delayMinutes: rule.delayMinutes } });
+    return rule;
+  });
+}
+
+export async function removeRule(deps: CoreDeps, p: Principal, userId: string, ruleId: string): Promise<void> {
+  assertSelfOrAdmin(p, userId);
+  await deps.uow.run(async (r) => {
+    const rules = await r.notifications.listRules(userId);
+    if (!rules.some((x) => x.id === ruleId)) throw notFound('notification_rule', ruleId);
+    await r.notifications.deleteRule(ruleId);
+  });
+}
+
+/** A rule is usable when its contact method is verified and enabled. */
+export function usableRules(rules: NotificationRule[], contacts: ContactMethod[], urgency: Urgency): Array<{ rule: NotificationRule; contact: ContactMethod }> {
+  const byId = new Map(contacts.map((c) => [c.id, c]));
+  return rules
+    .filter((r) => r.urgency === urgency)
+    .flatMap((rule) => {
+      const contact = byId.get(rule.contactMethodId);
+      return contact && contact.verifiedAt && !contact.disabled ? [{ rule, contact }] : [];
+    })
+    .sort((a, b) => a.rule.delayMinutes - b.rule.delayMinutes);
+}
+
+/** Why a user would not be reached by a high-urgency page (empty when they would). */
+export async function reachabilityWarnings(r: Repos, userId: string): Promise<string[]> {
+  const contacts = await r.notifications.listContacts(userId);
+  const rules = await r.notifications.listRules(userId);
+  if (usableRules(rules, contacts, 'high').length > 0) return [];
+  if (contacts.some((c) => c.verifiedAt && !c.disabled)) return ['no high-urgency notification rule (verified contact methods are used at once as a fallback)'];
+  return ['no verified contact method: pages cannot reach this person'];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Quiet hours
+
+export async function setQuietHours(deps: CoreDeps, p: Principal, userId: string, quiet: { start: string; end: string } | null): Promise<NotificationPrefs> {
+  assertSelfOrAdmin(p, userId);
+  if (quiet) for (const [k, v] of Object.entries(quiet)) if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(v)) throw invalid('invalid_time', `quietHours.${k} must be HH:MM.`, { field: `quietHours.${k}` });
+  return deps.uow.run(async (r) => {
+    const prefs = { ...(await r.notifications.getPrefs(userId)), quietStart: quiet?.start ?? null, quietEnd: quiet?.end ?? null };
+    await r.notifications.setPrefs(prefs, deps.clock.now());
+    return prefs;
+  });
+}
+
+/** Minutes since local midnight of `instant` in `zone` (pure, via Intl). */
+export function localMinutes(instant: number, zone: string): number {
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(instant));
+  const h = Number(parts.find((x) => x.type === 'hour')?.value ?? 0);
+  const m = Number(parts.find((x) => x.type === 'minute')?.value ?? 0);
+  return h * 60 + m;
+}
+
+export function inQuietHours(prefs: NotificationPrefs, zone: string, instant: number): boolean {
+  if (!prefs.quietStart || !prefs.quietEnd) return false;
+  const toMin = (s: string) => Number(s.slice(0, 2)) * 60 + Number(s.slice(3, 5));
+  const start = toMin(prefs.quietStart);
+  const end = toMin(prefs.quietEnd);
+  const now = localMinutes(instant, zone);
+  return start <= end ? now >= start && now < end : now >= start || now < end;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checklist
+
+export interface ChecklistItem {
+  id: 'slack_linked' | 'contact_verified' | 'high_urgency_rule' | 'test_page_acknowledged' | 'calendar_subscribed' | 'severity_levels_read';
+  label: string;
+  done: boolean;
+  /** Required items make the checklist complete; the others are recommended. */
+  required: boolean;
+  help: string;
+}
+
+export async function checklistFor(r: Repos, userId: string): Promise<{ complete: boolean; items: ChecklistItem[] }> {
+  const user = await r.users.findById(userId);
+  if (!user) throw notFound('user', userId);
+  const contacts = await r.notifications.listContacts(userId);
+  const rules = await r.notifications.listRules(userId);
+  const testPages = await r.notifications.listPages({ userId, sourceType: 'test', status: 'acknowledged', limit: 1 });
+  const feeds = (await r.schedules.listFeeds(userId)).filter((f) => f.revokedAt === null);
+  const prefs = await r.notifications.getPrefs(userId);
+  const items: ChecklistItem[] = [
+    { id: 'slack_linked', label: 'Link your Slack account', required: true, done: !!user.slackUserId, help: 'Set your Slack user id in your profile, or run /oncall in Slack once.' },
+    { id: 'contact_verified', label: 'Add and verify a contact method', required: true, done: contacts.some((c) => c.verifiedAt && !c.disabled), help: 'Add a phone number, email or Slack DM and enter the code sent to it.' },
+    { id: 'high_urgency_rule', label: 'Set how you are paged', required: false, done: usableRules(rules, contacts, 'high').length > 0, help: 'Add high-urgency rules, e.g. Slack DM now, SMS after 2 minutes, voice after 5.' },
+    { id: 'test_page_acknowledged', label: 'Send yourself a test page and acknowledge it', required: true, done: testPages.length > 0, help: 'Use "Send test page" and acknowledge it from where it arrived.' },
+    { id: 'calendar_subscribed', label: 'Subscribe to your on-call calendar', required: false, done: feeds.length > 0, help: 'Create your calendar feed under My shifts and add it to your calendar app.' },
+    { id: 'severity_levels_read', label: 'Read the severity levels', required: false, done: prefs.severityLevelsReadAt !== null, help: 'Open the severity levels page and mark it read.' },
+  ];
+  return { complete: items.every((i) => i.done || !i.required), items };
+}
+
+export async function markSeverityLevelsRead(deps: CoreDeps, p: Principal): Promise<void> {
+  await deps.uow.run(async (r) => {
+    const prefs = await r.notifications.getPrefs(p.user.id);
+    await r.notifications.setPrefs({ ...prefs, severityLevelsReadAt: deps.clock.now() }, deps.clock.now());
+  });
+}
+
+export const actorUser = (p: Principal): Actor => ({ type: 'user', id: p.user.id });

@@ -1,0 +1,186 @@
+/**
+ * Paging a person: their notification rules for the urgency fire one after another (each a job at
+ * created + delay) until the page is acknowledged. A contact method that finally fails hands over to
+ * the next rule at once. A user with no usable rule is reached on every verified contact method, and
+ * the page says so.
+ */
+import { conflict, notFound } from '../shared/errors.js';
+import { newId } from '../shared/ids.js';
+import type { Actor, CoreDeps, Repos } from '../shared/ports.js';
+import type { Principal } from '../auth/auth.js';
+import { inQuietHours, localMinutes, usableRules, type ContactMethod, type Page, type Urgency } from './notifications.js';
+import { queueMessage } from './outbox.js';
+
+export const PAGE_STEP_JOB = 'page.step';
+
+export interface PageInput {
+  userId: string;
+  urgency: Urgency;
+  subject: string;
+  text: string;
+  sourceType: string;
+  sourceId?: string | null;
+  /** Buttons on the message (the page's own Acknowledge button is always added). */
+  actions?: Array<{ id: string; label: string; value: string; style?: 'primary' | 'danger' }>;
+}
+
+/** Creates a page in the current transaction and schedules its rules. */
+export async function createPage(r: Repos, now: number, input: PageInput): Promise<Page> {
+  const page: Page = {
+    id: newId(now),
+    userId: input.userId,
+    urgency: input.urgency,
+    subject: input.subject,
+    text: input.text,
+    sourceType: input.sourceType,
+    sourceId: input.sourceId ?? null,
+    status: 'active',
+    fired: [],
+    createdAt: now,
+    acknowledgedAt: null,
+    acknowledgedVia: null,
+  };
+  await r.notifications.insertPage(page);
+  await r.events.append({ entityType: 'page', entityId: page.id, type: 'page.created', actor: { type: 'system', id: null }, data: { userId: page.userId, urgency: page.urgency, subject: page.subject, sourceType: page.sourceType, sourceId: page.sourceId } });
+  const user = await r.users.findById(input.userId);
+  const contacts = await r.notifications.listContacts(input.userId);
+  const rules = usableRules(await r.notifications.listRules(input.userId), contacts, input.urgency);
+  // Quiet hours hold low-urgency pages until they end; high urgency always goes through.
+  let holdMs = 0;
+  if (input.urgency === 'low' && user) {
+    const prefs = await r.notifications.getPrefs(input.userId);
+    if (inQuietHours(prefs, user.timeZone, now) && prefs.quietEnd) {
+      const end = Number(prefs.quietEnd.slice(0, 2)) * 60 + Number(prefs.quietEnd.slice(3, 5));
+      holdMs = ((end - localMinutes(now, user.timeZone) + 1440) % 1440) * 60_000;
+      await r.events.append({ entityType: 'page', entityId: page.id, type: 'page.quiet_hours', actor: { type: 'system', id: null }, data: { heldUntil: now + holdMs } });
+    }
+  }
+  if (rules.length === 0) {
+    const verified = contacts.filter((c) => c.verifiedAt && !c.disabled);
+    await r.events.append({
+      entityType: 'page',
+      entityId: page.id,
+      type: 'page.warning',
+      actor: { type: 'system', id: null },
+      data: { warning: verified.length ? 'No notification rule for this urgency: every verified contact method is used at once.' : 'This person has no verified contact method: nobody can be reached.' },
+    });
+    for (const c of verified) await r.jobs.enqueue({ kind: PAGE_STEP_JOB, payload: { pageId: page.id, contactMethodId: c.id, ruleId: `fallback:${c.id}` }, runAt: now + holdMs, dedupeKey: `page:${page.id}:fallback:${c.id}` });
+    if (verified.length === 0) {
+      page.status = 'exhausted';
+      await r.notifications.updatePage(page);
+    }
+    return page;
+  }
+  for (const { rule, contact } of rules) {
+    await r.jobs.enqueue({ kind: PAGE_STEP_JOB, payload: { pageId: page.id, contactMethodId: contact.id, ruleId: rule.id }, runAt: now + holdMs + rule.delayMinutes * 60_000, dedupeKey: `page:${page.id}:rule:${rule.id}` });
+  }
+  return page;
+}
+
+function pageMessage(page: Page, contact: ContactMethod, publicUrl: string, extraActions: PageInput['actions'] = []) {
+  const ackAction = { id: 'page.ack', label: 'Acknowledge', value: page.id, style: 'primary' as const };
+  const link = `${publicUrl}/pages/${page.id}`;
+  return {
+    channel: contact.type,
+    address: contact.address,
+    subject: page.subject,
+    body: `${page.text}\n\n${contact.type === 'sms' ? `Reply ACK to acknowledge. ${link}` : link}`,
+    extra: { actions: [ackAction, ...extraActions], threadKey: `page-${page.sourceType}-${page.sourceId ?? page.id}`, data: { pageId: page.id, sourceType: page.sourceType, sourceId: page.sourceId } },
+    contactMethodId: contact.id,
+    pageId: page.id,
+    entityType: page.sourceId ? page.sourceType : null,
+    entityId: page.sourceId,
+  };
+}
+
+/** The job of one rule: send through its contact method, if the page is still unacknowledged. */
+export async function runPageStep(deps: CoreDeps, publicUrl: string, payload: { pageId: string; contactMethodId: string; ruleId: string }): Promise<void> {
+  const now = deps.clock.now();
+  await deps.uow.run(async (r) => {
+    const page = await r.notifications.findPage(payload.pageId);
+    if (!page || page.status !== 'active' || page.fired.includes(payload.ruleId)) return;
+    const contact = await r.notifications.findContact(payload.contactMethodId);
+    page.fired = [...page.fired, payload.ruleId];
+    if (!contact || !contact.verifiedAt || contact.disabled) {
+      await r.notifications.updatePage(page);
+      await r.events.append({ entityType: 'page', entityId: page.id, type: 'page.step_skipped', actor: { type: 'system', id: null }, data: { ruleId: payload.ruleId, reason: 'contact method removed or unverified' } });
+      await failoverIfLast(r, page, now);
+      return;
+    }
+    await r.notifications.updatePage(page);
+    await queueMessage(r, now, pageMessage(page, contact, publicUrl));
+    await r.events.append({ entityType: 'page', entityId: page.id, type: 'page.notified', actor: { type: 'system', id: null }, data: { ruleId: payload.ruleId, contactMethodId: contact.id, channel: contact.type, address: contact.address } });
+  });
+}
+
+/** A delivery of this page finally failed: fire the next rule now instead of at its time. */
+export async function pageFailover(deps: CoreDeps, payload: { pageId: string; deliveryId: string }): Promise<void> {
+  const now = deps.clock.now();
+  await deps.uow.run(async (r) => {
+    const page = await r.notifications.findPage(payload.pageId);
+    if (!page || page.status !== 'active') return;
+    await failoverIfLast(r, page, now, payload.deliveryId);
+  });
+}
+
+async function failoverIfLast(r: Repos, page: Page, now: number, failedDeliveryId?: string): Promise<void> {
+  const contacts = await r.notifications.listContacts(page.userId);
+  const rules = usableRules(await r.notifications.listRules(page.userId), contacts, page.urgency);
+  const next = rules.find(({ rule }) => !page.fired.includes(rule.id));
+  if (next) {
+    await r.events.append({ entityType: 'page', entityId: page.id, type: 'page.failover', actor: { type: 'system', id: null }, data: { failedDeliveryId, nextRuleId: next.rule.id, channel: next.contact.type } });
+    await r.jobs.enqueue({ kind: PAGE_STEP_JOB, payload: { pageId: page.id, contactMethodId: next.contact.id, ruleId: next.rule.id }, runAt: now, dedupeKey: `page:${page.id}:failover:${next.rule.id}` });
+    return;
+  }
+  // Every rule has fired: if every message of this page failed, it is exhausted (visible).
+  const deliveries = await r.notifications.listDeliveries({ pageId: page.id });
+  if (deliveries.length === 0 || deliveries.every((d) => d.status === 'failed')) {
+    await r.notifications.updatePage({ ...page, status: 'exhausted' });
+    await r.events.append({ entityType: 'page', entityId: page.id, type: 'page.exhausted', actor: { type: 'system', id: null }, data: { note: 'Every contact method failed.' } });
+  }
+}
+
+/** Acknowledges a page (and stops its remaining rules). Idempotent. */
+export async function acknowledgePage(r: Repos, now: number, pageId: string, actor: Actor, via: string): Promise<Page> {
+  const page = await r.notifications.findPage(pageId);
+  if (!page) throw notFound('page', pageId);
+  if (page.status === 'acknowledged') return page;
+  if (page.status === 'cancelled') throw conflict('page_cancelled', 'This page was cancelled.');
+  const next: Page = { ...page, status: 'acknowledged', acknowledgedAt: now, acknowledgedVia: via };
+  await r.notifications.updatePage(next);
+  await r.jobs.cancelPending(`page:${page.id}:`);
+  await r.events.append({ entityType: 'page', entityId: page.id, type: 'page.acknowledged', actor, data: { via } });
+  return next;
+}
+
+/** Cancels the active pages of a source (the alert was acknowledged by someone else, or closed). */
+export async function cancelPagesFor(r: Repos, sourceType: string, sourceId: string, reason: string): Promise<number> {
+  const pages = await r.notifications.listPages({ sourceType, sourceId, status: 'active' });
+  for (const p of pages) {
+    await r.notifications.updatePage({ ...p, status: 'cancelled' });
+    await r.jobs.cancelPending(`page:${p.id}:`);
+    await r.events.append({ entityType: 'page', entityId: p.id, type: 'page.cancelled', actor: { type: 'system', id: null }, data: { reason } });
+  }
+  return pages.length;
+}
+
+export async function ackPageAs(deps: CoreDeps, principal: Principal, pageId: string, via: string): Promise<Page> {
+  return deps.uow.run(async (r) => {
+    const page = await r.notifications.findPage(pageId);
+    if (!page) throw notFound('page', pageId);
+    return acknowledgePage(r, deps.clock.now(), pageId, { type: 'user', id: principal.user.id }, via);
+  });
+}
+
+/** "Send yourself a test page" from the setup checklist. */
+export async function sendTestPage(deps: CoreDeps, principal: Principal): Promise<Page> {
+  return deps.uow.run((r) =>
+    createPage(r, deps.clock.now(), {
+      userId: principal.user.id,
+      urgency: 'high',
+      subject: 'Vigil test page',
+      text: `This is a test page for ${principal.user.name}. Acknowledge it to complete this step of your on-call setup.`,
+      sourceType: 'test',
+    }),
+  );
+}
