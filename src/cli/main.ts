@@ -8,7 +8,7 @@ import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { ConfigError, loadConfig, type VigilConfig } from '../config/config.js';
 import { ApiClient, CliError, loadCredentials, saveCredentials, credentialsPath } from './client.js';
 import { printPlan, printTable } from './output.js';
-import { registerScheduleCommands } from './commands/schedules.js';
+import { registerAvailabilityCommands, registerScheduleCommands } from './commands/schedules.js';
 import { registerSlackCommands } from './commands/slack.js';
 
 const program = new Command();
@@ -206,6 +206,7 @@ tokens
   });
 
 registerScheduleCommands(program, globalClient);
+registerAvailabilityCommands(program, globalClient);
 registerSlackCommands(program);
 
 const admin = program.command('admin').description('Local administration (opens the database directly)');

@@ -48,6 +48,12 @@ export interface VigilConfig {
     from: string | undefined;
     apiUrl: string;
   };
+  jira: {
+    /** https://your-site.atlassian.net; sprint checks and tickets are off without it. */
+    baseUrl: string | undefined;
+    email: string | undefined;
+    apiToken: string | undefined;
+  };
   engine: {
     /** Jobs run at the same time by one process. */
     concurrency: number;
@@ -178,6 +184,9 @@ const FIELDS: FieldSpec[] = [
   { path: 'twilio.authToken', env: 'VIGIL_TWILIO_AUTH_TOKEN', parse: str, default: () => undefined },
   { path: 'twilio.from', env: 'VIGIL_TWILIO_FROM', parse: str, default: () => undefined },
   { path: 'twilio.apiUrl', env: 'VIGIL_TWILIO_API_URL', parse: url(['http:', 'https:']), default: () => 'https://api.twilio.com' },
+  { path: 'jira.baseUrl', env: 'VIGIL_JIRA_BASE_URL', parse: url(['http:', 'https:']), default: () => undefined },
+  { path: 'jira.email', env: 'VIGIL_JIRA_EMAIL', parse: str, default: () => undefined },
+  { path: 'jira.apiToken', env: 'VIGIL_JIRA_API_TOKEN', parse: str, default: () => undefined },
   { path: 'engine.concurrency', env: 'VIGIL_ENGINE_CONCURRENCY', parse: int(1, 256), default: () => 16 },
   { path: 'engine.leaseMs', env: 'VIGIL_ENGINE_LEASE_MS', parse: int(1000, 3_600_000), default: () => 60_000 },
   {

@@ -51,6 +51,7 @@ export const TeamSchema = Type.Object(
     description: Type.String(),
     leadUserId: Type.Union([Type.String(), Type.Null()]),
     memberIds: Type.Array(Type.String()),
+    jiraBoardIds: Type.Array(Type.Integer()),
     createdAt: Type.Number(),
     updatedAt: Type.Number(),
   },

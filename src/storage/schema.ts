@@ -25,7 +25,7 @@ export interface TeamsTable {
   description: string;
   lead_user_id: string | null;
   /** JSON list of Jira board ids whose sprints this team plans in. */
-  jira_board_ids: Generated<string>;
+  jira_board_ids: string;
   created_at: number;
   updated_at: number;
 }
@@ -174,6 +174,14 @@ export interface DB {
   delivery_lanes: DeliveryLanesTable;
   message_refs: MessageRefsTable;
   message_templates: MessageTemplatesTable;
+  escalation_policies: EscalationPoliciesTable;
+  services: ServicesTable;
+  integrations: IntegrationsTable;
+  counters: CountersTable;
+  alerts: AlertsTable;
+  intake_requests: IntakeRequestsTable;
+  maintenance_windows: MaintenanceWindowsTable;
+  heartbeats: HeartbeatsTable;
 }
 
 export interface ContactMethodsTable {
@@ -262,4 +270,112 @@ export interface MessageTemplatesTable {
   subject: string;
   body: string;
   updated_at: number;
+}
+
+export interface EscalationPoliciesTable {
+  id: string;
+  team_id: string;
+  slug: string;
+  name: string;
+  description: string;
+  repeat: number;
+  steps: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ServicesTable {
+  id: string;
+  team_id: string;
+  slug: string;
+  name: string;
+  description: string;
+  escalation_policy_id: string | null;
+  alerts_channel: string | null;
+  urgency_rule: string;
+  storm_threshold: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface IntegrationsTable {
+  id: string;
+  service_id: string;
+  name: string;
+  type: string;
+  key_hash: string;
+  key_hint: string;
+  signing_secret: string | null;
+  options: string;
+  disabled: number;
+  created_at: number;
+}
+
+export interface CountersTable {
+  name: string;
+  value: number;
+}
+
+export interface AlertsTable {
+  id: string;
+  number: number;
+  service_id: string;
+  integration_id: string | null;
+  alias: string;
+  status: string;
+  message: string;
+  description: string;
+  priority: string;
+  urgency: string;
+  source: string;
+  entity: string;
+  tags: string;
+  details: string;
+  links: string;
+  count: number;
+  first_at: number;
+  last_at: number;
+  acknowledged_at: number | null;
+  acknowledged_by: string | null;
+  closed_at: number | null;
+  closed_by: string | null;
+  snoozed_until: number | null;
+  owner_id: string | null;
+  storm: number;
+  incident_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface IntakeRequestsTable {
+  id: string;
+  integration_id: string;
+  action: string;
+  alert_id: string | null;
+  alias: string | null;
+  success: number;
+  status: string;
+  created_at: number;
+}
+
+export interface MaintenanceWindowsTable {
+  id: string;
+  service_id: string;
+  start_at: number;
+  end_at: number;
+  reason: string;
+  created_by: string | null;
+  created_at: number;
+}
+
+export interface HeartbeatsTable {
+  id: string;
+  service_id: string;
+  name: string;
+  interval_seconds: number;
+  priority: string;
+  enabled: number;
+  last_ping_at: number | null;
+  state: string;
+  created_at: number;
 }

@@ -49,7 +49,7 @@ describe.each(DIALECTS)('storage on %s', (dialect) => {
     const users = [0, 1, 2].map((i) => buildUser({ name: `U${i}`, email: `u${i}@example.com` }, clock.now()));
     await uow.run(async (r) => {
       for (const u of users) await r.users.insert(u, null);
-      await r.teams.insert({ id: 't1', name: 'Team', slug: 'team', description: '', leadUserId: users[0]!.id, memberIds: [], createdAt: 1, updatedAt: 1 });
+      await r.teams.insert({ id: 't1', name: 'Team', slug: 'team', description: '', leadUserId: users[0]!.id, memberIds: [], jiraBoardIds: [], createdAt: 1, updatedAt: 1 });
       await r.teams.setMembers('t1', users.map((u) => u.id), clock.now());
     });
     expect((await uow.run((r) => r.teams.findBySlug('team')))?.memberIds).toEqual(users.map((u) => u.id));

@@ -158,3 +158,34 @@ export function registerScheduleCommands(program: Command, client: () => ApiClie
       process.stdout.write(`Swap request ${id} cancelled.\n`);
     });
 }
+
+export function registerAvailabilityCommands(program: Command, client: () => ApiClient): void {
+  program
+    .command('availability')
+    .description('Sprint availability: on-call hours per engineer in a window, and Jira sprint conflicts')
+    .requiredOption('--team <team>', 'team slug or id')
+    .option('--from <time>', 'window start (ISO 8601); default now')
+    .option('--to <time>', 'window end (ISO 8601); default 14 days after --from')
+    .option('--conflicts', "also check the team's Jira sprints for work assigned to people on call")
+    .option('--json', 'print JSON')
+    .action(async (opts: { team: string; from?: string; to?: string; conflicts?: boolean; json?: boolean }) => {
+      const from = opts.from ?? new Date().toISOString();
+      const to = opts.to ?? new Date(Date.parse(from) + 14 * 86_400_000).toISOString();
+      const avail = await client().get<{ data: Array<{ name: string; email: string; onCallHours: number; allocatable: boolean }> }>(
+        `/api/v1/availability?team=${encodeURIComponent(opts.team)}&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`,
+      );
+      const conflicts = opts.conflicts ? await client().get<{ conflicts: Array<{ issue: { key: string; summary: string }; user: { name: string }; sprint: { name: string }; onCallHours: number }> }>(`/api/v1/availability/conflicts?team=${encodeURIComponent(opts.team)}`) : undefined;
+      if (opts.json) return json({ availability: avail.data, ...(conflicts ? { conflicts: conflicts.conflicts } : {}) });
+      printTable(
+        avail.data.map((m) => ({ engineer: m.name, 'on-call hours': m.onCallHours.toFixed(1), allocatable: m.allocatable ? 'yes' : 'no (on call)' })),
+        ['engineer', 'on-call hours', 'allocatable'],
+      );
+      if (conflicts) {
+        process.stdout.write(`\nSprint conflicts (${conflicts.conflicts.length}):\n`);
+        printTable(
+          conflicts.conflicts.map((c) => ({ issue: c.issue.key, summary: c.issue.summary, assignee: c.user.name, sprint: c.sprint.name, 'on-call hours': c.onCallHours.toFixed(1) })),
+          ['issue', 'summary', 'assignee', 'sprint', 'on-call hours'],
+        );
+      }
+    });
+}

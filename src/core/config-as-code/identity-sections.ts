@@ -15,6 +15,7 @@
  *     description: Runs the platform
  *     lead: ada@example.com
  *     members: [ada@example.com, grace@example.com]
+ *     jiraBoards: [42]                 # Jira boards whose sprints this team plans in
  * ```
  */
 import { invalid } from '../shared/errors.js';
@@ -91,7 +92,7 @@ export const teamsSection: ConfigSection = {
   validate(value, problems) {
     const items = expectList(value, 'teams', problems);
     items.forEach((t, i) =>
-      checkFields(t, `teams[${i}]`, { name: 'string', slug: 'string?', description: 'string?', lead: 'string|null?', members: 'string[]?' }, problems),
+      checkFields(t, `teams[${i}]`, { name: 'string', slug: 'string?', description: 'string?', lead: 'string|null?', members: 'string[]?', jiraBoards: 'any?' }, problems),
     );
     const withSlugs = items.map((t) => ({ slug: typeof t.slug === 'string' ? t.slug : typeof t.name === 'string' ? slugify(t.name) : undefined }));
     checkUnique(withSlugs, 'slug', 'teams', problems);
@@ -102,7 +103,7 @@ export const teamsSection: ConfigSection = {
       const path = `team ${slug}`;
       const memberIds = item.members !== undefined ? await Promise.all((item.members as string[]).map((e) => userIdByEmail(r, e, path))) : undefined;
       const leadUserId = item.lead === undefined ? undefined : item.lead === null ? null : await userIdByEmail(r, item.lead as string, path);
-      const input = { name: item.name as string, slug, description: item.description as string | undefined, leadUserId, memberIds };
+      const input = { name: item.name as string, slug, description: item.description as string | undefined, leadUserId, memberIds, jiraBoardIds: item.jiraBoards as number[] | undefined };
       const current = await r.teams.findBySlug(slug);
       if (!current) {
         await insertTeam(r, ctx.actor, input, ctx.now);
@@ -122,6 +123,7 @@ export const teamsSection: ConfigSection = {
       ...(t.description ? { description: t.description } : {}),
       ...(t.leadUserId ? { lead: users.get(t.leadUserId) } : {}),
       members: t.memberIds.map((id) => users.get(id)).filter(Boolean),
+      ...(t.jiraBoardIds.length ? { jiraBoards: t.jiraBoardIds } : {}),
     }));
   },
 };

@@ -13,6 +13,8 @@ export interface Team {
   description: string;
   leadUserId: string | null;
   memberIds: string[];
+  /** Jira Software boards whose sprints this team plans in (sprint availability). */
+  jiraBoardIds: number[];
   createdAt: number;
   updatedAt: number;
 }
@@ -34,6 +36,13 @@ export interface TeamInput {
   description?: string;
   leadUserId?: string | null;
   memberIds?: string[];
+  jiraBoardIds?: number[];
+}
+
+function checkBoards(ids: number[] | undefined): number[] {
+  const list = ids ?? [];
+  for (const id of list) if (!Number.isInteger(id) || id <= 0) throw invalid('invalid_field', 'jiraBoardIds are positive whole numbers.', { field: 'jiraBoardIds' });
+  return [...new Set(list)];
 }
 
 function checkSlug(slug: string): string {
@@ -63,7 +72,7 @@ export async function insertTeam(r: Repos, actor: Actor, input: TeamInput, now: 
   if (leadUserId && !memberIds.includes(leadUserId)) memberIds.push(leadUserId);
   if (await r.teams.findBySlug(slug)) throw conflict('team_exists', `A team with slug "${slug}" exists already.`, { field: 'slug' });
   await checkUsers(r, memberIds, 'memberIds');
-  const team: Team = { id: newId(now), name, slug, description: input.description ?? '', leadUserId, memberIds, createdAt: now, updatedAt: now };
+  const team: Team = { id: newId(now), name, slug, description: input.description ?? '', leadUserId, memberIds, jiraBoardIds: checkBoards(input.jiraBoardIds), createdAt: now, updatedAt: now };
   await r.teams.insert(team);
   await r.teams.setMembers(team.id, memberIds, now);
   await r.events.append({ entityType: 'team', entityId: team.id, type: 'team.created', actor, data: { name, slug, leadUserId, memberIds } });
@@ -79,6 +88,7 @@ export async function saveTeam(r: Repos, actor: Actor, current: Team, patch: Par
     description: patch.description ?? current.description,
     leadUserId: patch.leadUserId === undefined ? current.leadUserId : patch.leadUserId,
     memberIds: patch.memberIds !== undefined ? [...new Set(patch.memberIds)] : [...current.memberIds],
+    jiraBoardIds: patch.jiraBoardIds !== undefined ? checkBoards(patch.jiraBoardIds) : current.jiraBoardIds,
     updatedAt: now,
   };
   if (next.leadUserId && !next.memberIds.includes(next.leadUserId)) next.memberIds.push(next.leadUserId);
@@ -88,6 +98,7 @@ export async function saveTeam(r: Repos, actor: Actor, current: Team, patch: Par
   await checkUsers(r, next.memberIds, 'memberIds');
   const changes: Record<string, unknown> = {};
   for (const k of ['name', 'slug', 'description', 'leadUserId'] as const) if (current[k] !== next[k]) changes[k] = { from: current[k], to: next[k] };
+  if (JSON.stringify(current.jiraBoardIds) !== JSON.stringify(next.jiraBoardIds)) changes.jiraBoardIds = { from: current.jiraBoardIds, to: next.jiraBoardIds };
   const added = next.memberIds.filter((id) => !current.memberIds.includes(id));
   const removed = current.memberIds.filter((id) => !next.memberIds.includes(id));
   if (added.length || removed.length) changes.members = { added, removed };

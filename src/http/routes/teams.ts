@@ -12,6 +12,7 @@ const TeamFields = {
   description: Type.String({ maxLength: 2000 }),
   leadUserId: Type.Union([Type.String(), Type.Null()]),
   memberIds: Type.Array(Type.String(), { maxItems: 1000 }),
+  jiraBoardIds: Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 50, description: 'Jira Software boards whose sprints this team plans in' }),
 };
 
 const TeamCreate = Type.Object(
@@ -21,6 +22,7 @@ const TeamCreate = Type.Object(
     description: Type.Optional(TeamFields.description),
     leadUserId: Type.Optional(TeamFields.leadUserId),
     memberIds: Type.Optional(TeamFields.memberIds),
+    jiraBoardIds: Type.Optional(TeamFields.jiraBoardIds),
   },
   { additionalProperties: false },
 );

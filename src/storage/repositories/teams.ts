@@ -26,6 +26,7 @@ export const teamsRepo = (db: Executor): TeamsRepo => {
       description: r.description,
       leadUserId: r.lead_user_id,
       memberIds: byTeam.get(r.id) ?? [],
+      jiraBoardIds: JSON.parse(r.jira_board_ids) as number[],
       createdAt: r.created_at,
       updatedAt: r.updated_at,
     }));
@@ -34,13 +35,13 @@ export const teamsRepo = (db: Executor): TeamsRepo => {
     async insert(t) {
       await db
         .insertInto('teams')
-        .values({ id: t.id, name: t.name, slug: t.slug, description: t.description, lead_user_id: t.leadUserId, created_at: t.createdAt, updated_at: t.updatedAt })
+        .values({ id: t.id, name: t.name, slug: t.slug, description: t.description, lead_user_id: t.leadUserId, jira_board_ids: JSON.stringify(t.jiraBoardIds), created_at: t.createdAt, updated_at: t.updatedAt })
         .execute();
     },
     async update(t) {
       await db
         .updateTable('teams')
-        .set({ name: t.name, slug: t.slug, description: t.description, lead_user_id: t.leadUserId, updated_at: t.updatedAt })
+        .set({ name: t.name, slug: t.slug, description: t.description, lead_user_id: t.leadUserId, jira_board_ids: JSON.stringify(t.jiraBoardIds), updated_at: t.updatedAt })
         .where('id', '=', t.id)
         .execute();
     },

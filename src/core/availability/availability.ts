@@ -1,0 +1,83 @@
+/**
+ * Sprint availability: engineers on call are not allocated to product sprints. For a team and a
+ * window: each member's on-call hours (across every schedule) and whether they are allocatable;
+ * and, from the team's Jira boards, issues assigned to someone on call during that sprint.
+ */
+import { invalid, notFound } from '../shared/errors.js';
+import type { CoreDeps, Repos } from '../shared/ports.js';
+import { findTeam } from '../teams/teams.js';
+import { finalScheduleOf } from '../schedules/schedules.js';
+import { availabilityFor, findSprintConflicts, type MemberAvailability, type OnCallEngineer, type SprintConflict, type SprintIssueInput, type SprintWindowInput } from './sprint-conflicts.js';
+
+/** Where sprints come from (Jira Software boards). */
+export interface SprintSource {
+  /** Active and future sprints of a board. */
+  sprints(boardId: number): Promise<SprintWindowInput[]>;
+  issues(sprintId: number | string): Promise<SprintIssueInput[]>;
+}
+
+/** Every user's on-call intervals in [from, to), across all schedules. */
+export async function onCallIntervals(r: Repos, userIds: string[], from: number, to: number): Promise<OnCallEngineer[]> {
+  const byUser = new Map<string, Array<{ start: number; end: number }>>(userIds.map((id) => [id, []]));
+  for (const s of await r.schedules.list()) {
+    for (const sh of (await finalScheduleOf(r, s, from, to)).shifts) byUser.get(sh.userId)?.push({ start: sh.start, end: sh.end });
+  }
+  const out: OnCallEngineer[] = [];
+  for (const [userId, intervals] of byUser) {
+    const u = await r.users.findById(userId);
+    if (u) out.push({ userId, email: u.email, name: u.name, intervals });
+  }
+  return out;
+}
+
+export async function teamAvailability(deps: CoreDeps, teamRef: string, from: number, to: number, maxOnCallHours = 0): Promise<MemberAvailability[]> {
+  if (!(to > from)) throw invalid('invalid_range', '`to` must be after `from`.', { field: 'to' });
+  if (to - from > 120 * 86_400_000) throw invalid('invalid_range', 'A sprint window spans at most 120 days.', { field: 'to' });
+  return deps.uow.run(async (r) => {
+    const team = await findTeam(r, teamRef);
+    if (!team) throw notFound('team', teamRef);
+    const members = [];
+    for (const id of team.memberIds) {
+      const u = await r.users.findById(id);
+      if (u) members.push({ userId: u.id, name: u.name, email: u.email });
+    }
+    return availabilityFor({ members, onCall: await onCallIntervals(r, team.memberIds, from, to), from, to, maxOnCallHours });
+  });
+}
+
+export interface ConflictReport {
+  team: { id: string; slug: string; name: string };
+  boards: number[];
+  sprints: Array<{ id: number | string; name: string; state: string; start: number; end: number }>;
+  conflicts: SprintConflict[];
+}
+
+export async function sprintConflicts(deps: CoreDeps, source: SprintSource, teamRef: string): Promise<ConflictReport> {
+  const team = await deps.uow.run((r) => findTeam(r, teamRef));
+  if (!team) throw notFound('team', teamRef);
+  if (team.jiraBoardIds.length === 0) throw invalid('no_jira_boards', `Team ${team.name} has no Jira boards: set jiraBoardIds on the team.`, { field: 'jiraBoardIds' });
+  const sprints: SprintWindowInput[] = [];
+  const issuesBySprint: Record<string, SprintIssueInput[]> = {};
+  for (const board of team.jiraBoardIds) {
+    for (const s of await source.sprints(board)) {
+      if (sprints.some((x) => String(x.id) === String(s.id))) continue;
+      sprints.push(s);
+      issuesBySprint[String(s.id)] = await source.issues(s.id);
+    }
+  }
+  const dated = sprints.filter((s) => Number.isFinite(s.startDate) && Number.isFinite(s.endDate) && s.endDate > s.startDate);
+  let conflicts: SprintConflict[] = [];
+  if (dated.length) {
+    const from = Math.min(...dated.map((s) => s.startDate));
+    const to = Math.max(...dated.map((s) => s.endDate));
+    const users = await deps.uow.run((r) => r.users.list());
+    const onCall = await deps.uow.run((r) => onCallIntervals(r, users.map((u) => u.id), from, Math.min(to, from + 180 * 86_400_000)));
+    conflicts = findSprintConflicts({ sprints: dated, issuesBySprint, onCall });
+  }
+  return {
+    team: { id: team.id, slug: team.slug, name: team.name },
+    boards: team.jiraBoardIds,
+    sprints: sprints.map((s) => ({ id: s.id, name: s.name, state: s.state, start: s.startDate, end: s.endDate })),
+    conflicts,
+  };
+}

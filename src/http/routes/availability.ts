@@ -1,0 +1,60 @@
+import { Type } from '@sinclair/typebox';
+import { sprintConflicts, teamAvailability, type SprintSource } from '../../core/availability/availability.js';
+import { invalid } from '../../core/shared/errors.js';
+import { StdErrors } from '../schemas.js';
+import type { App, HttpDeps } from '../types.js';
+import { toMs } from './schedules.js';
+
+const Interval = Type.Object({ start: Type.Number(), end: Type.Number() });
+
+/** Sprint availability; `source` is the Jira boards reader when Jira is configured. */
+export function availabilityRoutes(source: SprintSource | undefined) {
+  return (app: App, deps: HttpDeps): void => {
+    const { core } = deps;
+    const tags = ['schedules'];
+    app.get('/api/v1/availability', {
+      schema: {
+        tags,
+        summary: "For a sprint window: each engineer's on-call hours and whether they can be allocated to sprint work",
+        querystring: Type.Object({ team: Type.String({ minLength: 1 }), from: Type.String(), to: Type.String(), maxOnCallHours: Type.Optional(Type.Number({ minimum: 0 })) }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({ from: Type.Number(), to: Type.Number(), data: Type.Array(Type.Object({ userId: Type.String(), name: Type.String(), email: Type.String(), onCallHours: Type.Number(), onCallShifts: Type.Array(Interval), allocatable: Type.Boolean() })) }),
+          ...StdErrors,
+        },
+      },
+      handler: async (req) => {
+        const from = toMs(req.query.from, 'from');
+        const to = toMs(req.query.to, 'to');
+        return { from, to, data: await teamAvailability(core, req.query.team, from, to, req.query.maxOnCallHours ?? 0) };
+      },
+    });
+    app.get('/api/v1/availability/conflicts', {
+      schema: {
+        tags,
+        summary: "Issues in the team's active and next Jira sprints assigned to someone on call during that sprint",
+        querystring: Type.Object({ team: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({
+            team: Type.Object({ id: Type.String(), slug: Type.String(), name: Type.String() }),
+            boards: Type.Array(Type.Number()),
+            sprints: Type.Array(Type.Object({ id: Type.Union([Type.Number(), Type.String()]), name: Type.String(), state: Type.String(), start: Type.Number(), end: Type.Number() })),
+            conflicts: Type.Array(
+              Type.Object({
+                sprint: Type.Object({ id: Type.Union([Type.Number(), Type.String()]), name: Type.String(), start: Type.Number(), end: Type.Number() }),
+                issue: Type.Object({ key: Type.String(), summary: Type.String(), url: Type.String() }),
+                user: Type.Object({ id: Type.String(), email: Type.String(), name: Type.String() }),
+                onCallHours: Type.Number(),
+                overlaps: Type.Array(Interval),
+              }),
+            ),
+          }),
+          ...StdErrors,
+        },
+      },
+      handler: async (req) => {
+        if (!source) throw invalid('jira_not_configured', 'Jira is not configured on this Vigil (VIGIL_JIRA_BASE_URL, VIGIL_JIRA_EMAIL, VIGIL_JIRA_API_TOKEN).');
+        return sprintConflicts(core, source, req.query.team);
+      },
+    });
+  };
+}
