@@ -6,7 +6,9 @@ import { teamsSection, usersSection } from '../core/config-as-code/identity-sect
 import type { VigilModule } from './modules.js';
 import { notificationsModule } from './modules/notifications.js';
 import { schedulesModule } from './modules/schedules.js';
+import { availabilityModule } from './modules/availability.js';
+import { alertsModule } from './modules/alerts.js';
 
 export function defaultModules(config: VigilConfig): VigilModule[] {
-  return [{ name: 'identity', configSections: [usersSection, teamsSection] }, schedulesModule, notificationsModule(config)];
+  return [{ name: 'identity', configSections: [usersSection, teamsSection] }, schedulesModule, notificationsModule(config), availabilityModule(config), alertsModule];
 }

@@ -139,7 +139,15 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
 
   const httpDeps: HttpDeps = {
     core,
-    config: { publicUrl: config.publicUrl, secureCookies: config.secureCookies, bodyLimitBytes: config.bodyLimitBytes, logLevel: config.logLevel, version: VERSION },
+    config: {
+      publicUrl: config.publicUrl,
+      secureCookies: config.secureCookies,
+      bodyLimitBytes: config.bodyLimitBytes,
+      logLevel: config.logLevel,
+      version: VERSION,
+      intakeRatePerSecond: config.intake.ratePerSecond,
+      intakeBurst: config.intake.burst,
+    },
     metrics,
     configAsCode: createConfigAsCode(core, sections),
     webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,

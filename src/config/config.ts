@@ -28,6 +28,12 @@ export interface VigilConfig {
   secureCookies: boolean;
   /** Largest accepted request body, in bytes. */
   bodyLimitBytes: number;
+  intake: {
+    /** Steady requests per second accepted per integration key (429 with Retry-After beyond). */
+    ratePerSecond: number;
+    /** Requests a key may send at once before the steady rate applies. */
+    burst: number;
+  };
   slack: {
     /** Bot token (xoxb-...) of the Slack app; Slack is off without it. */
     botToken: string | undefined;
@@ -175,6 +181,8 @@ const FIELDS: FieldSpec[] = [
   },
   { path: 'secureCookies', env: 'VIGIL_SECURE_COOKIES', parse: bool, default: () => 'auto' },
   { path: 'bodyLimitBytes', env: 'VIGIL_BODY_LIMIT_BYTES', parse: int(1024, 64 * 1024 * 1024), default: () => 1048576 },
+  { path: 'intake.ratePerSecond', env: 'VIGIL_INTAKE_RATE_PER_SECOND', parse: int(1, 1_000_000), default: () => 100 },
+  { path: 'intake.burst', env: 'VIGIL_INTAKE_BURST', parse: int(1, 10_000_000), default: () => 1000 },
   { path: 'slack.botToken', env: 'VIGIL_SLACK_BOT_TOKEN', parse: str, default: () => undefined },
   { path: 'slack.signingSecret', env: 'VIGIL_SLACK_SIGNING_SECRET', parse: str, default: () => undefined },
   { path: 'slack.apiUrl', env: 'VIGIL_SLACK_API_URL', parse: (r, p, l) => withSlash(url(['http:', 'https:'])(r, p, l)), default: () => 'https://slack.com/api/' },

@@ -30,6 +30,9 @@ export interface HttpDeps {
     bodyLimitBytes: number;
     logLevel: string;
     version: string;
+    /** Intake rate limit per integration key: steady requests per second, and burst. */
+    intakeRatePerSecond?: number;
+    intakeBurst?: number;
   };
   /** Database reachable and migrations applied. */
   checkReady(): Promise<{ ok: boolean; problems: string[] }>;

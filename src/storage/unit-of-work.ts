@@ -12,6 +12,7 @@ import { teamsRepo } from './repositories/teams.js';
 import { usersRepo } from './repositories/users.js';
 import { schedulesRepo } from './repositories/schedules.js';
 import { notificationsRepo } from './repositories/notifications.js';
+import { alertsRepo } from './repositories/alerts.js';
 
 export const JOBS_CHANNEL = 'vigil_jobs';
 
@@ -26,6 +27,7 @@ export function createRepos(db: Executor, dialect: Dialect, clock: Clock, onEnqu
     settings: settingsRepo(db, clock),
     schedules: schedulesRepo(db, dialect),
     notifications: notificationsRepo(db, dialect),
+    alerts: alertsRepo(db, dialect),
   };
 }
 

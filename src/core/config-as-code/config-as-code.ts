@@ -133,7 +133,7 @@ export function expectList(value: unknown, path: string, problems: string[]): Re
 export function checkFields(
   item: Record<string, unknown>,
   path: string,
-  spec: Record<string, 'string' | 'string?' | 'string[]?' | 'string|null?' | 'boolean?' | 'number?' | 'any?'>,
+  spec: Record<string, 'string' | 'string?' | 'string[]?' | 'string|null?' | 'boolean?' | 'number' | 'number?' | 'any' | 'any?'>,
   problems: string[],
 ): void {
   for (const key of Object.keys(item)) if (!(key in spec)) problems.push(`${path}.${key}: unknown field`);

@@ -12,6 +12,8 @@ import { inQuietHours, localMinutes, usableRules, type ContactMethod, type Page,
 import { queueMessage } from './outbox.js';
 
 export const PAGE_STEP_JOB = 'page.step';
+/** Handled by the domain the page is about (alerts, incidents). */
+export const PAGE_ACKNOWLEDGED_JOB = 'page.acknowledged';
 
 export interface PageInput {
   userId: string;
@@ -150,6 +152,10 @@ export async function acknowledgePage(r: Repos, now: number, pageId: string, act
   await r.notifications.updatePage(next);
   await r.jobs.cancelPending(`page:${page.id}:`);
   await r.events.append({ entityType: 'page', entityId: page.id, type: 'page.acknowledged', actor, data: { via } });
+  // What the page was about (an alert, an incident) learns that its person acknowledged it.
+  if (page.sourceId) {
+    await r.jobs.enqueue({ kind: PAGE_ACKNOWLEDGED_JOB, payload: { pageId: page.id, sourceType: page.sourceType, sourceId: page.sourceId, userId: page.userId, actor, via }, dedupeKey: `page-acked:${page.id}` });
+  }
   return next;
 }
 

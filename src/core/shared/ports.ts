@@ -9,6 +9,7 @@ import type { TeamsRepo } from '../teams/teams.js';
 import type { TokensRepo, SessionsRepo } from '../auth/auth.js';
 import type { SchedulesRepo } from '../schedules/schedules.js';
 import type { NotificationsRepo } from '../notifications/notifications.js';
+import type { AlertsRepo } from '../alerts/model.js';
 import type { Publisher } from './publish.js';
 
 export type ActorType = 'user' | 'system' | 'integration';
@@ -68,6 +69,7 @@ export interface Repos {
   settings: SettingsRepo;
   schedules: SchedulesRepo;
   notifications: NotificationsRepo;
+  alerts: AlertsRepo;
 }
 
 export interface UnitOfWork {

@@ -8,6 +8,7 @@ import type { Dialect } from '../database.js';
 import * as m0001 from './0001_foundation.js';
 import * as m0002 from './0002_schedules.js';
 import * as m0003 from './0003_notifications.js';
+import * as m0004 from './0004_alerts.js';
 
 export interface MigrationContext {
   dialect: Dialect;
@@ -19,6 +20,7 @@ const MIGRATIONS: Array<[string, MigrationModule]> = [
   ['0001_foundation', m0001],
   ['0002_schedules', m0002],
   ['0003_notifications', m0003],
+  ['0004_alerts', m0004],
 ];
 
 class StaticProvider implements MigrationProvider {

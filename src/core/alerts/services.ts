@@ -1,0 +1,325 @@
+/**
+ * Managing what routes alerts: escalation policies, services, integrations (keys), maintenance
+ * windows and heartbeats. Every change is on the timeline of the object it changes.
+ */
+import { conflict, invalid, notFound } from '../shared/errors.js';
+import { newId, newSecret } from '../shared/ids.js';
+import type { Actor, CoreDeps, Repos } from '../shared/ports.js';
+import { requireText, slugify } from '../shared/validate.js';
+import { findTeam } from '../teams/teams.js';
+import { hashSecret } from '../auth/auth.js';
+import { reachabilityWarnings } from '../notifications/notifications.js';
+import { whoIsOnCall } from '../schedules/schedules.js';
+import type { Urgency } from '../notifications/notifications.js';
+import type { AlertPriority } from './intake.js';
+import {
+  INTEGRATION_TYPES,
+  PRIORITIES,
+  type EscalationPolicy,
+  type EscalationStep,
+  type EscalationTarget,
+  type Heartbeat,
+  type Integration,
+  type IntegrationType,
+  type MaintenanceWindow,
+  type Service,
+} from './model.js';
+
+export const DEFAULT_URGENCY: Record<AlertPriority, Urgency> = { P1: 'high', P2: 'high', P3: 'high', P4: 'low', P5: 'low' };
+
+function checkSlug(slug: string): string {
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(slug)) throw invalid('invalid_slug', `slug "${slug}" must be lowercase letters, digits and dashes.`, { field: 'slug' });
+  return slug;
+}
+
+async function teamId(r: Repos, ref: string): Promise<string> {
+  const t = await findTeam(r, ref);
+  if (!t) throw invalid('unknown_team', `teamId: no team "${ref}".`, { field: 'teamId' });
+  return t.id;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Escalation policies
+
+export interface PolicyInput {
+  name: string;
+  slug?: string;
+  teamId: string;
+  description?: string;
+  repeat?: number;
+  steps: Array<{ delayMinutes: number; targets: Array<{ type: string; id: string }> }>;
+}
+
+/** Resolves target references (ids, slugs, emails) and validates the steps. */
+async function normalizeSteps(r: Repos, steps: PolicyInput['steps']): Promise<EscalationStep[]> {
+  if (!Array.isArray(steps) || steps.length === 0) throw invalid('invalid_policy', 'An escalation policy needs at least one step.', { field: 'steps' });
+  if (steps.length > 20) throw invalid('invalid_policy', 'At most 20 steps.', { field: 'steps' });
+  const out: EscalationStep[] = [];
+  for (const [i, step] of steps.entries()) {
+    if (!Number.isInteger(step.delayMinutes) || step.delayMinutes < 1 || step.delayMinutes > 1440) {
+      throw invalid('invalid_policy', `steps[${i}].delayMinutes must be a whole number of minutes from 1 to 1440.`, { field: `steps[${i}].delayMinutes` });
+    }
+    if (!Array.isArray(step.targets) || step.targets.length === 0) throw invalid('invalid_policy', `steps[${i}] notifies nobody: give it at least one target.`, { field: `steps[${i}].targets` });
+    const targets: EscalationTarget[] = [];
+    for (const [j, t] of step.targets.entries()) {
+      const field = `steps[${i}].targets[${j}]`;
+      switch (t.type) {
+        case 'schedule': {
+          const s = (await r.schedules.findById(t.id)) ?? (await r.schedules.findBySlug(t.id));
+          if (!s) throw invalid('unknown_target', `${field}: no schedule "${t.id}".`, { field });
+          targets.push({ type: 'schedule', id: s.id });
+          break;
+        }
+        case 'user': {
+          const u = t.id.includes('@') ? await r.users.findByEmail(t.id.toLowerCase()) : await r.users.findById(t.id);
+          if (!u) throw invalid('unknown_target', `${field}: no user "${t.id}".`, { field });
+          targets.push({ type: 'user', id: u.id });
+          break;
+        }
+        case 'team': {
+          const team = await findTeam(r, t.id);
+          if (!team) throw invalid('unknown_target', `${field}: no team "${t.id}".`, { field });
+          targets.push({ type: 'team', id: team.id });
+          break;
+        }
+        case 'slack_channel':
+          if (!/^[CG][A-Z0-9]{2,20}$/.test(t.id)) throw invalid('unknown_target', `${field}: "${t.id}" is not a Slack channel id (C...).`, { field });
+          targets.push({ type: 'slack_channel', id: t.id });
+          break;
+        default:
+          throw invalid('unknown_target', `${field}: type must be schedule, user, team or slack_channel.`, { field });
+      }
+    }
+    out.push({ delayMinutes: step.delayMinutes, targets });
+  }
+  return out;
+}
+
+/** Why steps of a policy would notify nobody now: empty schedules, unreachable people. */
+export async function policyWarnings(r: Repos, policy: EscalationPolicy, now: number): Promise<string[]> {
+  const warnings: string[] = [];
+  for (const [i, step] of policy.steps.entries()) {
+    const { users, problems } = await resolveTargets(r, step.targets, now);
+    for (const p of problems) warnings.push(`step ${i + 1}: ${p}`);
+    const reachable: string[] = [];
+    for (const u of users) {
+      const w = await reachabilityWarnings(r, u);
+      const user = await r.users.findById(u);
+      if (w.some((x) => x.startsWith('no verified'))) warnings.push(`step ${i + 1}: ${user?.name ?? u} has no verified contact method`);
+      else reachable.push(u);
+    }
+    if (reachable.length === 0 && !step.targets.some((t) => t.type === 'slack_channel')) warnings.push(`step ${i + 1} would notify nobody`);
+  }
+  return warnings;
+}
+
+/** The people a step's targets mean right now, and what is wrong with them. */
+export async function resolveTargets(r: Repos, targets: EscalationTarget[], now: number): Promise<{ users: string[]; channels: string[]; problems: string[] }> {
+  const users = new Set<string>();
+  const channels: string[] = [];
+  const problems: string[] = [];
+  for (const t of targets) {
+    if (t.type === 'user') {
+      const u = await r.users.findById(t.id);
+      if (!u || !u.active) problems.push(`user ${t.id} is deactivated or gone`);
+      else users.add(u.id);
+    } else if (t.type === 'team') {
+      const team = await r.teams.findById(t.id);
+      if (!team || team.memberIds.length === 0) problems.push(`team ${team?.name ?? t.id} has no members`);
+      for (const id of team?.memberIds ?? []) users.add(id);
+    } else if (t.type === 'schedule') {
+      const s = await r.schedules.findById(t.id);
+      if (!s) {
+        problems.push(`schedule ${t.id} is gone`);
+        continue;
+      }
+      const [o] = await whoIsOnCall(r, [s], now);
+      if (!o || o.onCall.length === 0) problems.push(`nobody is on call for ${s.name} (a gap)`);
+      for (const c of o?.onCall ?? []) users.add(c.userId);
+    } else channels.push(t.id);
+  }
+  return { users: [...users], channels, problems };
+}
+
+export async function savePolicy(r: Repos, actor: Actor, input: PolicyInput, now: number, existing?: EscalationPolicy): Promise<{ policy: EscalationPolicy; changed: boolean }> {
+  const name = requireText(input.name, 'name');
+  const slug = checkSlug(input.slug ?? slugify(name));
+  const repeat = input.repeat ?? 0;
+  if (!Number.isInteger(repeat) || repeat < 0 || repeat > 9) throw invalid('invalid_policy', 'repeat must be a whole number from 0 to 9.', { field: 'repeat' });
+  const policy: EscalationPolicy = {
+    id: existing?.id ?? newId(now),
+    teamId: await teamId(r, input.teamId),
+    slug,
+    name,
+    description: input.description ?? existing?.description ?? '',
+    repeat,
+    steps: await normalizeSteps(r, input.steps),
+    createdAt: existing?.createdAt ?? now,
+    updatedAt: now,
+  };
+  if (existing) {
+    const same = JSON.stringify({ ...existing, updatedAt: 0 }) === JSON.stringify({ ...policy, updatedAt: 0 });
+    if (same) return { policy: existing, changed: false };
+    if (slug !== existing.slug && (await r.alerts.findPolicy(slug))) throw conflict('policy_exists', `An escalation policy "${slug}" exists already.`);
+    await r.alerts.updatePolicy(policy);
+    await r.events.append({ entityType: 'escalation_policy', entityId: policy.id, type: 'policy.updated', actor, data: { steps: policy.steps.length, repeat } });
+  } else {
+    if (await r.alerts.findPolicy(slug)) throw conflict('policy_exists', `An escalation policy "${slug}" exists already.`, { field: 'slug' });
+    await r.alerts.insertPolicy(policy);
+    await r.events.append({ entityType: 'escalation_policy', entityId: policy.id, type: 'policy.created', actor, data: { name, steps: policy.steps.length, repeat } });
+  }
+  return { policy, changed: true };
+}
+
+export async function findPolicy(r: Repos, ref: string): Promise<EscalationPolicy> {
+  const p = await r.alerts.findPolicy(ref);
+  if (!p) throw notFound('escalation_policy', ref);
+  return p;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Services
+
+export interface ServiceInput {
+  name: string;
+  slug?: string;
+  teamId: string;
+  description?: string;
+  escalationPolicyId?: string | null;
+  alertsChannel?: string | null;
+  urgencyRule?: Partial<Record<AlertPriority, Urgency>>;
+  stormThreshold?: number;
+}
+
+export async function saveService(r: Repos, actor: Actor, input: ServiceInput, now: number, existing?: Service): Promise<{ service: Service; changed: boolean }> {
+  const name = requireText(input.name, 'name');
+  const slug = checkSlug(input.slug ?? slugify(name));
+  let policyId: string | null = existing?.escalationPolicyId ?? null;
+  if (input.escalationPolicyId !== undefined) policyId = input.escalationPolicyId === null ? null : (await findPolicy(r, input.escalationPolicyId)).id;
+  if (input.alertsChannel && !/^[CG][A-Z0-9]{2,20}$/.test(input.alertsChannel)) throw invalid('invalid_slack_id', `alertsChannel "${input.alertsChannel}" is not a Slack channel id (C...).`, { field: 'alertsChannel' });
+  const urgencyRule = { ...(existing?.urgencyRule ?? DEFAULT_URGENCY), ...(input.urgencyRule ?? {}) };
+  for (const [p, u] of Object.entries(urgencyRule)) {
+    if (!PRIORITIES.includes(p as AlertPriority) || (u !== 'high' && u !== 'low')) throw invalid('invalid_urgency_rule', 'urgencyRule maps P1..P5 to high or low.', { field: 'urgencyRule' });
+  }
+  const stormThreshold = input.stormThreshold ?? existing?.stormThreshold ?? 10;
+  if (!Number.isInteger(stormThreshold) || stormThreshold < 2 || stormThreshold > 10_000) throw invalid('invalid_field', 'stormThreshold must be from 2 to 10000.', { field: 'stormThreshold' });
+  const service: Service = {
+    id: existing?.id ?? newId(now),
+    teamId: await teamId(r, input.teamId),
+    slug,
+    name,
+    description: input.description ?? existing?.description ?? '',
+    escalationPolicyId: policyId,
+    alertsChannel: input.alertsChannel === undefined ? (existing?.alertsChannel ?? null) : input.alertsChannel,
+    urgencyRule,
+    stormThreshold,
+    createdAt: existing?.createdAt ?? now,
+    updatedAt: now,
+  };
+  if (existing) {
+    if (JSON.stringify({ ...existing, updatedAt: 0 }) === JSON.stringify({ ...service, updatedAt: 0 })) return { service: existing, changed: false };
+    if (slug !== existing.slug && (await r.alerts.findService(slug))) throw conflict('service_exists', `A service "${slug}" exists already.`);
+    await r.alerts.updateService(service);
+    await r.events.append({ entityType: 'service', entityId: service.id, type: 'service.updated', actor, data: {} });
+  } else {
+    if (await r.alerts.findService(slug)) throw conflict('service_exists', `A service "${slug}" exists already.`, { field: 'slug' });
+    await r.alerts.insertService(service);
+    await r.events.append({ entityType: 'service', entityId: service.id, type: 'service.created', actor, data: { name } });
+  }
+  return { service, changed: true };
+}
+
+export async function findService(r: Repos, ref: string): Promise<Service> {
+  const s = await r.alerts.findService(ref);
+  if (!s) throw notFound('service', ref);
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Integrations
+
+export interface IntegrationInput {
+  name: string;
+  type: string;
+  /** Keep an existing client's key (OpsGenie API key, PagerDuty routing key); else one is made. */
+  key?: string;
+  signingSecret?: string | null;
+  options?: Record<string, unknown>;
+}
+
+export async function addIntegration(r: Repos, actor: Actor, service: Service, input: IntegrationInput, now: number): Promise<{ integration: Integration; key: string }> {
+  if (!INTEGRATION_TYPES.includes(input.type as IntegrationType)) throw invalid('invalid_integration_type', `type must be one of ${INTEGRATION_TYPES.join(', ')}.`, { field: 'type' });
+  const key = input.key ?? newSecret(input.type === 'pagerduty' ? '' : 'vgi_', 24).replace(/[^A-Za-z0-9]/g, '').slice(0, 32).padEnd(32, '0');
+  if (key.length < 16 || key.length > 200 || /\s/.test(key)) throw invalid('invalid_key', 'An integration key has 16 to 200 characters and no spaces.', { field: 'key' });
+  if (await r.alerts.findIntegrationByKeyHash(hashSecret(key))) throw conflict('key_in_use', 'This key is used by another integration.', { field: 'key' });
+  const integration: Integration = {
+    id: newId(now),
+    serviceId: service.id,
+    name: requireText(input.name, 'name'),
+    type: input.type as IntegrationType,
+    keyHint: `${key.slice(0, 4)}…${key.slice(-4)}`,
+    signingSecret: input.signingSecret ?? null,
+    options: input.options ?? {},
+    disabled: false,
+    createdAt: now,
+  };
+  await r.alerts.insertIntegration(integration, hashSecret(key));
+  await r.events.append({ entityType: 'service', entityId: service.id, type: 'integration.added', actor, data: { integrationId: integration.id, name: integration.name, type: integration.type } });
+  return { integration, key };
+}
+
+export async function findIntegrationByKey(r: Repos, key: string): Promise<{ integration: Integration; service: Service } | undefined> {
+  const integration = await r.alerts.findIntegrationByKeyHash(hashSecret(key));
+  if (!integration || integration.disabled) return undefined;
+  const service = await r.alerts.findService(integration.serviceId);
+  return service ? { integration, service } : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Maintenance windows and heartbeats
+
+export async function addMaintenance(deps: CoreDeps, actor: Actor, serviceRef: string, input: { start: number; end: number; reason?: string }): Promise<MaintenanceWindow> {
+  if (!(input.end > input.start)) throw invalid('invalid_window', 'end must be after start.', { field: 'end' });
+  const now = deps.clock.now();
+  return deps.uow.run(async (r) => {
+    const s = await findService(r, serviceRef);
+    const m: MaintenanceWindow = { id: newId(now), serviceId: s.id, start: input.start, end: input.end, reason: input.reason ?? '', createdBy: actor.id, createdAt: now };
+    await r.alerts.insertMaintenance(m);
+    await r.events.append({ entityType: 'service', entityId: s.id, type: 'maintenance.scheduled', actor, data: { maintenanceId: m.id, start: m.start, end: m.end, reason: m.reason } });
+    return m;
+  });
+}
+
+export const HEARTBEAT_JOB = 'heartbeat.check';
+
+export async function saveHeartbeat(r: Repos, actor: Actor, service: Service, input: { name: string; intervalSeconds: number; priority?: AlertPriority; enabled?: boolean }, now: number): Promise<{ heartbeat: Heartbeat; changed: boolean }> {
+  const name = requireText(input.name, 'name', 100);
+  if (!Number.isInteger(input.intervalSeconds) || input.intervalSeconds < 30 || input.intervalSeconds > 7 * 86400) {
+    throw invalid('invalid_field', 'intervalSeconds must be from 30 to 604800.', { field: 'intervalSeconds' });
+  }
+  const priority = input.priority ?? 'P3';
+  if (!PRIORITIES.includes(priority)) throw invalid('invalid_priority', 'priority must be P1..P5.', { field: 'priority' });
+  const existing = await r.alerts.findHeartbeatByName(name);
+  if (existing && existing.serviceId !== service.id) throw conflict('heartbeat_exists', `A heartbeat "${name}" exists on another service.`);
+  const hb: Heartbeat = {
+    id: existing?.id ?? newId(now),
+    serviceId: service.id,
+    name,
+    intervalSeconds: input.intervalSeconds,
+    priority,
+    enabled: input.enabled ?? true,
+    lastPingAt: existing?.lastPingAt ?? null,
+    state: existing?.state ?? 'waiting',
+    createdAt: existing?.createdAt ?? now,
+  };
+  if (existing) {
+    const changed = existing.intervalSeconds !== hb.intervalSeconds || existing.priority !== hb.priority || existing.enabled !== hb.enabled;
+    if (changed) await r.alerts.updateHeartbeat(hb);
+    return { heartbeat: hb, changed };
+  }
+  await r.alerts.insertHeartbeat(hb);
+  await r.events.append({ entityType: 'service', entityId: service.id, type: 'heartbeat.created', actor, data: { name, intervalSeconds: hb.intervalSeconds } });
+  // A new heartbeat expects its first ping within one interval.
+  await r.jobs.enqueue({ kind: HEARTBEAT_JOB, payload: { heartbeatId: hb.id }, runAt: now + hb.intervalSeconds * 1000, dedupeKey: `heartbeat:${hb.id}:${now + hb.intervalSeconds * 1000}` });
+  return { heartbeat: hb, changed: true };
+}

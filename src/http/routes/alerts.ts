@@ -1,0 +1,309 @@
+import { Type } from '@sinclair/typebox';
+import { actorOf } from '../../core/auth/auth.js';
+import { acknowledge, addNote, addResponder, assign, close, escalateNow, findAlert, snooze, updateTagsDetails, type IngestContext } from '../../core/alerts/alerts.js';
+import type { Alert } from '../../core/alerts/model.js';
+import { addIntegration, addMaintenance, findPolicy, findService, policyWarnings, saveHeartbeat, savePolicy, saveService } from '../../core/alerts/services.js';
+import { conflict, notFound } from '../../core/shared/errors.js';
+import type { Repos } from '../../core/shared/ports.js';
+import { findTeam } from '../../core/teams/teams.js';
+import { principalOf } from '../auth.js';
+import { IdParams, StdErrors, TimelineEventSchema } from '../schemas.js';
+import type { App, HttpDeps } from '../types.js';
+import { Instant, toMs } from './schedules.js';
+
+const Priority = Type.Union(['P1', 'P2', 'P3', 'P4', 'P5'].map((p) => Type.Literal(p as 'P1')));
+const AlertSchema = Type.Object(
+  {
+    id: Type.String(),
+    number: Type.Number(),
+    serviceId: Type.String(),
+    integrationId: Type.Union([Type.String(), Type.Null()]),
+    alias: Type.String(),
+    status: Type.String(),
+    message: Type.String(),
+    description: Type.String(),
+    priority: Type.String(),
+    urgency: Type.String(),
+    source: Type.String(),
+    entity: Type.String(),
+    tags: Type.Array(Type.String()),
+    details: Type.Record(Type.String(), Type.String()),
+    links: Type.Array(Type.Object({ href: Type.String(), text: Type.Optional(Type.String()) })),
+    count: Type.Number(),
+    firstAt: Type.Number(),
+    lastAt: Type.Number(),
+    acknowledgedAt: Type.Union([Type.Number(), Type.Null()]),
+    acknowledgedBy: Type.Union([Type.String(), Type.Null()]),
+    closedAt: Type.Union([Type.Number(), Type.Null()]),
+    closedBy: Type.Union([Type.String(), Type.Null()]),
+    snoozedUntil: Type.Union([Type.Number(), Type.Null()]),
+    ownerId: Type.Union([Type.String(), Type.Null()]),
+    storm: Type.Boolean(),
+    incidentId: Type.Union([Type.String(), Type.Null()]),
+    createdAt: Type.Number(),
+    updatedAt: Type.Number(),
+    service: Type.Optional(Type.Object({ id: Type.String(), slug: Type.String(), name: Type.String() })),
+  },
+  { $id: 'Alert' },
+);
+const Target = Type.Object({ type: Type.Union([Type.Literal('schedule'), Type.Literal('user'), Type.Literal('team'), Type.Literal('slack_channel')]), id: Type.String({ minLength: 1 }) }, { additionalProperties: false });
+const PolicyBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    slug: Type.Optional(Type.String({ maxLength: 63 })),
+    teamId: Type.String({ minLength: 1 }),
+    description: Type.Optional(Type.String({ maxLength: 2000 })),
+    repeat: Type.Optional(Type.Integer({ minimum: 0, maximum: 9 })),
+    steps: Type.Array(Type.Object({ delayMinutes: Type.Integer({ minimum: 1, maximum: 1440 }), targets: Type.Array(Target, { minItems: 1, maxItems: 50 }) }, { additionalProperties: false }), { minItems: 1, maxItems: 20 }),
+  },
+  { additionalProperties: false },
+);
+const ServiceBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    slug: Type.Optional(Type.String({ maxLength: 63 })),
+    teamId: Type.String({ minLength: 1 }),
+    description: Type.Optional(Type.String({ maxLength: 2000 })),
+    escalationPolicyId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+    alertsChannel: Type.Optional(Type.Union([Type.String({ maxLength: 30 }), Type.Null()])),
+    urgencyRule: Type.Optional(Type.Record(Type.String(), Type.Union([Type.Literal('high'), Type.Literal('low')]))),
+    stormThreshold: Type.Optional(Type.Integer({ minimum: 2, maximum: 10000 })),
+  },
+  { additionalProperties: false },
+);
+const ListQuery = Type.Object(
+  {
+    status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('acknowledged'), Type.Literal('closed'), Type.Literal('unclosed')])),
+    service: Type.Optional(Type.String()),
+    team: Type.Optional(Type.String()),
+    priority: Type.Optional(Priority),
+    q: Type.Optional(Type.String({ maxLength: 200 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+);
+const ActionBody = Type.Object({ note: Type.Optional(Type.String({ maxLength: 25000 })) }, { additionalProperties: false });
+
+export function alertRoutes(app: App, deps: HttpDeps): void {
+  const { core } = deps;
+  app.addSchema(AlertSchema);
+  const tags = ['alerts'];
+  const ctxOf = (req: Parameters<typeof principalOf>[0]): IngestContext => ({ now: core.clock.now(), publicUrl: deps.config.publicUrl, actor: actorOf(principalOf(req)) });
+
+  async function withService(r: Repos, a: Alert) {
+    const s = await r.alerts.findService(a.serviceId);
+    return { ...a, ...(s ? { service: { id: s.id, slug: s.slug, name: s.name } } : {}) };
+  }
+
+  // Alerts
+  app.get('/api/v1/alerts', {
+    schema: { tags, summary: 'List alerts (newest first)', querystring: ListQuery, response: { 200: Type.Object({ data: Type.Array(Type.Ref('Alert')), total: Type.Number() }), ...StdErrors } },
+    handler: async (req) =>
+      core.uow.run(async (r) => {
+        const q = req.query;
+        let serviceIds: string[] | undefined;
+        if (q.service) serviceIds = [(await findService(r, q.service)).id];
+        if (q.team) {
+          const team = await findTeam(r, q.team);
+          if (!team) throw notFound('team', q.team);
+          serviceIds = (await r.alerts.listServices({ teamId: team.id })).map((s) => s.id);
+        }
+        const res = await r.alerts.listAlerts({
+          ...(q.status ? { status: q.status } : {}),
+          ...(serviceIds ? { serviceIds } : {}),
+          ...(q.priority ? { priority: q.priority } : {}),
+          ...(q.q ? { search: q.q } : {}),
+          limit: q.limit ?? 50,
+          offset: q.offset ?? 0,
+        });
+        const services = new Map((await r.alerts.listServices()).map((s) => [s.id, { id: s.id, slug: s.slug, name: s.name }]));
+        return { data: res.data.map((a) => ({ ...a, ...(services.get(a.serviceId) ? { service: services.get(a.serviceId)! } : {}) })), total: res.total };
+      }),
+  });
+  app.get('/api/v1/alerts/:id', {
+    schema: { tags, summary: 'An alert by id or number, with its timeline', params: IdParams, response: { 200: Type.Object({ alert: Type.Ref('Alert'), timeline: Type.Array(TimelineEventSchema) }), ...StdErrors } },
+    handler: async (req) =>
+      core.uow.run(async (r) => {
+        const a = await findAlert(r, req.params.id);
+        const timeline = [...(await r.events.list('alert', a.id, { limit: 2000 }))];
+        return { alert: await withService(r, a), timeline };
+      }),
+  });
+
+  const action = (path: string, summary: string, body: ReturnType<typeof Type.Object>, run: (r: Repos, ctx: IngestContext, a: Alert, b: Record<string, unknown>) => Promise<unknown>) =>
+    app.post(`/api/v1/alerts/:id/${path}`, {
+      schema: { tags, summary, params: IdParams, body, response: { 200: Type.Ref('Alert'), ...StdErrors } },
+      handler: async (req) => {
+        const ctx = ctxOf(req);
+        return core.uow.run(async (r) => {
+          const a = await findAlert(r, req.params.id);
+          await run(r, ctx, a, (req.body ?? {}) as Record<string, unknown>);
+          return withService(r, (await r.alerts.findAlert(a.id))!);
+        });
+      },
+    });
+  const svc = async (r: Repos, a: Alert) => (await r.alerts.findService(a.serviceId))!;
+  const who = (req: Parameters<typeof principalOf>[0]) => principalOf(req).user.name;
+  void who;
+  action('acknowledge', 'Acknowledge: stop escalating', ActionBody, async (r, ctx, a, b) => acknowledge(r, ctx, await svc(r, a), a, ctx.actor, ctx.actor.id ?? 'api', b.note as string | undefined));
+  action('close', 'Close (resolve)', ActionBody, async (r, ctx, a, b) => close(r, ctx, await svc(r, a), a, ctx.actor, ctx.actor.id ?? 'api', b.note as string | undefined));
+  action('notes', 'Add a note', Type.Object({ note: Type.String({ minLength: 1, maxLength: 25000 }) }, { additionalProperties: false }), async (r, ctx, a, b) => addNote(r, ctx, a, ctx.actor, String(b.note)));
+  action('snooze', 'Snooze: no paging until endTime; escalation starts again then if still open', Type.Object({ endTime: Instant }, { additionalProperties: false }), async (r, ctx, a, b) => snooze(r, ctx, a, ctx.actor, toMs(b.endTime as string | number, 'endTime')));
+  action('escalate', 'Escalate to the next step now', Type.Object({}, { additionalProperties: false }), async (r, ctx, a) => escalateNow(r, ctx, a, ctx.actor));
+  action('assign', 'Assign an owner', Type.Object({ owner: Type.String({ minLength: 1, description: 'User id or email' }) }, { additionalProperties: false }), async (r, ctx, a, b) => assign(r, ctx, a, ctx.actor, String(b.owner)));
+  action('responders', 'Add a responder (pages them)', Type.Object({ user: Type.String({ minLength: 1, description: 'User id or email' }) }, { additionalProperties: false }), async (r, ctx, a, b) => addResponder(r, ctx, a, ctx.actor, String(b.user)));
+  action(
+    'tags',
+    'Add or remove tags and details',
+    Type.Object(
+      {
+        add: Type.Optional(Type.Array(Type.String({ maxLength: 50 }), { maxItems: 20 })),
+        remove: Type.Optional(Type.Array(Type.String(), { maxItems: 20 })),
+        details: Type.Optional(Type.Record(Type.String(), Type.String())),
+        removeDetails: Type.Optional(Type.Array(Type.String())),
+      },
+      { additionalProperties: false },
+    ),
+    async (r, ctx, a, b) =>
+      updateTagsDetails(r, ctx, a, ctx.actor, {
+        ...(b.add ? { addTags: b.add as string[] } : {}),
+        ...(b.remove ? { removeTags: b.remove as string[] } : {}),
+        ...(b.details ? { addDetails: b.details as Record<string, string> } : {}),
+        ...(b.removeDetails ? { removeDetails: b.removeDetails as string[] } : {}),
+      }),
+  );
+  app.post('/api/v1/alerts/bulk', {
+    schema: {
+      tags,
+      summary: 'Acknowledge or close many alerts at once',
+      body: Type.Object({ action: Type.Union([Type.Literal('acknowledge'), Type.Literal('close')]), ids: Type.Array(Type.String(), { minItems: 1, maxItems: 500 }) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ done: Type.Number(), skipped: Type.Array(Type.Object({ id: Type.String(), reason: Type.String() })) }), ...StdErrors },
+    },
+    handler: async (req) => {
+      const ctx = ctxOf(req);
+      return core.uow.run(async (r) => {
+        let done = 0;
+        const skipped: Array<{ id: string; reason: string }> = [];
+        for (const id of req.body.ids) {
+          const a = await r.alerts.findAlert(id);
+          if (!a) {
+            skipped.push({ id, reason: 'not found' });
+            continue;
+          }
+          if (a.status === 'closed' || (req.body.action === 'acknowledge' && a.status !== 'open')) {
+            skipped.push({ id, reason: `already ${a.status}` });
+            continue;
+          }
+          const s = await svc(r, a);
+          if (req.body.action === 'acknowledge') await acknowledge(r, ctx, s, a, ctx.actor, ctx.actor.id ?? 'api');
+          else await close(r, ctx, s, a, ctx.actor, ctx.actor.id ?? 'api');
+          done++;
+        }
+        return { done, skipped };
+      });
+    },
+  });
+
+  // Escalation policies
+  const PolicyOut = Type.Object({ id: Type.String(), teamId: Type.String(), slug: Type.String(), name: Type.String(), description: Type.String(), repeat: Type.Number(), steps: Type.Array(Type.Unknown()), warnings: Type.Array(Type.String()), createdAt: Type.Number(), updatedAt: Type.Number() });
+  app.get('/api/v1/escalation-policies', {
+    schema: { tags, summary: 'Escalation policies, each with warnings about steps that would notify nobody now', response: { 200: Type.Object({ data: Type.Array(PolicyOut) }), ...StdErrors } },
+    handler: async () => core.uow.run(async (r) => ({ data: await Promise.all((await r.alerts.listPolicies()).map(async (p) => ({ ...p, warnings: await policyWarnings(r, p, core.clock.now()) }))) })),
+  });
+  app.get('/api/v1/escalation-policies/:id', {
+    schema: { tags, summary: 'An escalation policy', params: IdParams, response: { 200: PolicyOut, ...StdErrors } },
+    handler: async (req) => core.uow.run(async (r) => { const p = await findPolicy(r, req.params.id); return { ...p, warnings: await policyWarnings(r, p, core.clock.now()) }; }),
+  });
+  app.post('/api/v1/escalation-policies', {
+    schema: { tags, summary: 'Create an escalation policy: ordered steps, each notifying schedules, users, teams or Slack channels; repeated N times', body: PolicyBody, response: { 201: PolicyOut, ...StdErrors } },
+    handler: async (req, reply) => {
+      const p = await core.uow.run(async (r) => { const { policy } = await savePolicy(r, actorOf(principalOf(req)), req.body, core.clock.now()); return { ...policy, warnings: await policyWarnings(r, policy, core.clock.now()) }; });
+      return reply.status(201).send(p);
+    },
+  });
+  app.put('/api/v1/escalation-policies/:id', {
+    schema: { tags, summary: 'Replace an escalation policy', params: IdParams, body: PolicyBody, response: { 200: PolicyOut, ...StdErrors } },
+    handler: async (req) => core.uow.run(async (r) => { const existing = await findPolicy(r, req.params.id); const { policy } = await savePolicy(r, actorOf(principalOf(req)), req.body, core.clock.now(), existing); return { ...policy, warnings: await policyWarnings(r, policy, core.clock.now()) }; }),
+  });
+
+  // Services
+  const ServiceOut = Type.Object({ id: Type.String(), teamId: Type.String(), slug: Type.String(), name: Type.String(), description: Type.String(), escalationPolicyId: Type.Union([Type.String(), Type.Null()]), alertsChannel: Type.Union([Type.String(), Type.Null()]), urgencyRule: Type.Record(Type.String(), Type.String()), stormThreshold: Type.Number(), createdAt: Type.Number(), updatedAt: Type.Number() });
+  const IntegrationOut = Type.Object({ id: Type.String(), serviceId: Type.String(), name: Type.String(), type: Type.String(), keyHint: Type.String(), disabled: Type.Boolean(), createdAt: Type.Number(), intakeUrl: Type.String() });
+  const intakeUrl = (type: string) =>
+    ({ opsgenie: `${deps.config.publicUrl} (OpsGenie API base URL; key as GenieKey)`, pagerduty: `${deps.config.publicUrl}/v2/enqueue`, alertmanager: `${deps.config.publicUrl}/hooks/alertmanager/<key>`, grafana: `${deps.config.publicUrl}/hooks/grafana/<key>`, generic: `${deps.config.publicUrl}/hooks/generic/<key>`, sentry: `${deps.config.publicUrl}/hooks/sentry/<key>` })[type] ?? deps.config.publicUrl;
+  app.get('/api/v1/services', {
+    schema: { tags, summary: 'Services', response: { 200: Type.Object({ data: Type.Array(ServiceOut) }), ...StdErrors } },
+    handler: async () => core.uow.run(async (r) => ({ data: await r.alerts.listServices() })),
+  });
+  app.get('/api/v1/services/:id', {
+    schema: { tags, summary: 'A service with its integrations, maintenance windows and heartbeats', params: IdParams, response: { 200: Type.Object({ service: ServiceOut, integrations: Type.Array(IntegrationOut), maintenance: Type.Array(Type.Unknown()), heartbeats: Type.Array(Type.Unknown()) }), ...StdErrors } },
+    handler: async (req) =>
+      core.uow.run(async (r) => {
+        const s = await findService(r, req.params.id);
+        return {
+          service: s,
+          integrations: (await r.alerts.listIntegrations(s.id)).map((i) => ({ id: i.id, serviceId: i.serviceId, name: i.name, type: i.type, keyHint: i.keyHint, disabled: i.disabled, createdAt: i.createdAt, intakeUrl: intakeUrl(i.type) })),
+          maintenance: (await r.alerts.listMaintenance(s.id)).filter((m) => m.end > core.clock.now()),
+          heartbeats: await r.alerts.listHeartbeats(s.id),
+        };
+      }),
+  });
+  app.post('/api/v1/services', {
+    schema: { tags, summary: 'Create a service', body: ServiceBody, response: { 201: ServiceOut, ...StdErrors } },
+    handler: async (req, reply) => reply.status(201).send(await core.uow.run(async (r) => (await saveService(r, actorOf(principalOf(req)), req.body, core.clock.now())).service)),
+  });
+  app.put('/api/v1/services/:id', {
+    schema: { tags, summary: 'Replace a service', params: IdParams, body: ServiceBody, response: { 200: ServiceOut, ...StdErrors } },
+    handler: async (req) => core.uow.run(async (r) => (await saveService(r, actorOf(principalOf(req)), req.body, core.clock.now(), await findService(r, req.params.id))).service),
+  });
+  app.post('/api/v1/services/:id/integrations', {
+    schema: {
+      tags,
+      summary: 'Add an integration; its key is in this answer only (give `key` to keep an existing client’s key)',
+      params: IdParams,
+      body: Type.Object(
+        {
+          name: Type.String({ minLength: 1, maxLength: 100 }),
+          type: Type.Union(['opsgenie', 'pagerduty', 'alertmanager', 'grafana', 'generic', 'sentry'].map((t) => Type.Literal(t))),
+          key: Type.Optional(Type.String({ minLength: 16, maxLength: 200 })),
+          signingSecret: Type.Optional(Type.String({ maxLength: 200 })),
+          options: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+        },
+        { additionalProperties: false },
+      ),
+      response: { 201: Type.Object({ integration: IntegrationOut, key: Type.String() }), ...StdErrors },
+    },
+    handler: async (req, reply) => {
+      const res = await core.uow.run(async (r) => addIntegration(r, actorOf(principalOf(req)), await findService(r, req.params.id), req.body, core.clock.now()));
+      const i = res.integration;
+      return reply.status(201).send({ integration: { id: i.id, serviceId: i.serviceId, name: i.name, type: i.type, keyHint: i.keyHint, disabled: i.disabled, createdAt: i.createdAt, intakeUrl: intakeUrl(i.type) }, key: res.key });
+    },
+  });
+  app.delete('/api/v1/services/:id/integrations/:integrationId', {
+    schema: { tags, summary: 'Remove an integration (its key stops working)', params: Type.Object({ id: Type.String(), integrationId: Type.String() }), response: { 204: Type.Null(), ...StdErrors } },
+    handler: async (req, reply) => {
+      await core.uow.run(async (r) => {
+        const s = await findService(r, req.params.id);
+        const i = await r.alerts.findIntegration(req.params.integrationId);
+        if (!i || i.serviceId !== s.id) throw notFound('integration', req.params.integrationId);
+        await r.alerts.deleteIntegration(i.id);
+        await r.events.append({ entityType: 'service', entityId: s.id, type: 'integration.removed', actor: actorOf(principalOf(req)), data: { integrationId: i.id, name: i.name } });
+      });
+      return reply.status(204).send(null);
+    },
+  });
+  app.post('/api/v1/services/:id/maintenance', {
+    schema: { tags, summary: 'Schedule a maintenance window: alerts are recorded, nobody is paged', params: IdParams, body: Type.Object({ start: Instant, end: Instant, reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }), response: { 201: Type.Unknown(), ...StdErrors } },
+    handler: async (req, reply) => reply.status(201).send(await addMaintenance(core, actorOf(principalOf(req)), req.params.id, { start: toMs(req.body.start, 'start'), end: toMs(req.body.end, 'end'), ...(req.body.reason ? { reason: req.body.reason } : {}) })),
+  });
+  app.post('/api/v1/services/:id/heartbeats', {
+    schema: { tags, summary: 'Create or update a heartbeat: a missed ping raises an alert', params: IdParams, body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), intervalSeconds: Type.Integer({ minimum: 30, maximum: 604800 }), priority: Type.Optional(Priority), enabled: Type.Optional(Type.Boolean()) }, { additionalProperties: false }), response: { 201: Type.Unknown(), ...StdErrors } },
+    handler: async (req, reply) => reply.status(201).send((await core.uow.run(async (r) => saveHeartbeat(r, actorOf(principalOf(req)), await findService(r, req.params.id), req.body, core.clock.now()))).heartbeat),
+  });
+  app.get('/api/v1/services/:id/timeline', {
+    schema: { tags, summary: "A service's timeline (changes, change events, storms)", params: IdParams, response: { 200: Type.Object({ data: Type.Array(TimelineEventSchema) }), ...StdErrors } },
+    handler: async (req) => core.uow.run(async (r) => ({ data: await r.events.list('service', (await findService(r, req.params.id)).id, { limit: 1000 }) })),
+  });
+  void conflict;
+}

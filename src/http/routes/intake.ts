@@ -1,0 +1,442 @@
+/**
+ * Drop-in intake: the OpsGenie Alert API (served at the root, so a client changes only its host),
+ * the PagerDuty Events API v2, Alertmanager, Grafana and generic webhooks. Each request is
+ * authenticated by its integration key (or vendor signature), mapped to normalized events by the
+ * vendor adapter, and answered 2xx only after the events are committed.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { close, acknowledge, addNote, assign, addResponder, escalateNow, findAlert, ingest, pingHeartbeat, snooze, updateTagsDetails, type IngestContext } from '../../core/alerts/alerts.js';
+import { IntakeError, type AlertEvent } from '../../core/alerts/intake.js';
+import type { Alert, Integration, Service } from '../../core/alerts/model.js';
+import { findIntegrationByKey } from '../../core/alerts/services.js';
+import { DomainError } from '../../core/shared/errors.js';
+import { newId } from '../../core/shared/ids.js';
+import type { Actor, Repos } from '../../core/shared/ports.js';
+import * as alertmanager from '../../integrations/inbound/alertmanager.js';
+import * as generic from '../../integrations/inbound/generic.js';
+import * as grafana from '../../integrations/inbound/grafana.js';
+import * as opsgenie from '../../integrations/inbound/opsgenie.js';
+import * as pagerduty from '../../integrations/inbound/pagerduty.js';
+import { errorBody } from '../errors.js';
+import type { App, HttpDeps } from '../types.js';
+
+interface Resolved {
+  integration: Integration;
+  service: Service;
+}
+
+/** Integration keys, cached briefly: intake must not cost a key lookup per request. */
+class KeyCache {
+  private entries = new Map<string, { value: Resolved | undefined; until: number }>();
+  constructor(private readonly ttlMs = 5000) {}
+  async get(key: string, load: () => Promise<Resolved | undefined>): Promise<Resolved | undefined> {
+    const now = Date.now();
+    const hit = this.entries.get(key);
+    if (hit && hit.until > now) return hit.value;
+    const value = await load();
+    if (this.entries.size > 10_000) this.entries.clear();
+    this.entries.set(key, { value, until: now + this.ttlMs });
+    return value;
+  }
+}
+
+/** A token bucket per integration key: bursts allowed, a steady rate enforced (429 + Retry-After). */
+class RateLimiter {
+  private buckets = new Map<string, { tokens: number; at: number }>();
+  constructor(
+    private readonly perSecond: number,
+    private readonly burst: number,
+  ) {}
+  /** 0 when allowed, else the seconds to wait. */
+  take(key: string): number {
+    const now = Date.now();
+    const b = this.buckets.get(key) ?? { tokens: this.burst, at: now };
+    b.tokens = Math.min(this.burst, b.tokens + ((now - b.at) / 1000) * this.perSecond);
+    b.at = now;
+    this.buckets.set(key, b);
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      return 0;
+    }
+    return Math.max(1, Math.ceil((1 - b.tokens) / this.perSecond));
+  }
+}
+
+const header = (req: FastifyRequest, name: string): string | undefined => {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+export function intakeRoutes(app: App, deps: HttpDeps): void {
+  const { core } = deps;
+  const cache = new KeyCache();
+  const limiter = new RateLimiter(deps.config.intakeRatePerSecond ?? 100, deps.config.intakeBurst ?? 1000);
+  const resolve = (key: string) => cache.get(key, () => core.uow.run((r) => findIntegrationByKey(r, key)));
+  const ctxFor = (integration: Integration): IngestContext => ({ now: core.clock.now(), publicUrl: deps.config.publicUrl, actor: { type: 'integration', id: integration.id } });
+
+  /** Applies events in one transaction; returns the alerts they touched. */
+  async function apply(res: Resolved, events: AlertEvent[], extra?: (r: Repos, results: Array<Alert | null>) => Promise<void>): Promise<Array<Alert | null>> {
+    return core.uow.run(async (r) => {
+      const ctx = ctxFor(res.integration);
+      const out: Array<Alert | null> = [];
+      for (const e of events) {
+        if (e.action === 'change') {
+          await r.events.append({ entityType: 'service', entityId: res.service.id, type: 'change.event', actor: ctx.actor, data: { summary: e.summary, source: e.source, timestamp: e.timestamp, links: e.links, details: e.details } });
+          out.push(null);
+          continue;
+        }
+        out.push((await ingest(r, ctx, res.service, res.integration, e)).alert);
+      }
+      if (extra) await extra(r, out);
+      return out;
+    });
+  }
+
+  void app.register(async (scope) => {
+    // Raw bodies: vendor-style errors for malformed JSON, and signatures over the exact bytes.
+    scope.removeContentTypeParser(['application/json']);
+    scope.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+    const parseJson = (req: FastifyRequest): unknown => {
+      const raw = typeof req.body === 'string' ? req.body : '';
+      if (raw.trim() === '') return undefined;
+      return JSON.parse(raw);
+    };
+
+    // -------------------------------------------------------------------------------------------
+    // OpsGenie Alert API v2
+
+    const ogStart = (req: FastifyRequest) => ({ started: process.hrtime.bigint(), requestId: randomUUID(), req });
+    const took = (s: { started: bigint }) => Number(process.hrtime.bigint() - s.started) / 1e9;
+    const ogError = (reply: FastifyReply, s: { started: bigint; requestId: string }, status: number, message: string, errors?: Record<string, string>) =>
+      reply.status(status).header('x-request-id', s.requestId).send({ message, ...(errors ? { errors } : {}), took: took(s), requestId: s.requestId });
+
+    async function ogAuth(req: FastifyRequest, reply: FastifyReply, s: ReturnType<typeof ogStart>): Promise<Resolved | undefined> {
+      const auth = header(req, 'authorization') ?? '';
+      const m = /^GenieKey\s+(\S+)$/i.exec(auth);
+      const key = m?.[1] ?? (req.query as Record<string, string | undefined>).apiKey;
+      const res = key ? await resolve(key) : undefined;
+      if (!res) {
+        void ogError(reply, s, 401, 'Could not authenticate');
+        return undefined;
+      }
+      const wait = limiter.take(res.integration.id);
+      if (wait) {
+        void reply.header('retry-after', String(wait));
+        void ogError(reply, s, 429, 'You are making too many requests! To avoid errors, we recommend you limit requests.');
+        return undefined;
+      }
+      return res;
+    }
+
+    const ogFail = (reply: FastifyReply, s: ReturnType<typeof ogStart>, err: unknown) => {
+      if (err instanceof opsgenie.OpsGenieValidationError) return reply.status(err.status).header('x-request-id', s.requestId).send(err.body(s.requestId, took(s)));
+      if (err instanceof SyntaxError) return ogError(reply, s, 400, 'Could not parse the request body as JSON.');
+      if (err instanceof IntakeError) return ogError(reply, s, 422, opsgenie.UNPROCESSABLE_MESSAGE, { [err.field ?? 'body']: err.message });
+      if (err instanceof DomainError) {
+        const status = err.kind === 'not_found' ? 404 : err.kind === 'conflict' ? 409 : 422;
+        return ogError(reply, s, status, status === 404 ? 'Alert does not exist' : err.message);
+      }
+      throw err;
+    };
+
+    const viewOf = async (r: Repos, a: Alert): Promise<opsgenie.VigilAlertView> => {
+      const integration = a.integrationId ? await r.alerts.findIntegration(a.integrationId) : undefined;
+      const owner = a.ownerId ? await r.users.findById(a.ownerId) : undefined;
+      const ackBy = a.acknowledgedBy ? await r.users.findById(a.acknowledgedBy) : undefined;
+      const closedBy = a.closedBy ? await r.users.findById(a.closedBy) : undefined;
+      return {
+        id: a.id,
+        number: a.number,
+        alias: a.alias,
+        message: a.message,
+        status: a.status,
+        tags: a.tags,
+        count: a.count,
+        firstAt: a.firstAt,
+        lastAt: a.lastAt,
+        createdAt: a.createdAt,
+        updatedAt: a.updatedAt,
+        source: a.source,
+        ...(owner ? { owner: owner.email } : {}),
+        priority: a.priority,
+        description: a.description,
+        details: a.details,
+        entity: a.entity,
+        ...(a.acknowledgedAt ? { acknowledgedAt: a.acknowledgedAt, acknowledgedBy: ackBy?.email ?? a.acknowledgedBy ?? '' } : {}),
+        ...(a.closedAt ? { closedAt: a.closedAt, closedBy: closedBy?.email ?? a.closedBy ?? '' } : {}),
+        ...(a.snoozedUntil ? { snoozedUntil: a.snoozedUntil } : {}),
+        ...(integration ? { integration: { id: integration.id, name: integration.name, type: integration.type } } : {}),
+      };
+    };
+
+    scope.post('/v2/alerts', { config: { auth: 'public' }, schema: { hide: true } }, async (req, reply) => {
+      const s = ogStart(req);
+      const res = await ogAuth(req, reply, s);
+      if (!res) return reply;
+      try {
+        const event = opsgenie.parseCreateAlert(parseJson(req), { defaultSource: req.ip });
+        await apply(res, [event], async (r, [alert]) => {
+          await r.alerts.insertIntakeRequest({ id: s.requestId, integrationId: res.integration.id, action: 'Create', alertId: alert?.id ?? null, alias: alert?.alias ?? event.alias ?? null, success: true, status: 'Alert created', createdAt: core.clock.now() });
+        });
+        return reply.status(202).header('x-request-id', s.requestId).send(opsgenie.acceptedBody(s.requestId, took(s)));
+      } catch (err) {
+        return ogFail(reply, s, err);
+      }
+    });
+
+    scope.get('/v2/alerts', { config: { auth: 'public' }, schema: { hide: true } }, async (req, reply) => {
+      const s = ogStart(req);
+      const res = await ogAuth(req, reply, s);
+      if (!res) return reply;
+      try {
+        const q = opsgenie.parseListQuery(req.query as Record<string, unknown>);
+        const f = q.filter;
+        const data = await core.uow.run(async (r) => {
+          if (f.matchesNothing) return [];
+          const { data: alerts } = await r.alerts.listAlerts({
+            ...(f.status === 'closed' ? { status: 'closed' as const } : f.status === 'open' ? { status: 'unclosed' as const } : {}),
+            ...(f.alias ? { alias: f.alias } : {}),
+            ...(f.priority ? { priority: f.priority } : {}),
+            ...(f.tags[0] ? { tag: f.tags[0] } : {}),
+            ...(f.messageContains[0] ? { search: f.messageContains[0] } : f.text[0] ? { search: f.text[0] } : {}),
+            limit: q.limit,
+            offset: q.offset,
+            order: q.order,
+          });
+          const filtered = alerts.filter(
+            (a) =>
+              (f.acknowledged === undefined || (a.status === 'acknowledged') === f.acknowledged) &&
+              f.tags.every((t) => a.tags.includes(t)) &&
+              (!f.tinyId || String(a.number) === f.tinyId) &&
+              (!f.source || a.source.toLowerCase().includes(f.source.toLowerCase())) &&
+              (!f.entity || a.entity.toLowerCase().includes(f.entity.toLowerCase())) &&
+              Object.entries(f.details).every(([k, v]) => (a.details[k] ?? '').toLowerCase().includes(v.toLowerCase())),
+          );
+          return Promise.all(filtered.map(async (a) => opsgenie.formatAlertSummary(await viewOf(r, a), { now: core.clock.now() })));
+        });
+        return reply.status(200).header('x-request-id', s.requestId).send({ data, took: took(s), requestId: s.requestId });
+      } catch (err) {
+        return ogFail(reply, s, err);
+      }
+    });
+
+    scope.get('/v2/alerts/requests/:requestId', { config: { auth: 'public' }, schema: { hide: true } }, async (req, reply) => {
+      const s = ogStart(req);
+      const res = await ogAuth(req, reply, s);
+      if (!res) return reply;
+      const { requestId } = req.params as { requestId: string };
+      const row = await core.uow.run((r) => r.alerts.findIntakeRequest(requestId));
+      if (!row || row.integrationId !== res.integration.id) return ogError(reply, s, 404, 'Request does not exist');
+      return reply.send({
+        data: { success: row.success, action: row.action, processedAt: new Date(row.createdAt).toISOString(), integrationId: row.integrationId, isSuccess: row.success, status: row.status, alertId: row.alertId ?? '', alias: row.alias ?? '' },
+        took: took(s),
+        requestId: s.requestId,
+      });
+    });
+
+    scope.get('/v2/alerts/:identifier', { config: { auth: 'public' }, schema: { hide: true } }, async (req, reply) => {
+      const s = ogStart(req);
+      const res = await ogAuth(req, reply, s);
+      if (!res) return reply;
+      try {
+        const id = opsgenie.parseIdentifier((req.params as { identifier: string }).identifier, (req.query as Record<string, unknown>).identifierType);
+        const data = await core.uow.run(async (r) => opsgenie.formatAlert(await viewOf(r, await findAlert(r, id.value, id.type, id.type === 'alias' ? [res.service.id] : undefined)), { now: core.clock.now() }));
+        return reply.send({ data, took: took(s), requestId: s.requestId });
+      } catch (err) {
+        return ogFail(reply, s, err);
+      }
+    });
+
+    const actionHandler = async (req: FastifyRequest, reply: FastifyReply) => {
+      const s = ogStart(req);
+      const params = req.params as { identifier: string; '*'?: string };
+      const route = opsgenie.matchAlertActionRoute(req.method, params['*'] ?? '');
+      if (!route) return ogError(reply, s, 404, 'Not found');
+      const res = await ogAuth(req, reply, s);
+      if (!res) return reply;
+      try {
+        const id = opsgenie.parseIdentifier(params.identifier, (req.query as Record<string, unknown>).identifierType);
+        const action = opsgenie.parseAlertAction(route.action, { body: parseJson(req), query: req.query as Record<string, unknown>, ...(route.actionName ? { actionName: route.actionName } : {}), now: core.clock.now() });
+        await core.uow.run(async (r) => {
+          const alert = await findAlert(r, id.value, id.type, id.type === 'alias' ? [res.service.id] : undefined);
+          const service = (await r.alerts.findService(alert.serviceId))!;
+          const ctx = ctxFor(res.integration);
+          const actor: Actor = ctx.actor;
+          const by = action.user ?? res.integration.name;
+          switch (action.type) {
+            case 'acknowledge':
+              if (alert.status === 'open') await acknowledge(r, ctx, service, alert, actor, by, action.note);
+              break;
+            case 'close':
+              await close(r, ctx, service, alert, actor, by, action.note);
+              break;
+            case 'note':
+              await addNote(r, ctx, alert, actor, action.note, action.user);
+              break;
+            case 'snooze':
+              await snooze(r, ctx, alert, actor, action.endTime);
+              break;
+            case 'escalate':
+              await escalateNow(r, ctx, alert, actor);
+              break;
+            case 'assign': {
+              const owner = action.owner.username ?? action.owner.id;
+              if (owner) await assign(r, ctx, alert, actor, owner);
+              break;
+            }
+            case 'addResponder':
+              if (action.responder.type === 'user') await addResponder(r, ctx, alert, actor, action.responder.username ?? action.responder.id ?? '');
+              else await r.events.append({ entityType: 'alert', entityId: alert.id, type: 'alert.responder_requested', actor, data: { responder: action.responder } });
+              break;
+            case 'addTags':
+              await updateTagsDetails(r, ctx, alert, actor, { addTags: action.tags });
+              break;
+            case 'removeTags':
+              await updateTagsDetails(r, ctx, alert, actor, { removeTags: action.tags });
+              break;
+            case 'addDetails':
+              await updateTagsDetails(r, ctx, alert, actor, { addDetails: action.details });
+              break;
+            case 'removeDetails':
+              await updateTagsDetails(r, ctx, alert, actor, { removeDetails: action.keys });
+              break;
+            case 'delete':
+              await close(r, ctx, service, alert, actor, by, 'deleted through the OpsGenie API');
+              break;
+            case 'updateMessage':
+              await r.alerts.updateAlert({ ...alert, message: action.message, updatedAt: ctx.now });
+              break;
+            case 'updateDescription':
+              await r.alerts.updateAlert({ ...alert, description: action.description, updatedAt: ctx.now });
+              break;
+            case 'updatePriority':
+              await r.alerts.updateAlert({ ...alert, priority: action.priority, urgency: service.urgencyRule[action.priority] ?? alert.urgency, updatedAt: ctx.now });
+              break;
+            default:
+              await r.events.append({ entityType: 'alert', entityId: alert.id, type: `alert.${action.type}`, actor, data: { ...action } });
+          }
+          await r.alerts.insertIntakeRequest({ id: s.requestId, integrationId: res.integration.id, action: route.action, alertId: alert.id, alias: alert.alias, success: true, status: 'Request processed', createdAt: core.clock.now() });
+        });
+        return reply.status(202).header('x-request-id', s.requestId).send(opsgenie.acceptedBody(s.requestId, took(s)));
+      } catch (err) {
+        return ogFail(reply, s, err);
+      }
+    };
+    for (const method of ['POST', 'PUT', 'DELETE'] as const) {
+      scope.route({ method, url: '/v2/alerts/:identifier/*', config: { auth: 'public' }, schema: { hide: true }, handler: actionHandler });
+    }
+    scope.delete('/v2/alerts/:identifier', { config: { auth: 'public' }, schema: { hide: true } }, actionHandler);
+
+    const heartbeat = async (req: FastifyRequest, reply: FastifyReply) => {
+      const s = ogStart(req);
+      const res = await ogAuth(req, reply, s);
+      if (!res) return reply;
+      try {
+        const name = opsgenie.parseHeartbeatName((req.params as { name: string }).name);
+        const pinged = await core.uow.run((r) => pingHeartbeat(r, ctxFor(res.integration), name));
+        if (!pinged.ok) return ogError(reply, s, 404, `Heartbeat with name [${name}] does not exist`);
+        return reply.status(202).send(opsgenie.heartbeatPingBody(s.requestId, took(s)));
+      } catch (err) {
+        return ogFail(reply, s, err);
+      }
+    };
+    for (const method of ['GET', 'POST', 'PUT'] as const) scope.route({ method, url: '/v2/heartbeats/:name/ping', config: { auth: 'public' }, schema: { hide: true }, handler: heartbeat });
+
+    // -------------------------------------------------------------------------------------------
+    // PagerDuty Events API v2
+
+    const pdError = (reply: FastifyReply, status: number, errors: string[], message = 'Event object is invalid') => reply.status(status).send({ status: status === 429 ? 'throttle event' : 'invalid event', message, errors });
+
+    scope.post('/v2/enqueue', { config: { auth: 'public' }, schema: { hide: true } }, async (req, reply) => {
+      let body: unknown;
+      try {
+        body = parseJson(req);
+      } catch {
+        return pdError(reply, 400, ['Could not parse the request body as JSON']);
+      }
+      const key = pagerduty.readRoutingKey(body);
+      if (!key) return pdError(reply, 400, [pagerduty.missing('routing_key')]);
+      const res = await resolve(key);
+      if (!res) return pdError(reply, 401, ['Invalid routing key'], 'Unknown routing key');
+      const wait = limiter.take(res.integration.id);
+      if (wait) return reply.header('retry-after', String(wait)).status(429).send({ status: 'throttle event', message: 'Requests for this routing key are being throttled', errors: [] });
+      try {
+        const parsed = pagerduty.parseEvent(body);
+        await apply(res, [parsed.event]);
+        return reply.status(202).send(pagerduty.acceptedBody(parsed.dedupKey));
+      } catch (err) {
+        if (err instanceof pagerduty.PagerDutyValidationError) return reply.status(400).send(err.body());
+        if (err instanceof IntakeError) return pdError(reply, 400, [err.message]);
+        throw err;
+      }
+    });
+
+    scope.post('/v2/change/enqueue', { config: { auth: 'public' }, schema: { hide: true } }, async (req, reply) => {
+      let body: unknown;
+      try {
+        body = parseJson(req);
+      } catch {
+        return pdError(reply, 400, ['Could not parse the request body as JSON']);
+      }
+      const key = pagerduty.readRoutingKey(body);
+      const res = key ? await resolve(key) : undefined;
+      if (!key) return pdError(reply, 400, [pagerduty.missing('routing_key')]);
+      if (!res) return pdError(reply, 401, ['Invalid routing key'], 'Unknown routing key');
+      try {
+        const parsed = pagerduty.parseChangeEvent(body);
+        await apply(res, [parsed.event]);
+        return reply.status(202).send(pagerduty.changeAcceptedBody());
+      } catch (err) {
+        if (err instanceof pagerduty.PagerDutyValidationError) return reply.status(400).send(err.body());
+        throw err;
+      }
+    });
+
+    // -------------------------------------------------------------------------------------------
+    // Webhooks: Alertmanager, Grafana, generic
+
+    const hook = (kind: 'alertmanager' | 'grafana' | 'generic') => async (req: FastifyRequest, reply: FastifyReply) => {
+      const pathKey = (req.params as { key?: string }).key;
+      const bearer = /^Bearer\s+(\S+)$/i.exec(header(req, 'authorization') ?? '')?.[1];
+      const key = pathKey ?? bearer;
+      const res = key ? await resolve(key) : undefined;
+      if (!res) return reply.status(401).send(errorBody('unknown_integration_key', 'Unknown or disabled integration key.'));
+      const wait = limiter.take(res.integration.id);
+      if (wait) return reply.header('retry-after', String(wait)).status(429).send(errorBody('rate_limited', `Too many requests for this integration; retry in ${wait} s.`));
+      const raw = typeof req.body === 'string' ? req.body : '';
+      if (kind === 'grafana' && res.integration.signingSecret) {
+        const opts = res.integration.options as { signatureHeader?: string; timestampHeader?: string };
+        const sig = grafana.grafanaSignatureFromHeaders(req.headers, { ...(opts.signatureHeader ? { header: opts.signatureHeader } : {}), ...(opts.timestampHeader ? { timestampHeader: opts.timestampHeader } : {}) });
+        const ok = grafana.verifyGrafanaSignature({ secret: res.integration.signingSecret, rawBody: raw, signature: sig.signature, timestamp: sig.timestamp ?? null, requireTimestamp: !!opts.timestampHeader, nowSeconds: Math.floor(core.clock.now() / 1000) });
+        if (!ok) return reply.status(401).send(errorBody('invalid_signature', 'The Grafana signature does not match this integration’s secret.'));
+      }
+      let body: unknown;
+      try {
+        body = parseJson(req);
+      } catch (err) {
+        return reply.status(400).send(errorBody('malformed_json', `The request body is not valid JSON: ${(err as Error).message}`));
+      }
+      let events: AlertEvent[];
+      try {
+        events =
+          kind === 'alertmanager'
+            ? alertmanager.parseWebhook(body)
+            : kind === 'grafana'
+              ? grafana.parseWebhook(body)
+              : generic.parseWebhook(body, res.integration.options.mapping ? { mapping: generic.validateMapping(res.integration.options.mapping) } : {});
+      } catch (err) {
+        if (err instanceof IntakeError) return reply.status(400).send(errorBody('invalid_event', err.message, err.field ? { field: err.field } : undefined));
+        throw err;
+      }
+      const alerts = await apply(res, events);
+      return reply.status(200).send({ status: 'ok', events: events.length, alerts: alerts.filter(Boolean).map((a) => ({ id: a!.id, number: a!.number, status: a!.status })) });
+    };
+    for (const kind of ['alertmanager', 'grafana', 'generic'] as const) {
+      scope.post(`/hooks/${kind}/:key`, { config: { auth: 'public' }, schema: { hide: true } }, hook(kind));
+      scope.post(`/hooks/${kind}`, { config: { auth: 'public' }, schema: { hide: true } }, hook(kind));
+    }
+  });
+  void newId;
+}
