@@ -321,6 +321,15 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
         });
         return reply.status(202).header('x-request-id', s.requestId).send(opsgenie.acceptedBody(s.requestId, took(s)));
       } catch (err) {
+        // Actions are asynchronous in OpsGenie: a valid request is accepted (202) and its outcome is
+        // read from the request status ("Alert does not exist"), so senders such as Alertmanager
+        // do not retry a close for an alert that is gone.
+        if (err instanceof DomainError && (err.kind === 'not_found' || err.kind === 'conflict' || err.kind === 'invalid')) {
+          await core.uow.run((r) =>
+            r.alerts.insertIntakeRequest({ id: s.requestId, integrationId: res.integration.id, action: route.action, alertId: null, alias: null, success: false, status: err.kind === 'not_found' ? 'Alert does not exist' : err.message, createdAt: core.clock.now() }),
+          );
+          return reply.status(202).header('x-request-id', s.requestId).send(opsgenie.acceptedBody(s.requestId, took(s)));
+        }
         return ogFail(reply, s, err);
       }
     };
