@@ -11,7 +11,10 @@ import { Layout, type NavItem } from './components/Layout.tsx';
 import { Loading } from './components/ui.tsx';
 import { ComingSoonPage } from './pages/ComingSoonPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
+import { MyShiftsPage } from './pages/MyShiftsPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
+import { ScheduleDetailPage } from './pages/ScheduleDetailPage.tsx';
+import { SchedulesPage } from './pages/SchedulesPage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
 import { UsersTeamsPage } from './pages/UsersTeamsPage.tsx';
@@ -22,6 +25,7 @@ import { SessionProvider } from './session.tsx';
 export const NAV: NavItem[] = [
   { label: 'Home', to: '/', icon: 'home', group: 'On call' },
   { label: 'Schedules', to: '/schedules', icon: 'calendar', group: 'On call' },
+  { label: 'My shifts', to: '/shifts', icon: 'clock', group: 'On call' },
   { label: 'Alerts', to: '/alerts', icon: 'bell', group: 'On call' },
   { label: 'Incidents', to: '/incidents', icon: 'flame', group: 'On call' },
   { label: 'Post-mortems', to: '/postmortems', icon: 'book', group: 'Review' },
@@ -43,7 +47,9 @@ const soon = (title: string, icon: NavItem['icon'], description: string) => () =
 /** Signed-in pages. First match wins. */
 export const ROUTES: AppRoute[] = [
   { path: '/', render: () => <HomePage /> },
-  { path: '/schedules/*', render: soon('Schedules', 'calendar', 'Rotations, layers and overrides that decide who is on call.') },
+  { path: '/schedules', render: () => <SchedulesPage /> },
+  { path: '/schedules/:slug', render: (p) => <ScheduleDetailPage key={p.slug} slug={p.slug!} /> },
+  { path: '/shifts', render: () => <MyShiftsPage /> },
   { path: '/alerts/*', render: soon('Alerts', 'bell', 'Everything your monitoring sent, with who was paged and who acknowledged.') },
   { path: '/incidents/*', render: soon('Incidents', 'flame', 'Declare, coordinate and resolve incidents with a shared timeline.') },
   { path: '/postmortems/*', render: soon('Post-mortems', 'book', 'Blameless reviews of what happened, why, and what to change.') },

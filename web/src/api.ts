@@ -183,6 +183,185 @@ export async function request<T>(method: Method, path: string, body?: unknown, o
   return payload as T;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Schedules. Instants in responses are epoch milliseconds; wall-clock fields ('HH:MM',
+// 'YYYY-MM-DD', weekdays) are read in the schedule's IANA time zone.
+
+/** ISO weekday: Monday = 1 … Sunday = 7. */
+export type IsoWeekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
+export type ShiftUnit = 'hour' | 'day' | 'week';
+
+/** A daily window, e.g. 09:00–17:00, or 22:00–06:00 (ends the next day). */
+export interface TimeOfDayRestriction {
+  type: 'time_of_day';
+  start: string;
+  end: string;
+}
+
+/** A weekly window from startWeekday startTime to the next endWeekday endTime. */
+export interface WeeklyRestriction {
+  type: 'weekly';
+  startWeekday: IsoWeekday;
+  startTime: string;
+  endWeekday: IsoWeekday;
+  endTime: string;
+}
+
+export type Restriction = TimeOfDayRestriction | WeeklyRestriction;
+
+/** A rotation layer. In a schedule, layers are listed lowest precedence first (a later layer wins). */
+export interface Layer {
+  id: string;
+  name: string;
+  /** User ids in rotation order (requests also accept emails). */
+  participants: string[];
+  shift: { unit: ShiftUnit; length: number };
+  /** 'HH:MM' in the schedule's zone. */
+  handoffTime: string;
+  /** Weekly shifts only; defaults to the weekday of startDate. */
+  handoffWeekday?: IsoWeekday | null;
+  /** 'YYYY-MM-DD' in the schedule's zone. */
+  startDate: string;
+  endDate?: string | null;
+  /** When non-empty, the layer only covers these windows. */
+  restrictions?: Restriction[] | null;
+}
+
+export type LayerInput = Omit<Layer, 'id'> & { id?: string };
+
+export interface Schedule {
+  id: string;
+  teamId: string;
+  slug: string;
+  name: string;
+  description: string;
+  /** IANA zone, e.g. Europe/Berlin. */
+  timeZone: string;
+  reminderMinutes: number;
+  layers: Layer[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ScheduleInput {
+  name: string;
+  /** Team id or slug. */
+  teamId: string;
+  timeZone: string;
+  slug?: string;
+  description?: string;
+  reminderMinutes?: number;
+  layers?: LayerInput[];
+}
+
+export interface UserRef {
+  id: string;
+  name: string;
+  email: string;
+}
+
+/** A piece of the final (effective) schedule, or of one layer. */
+export interface FinalShift {
+  userId: string;
+  user?: UserRef;
+  start: number;
+  end: number;
+  source: 'rotation' | 'override';
+  layerId?: string;
+  overrideId?: string;
+  /** For override pieces: who would have been on call without the override. */
+  replacedUserId?: string;
+}
+
+export interface Interval {
+  start: number;
+  end: number;
+}
+
+export interface Override {
+  id: string;
+  scheduleId: string;
+  userId: string;
+  replacesUserId: string | null;
+  start: number;
+  end: number;
+  reason: string;
+  swapRequestId: string | null;
+  createdBy: string | null;
+  createdAt: number;
+}
+
+export interface OverrideInput {
+  /** Who covers: user id or email. */
+  userId: string;
+  start: number | string;
+  end: number | string;
+  /** Only replace this person (otherwise everyone on call in the window, gaps included). */
+  replacesUserId?: string | null;
+  reason?: string;
+}
+
+export interface ScheduleShifts {
+  schedule: Schedule;
+  from: number;
+  to: number;
+  final: FinalShift[];
+  gaps: Interval[];
+  layers: Array<{ id: string; name: string; shifts: FinalShift[] }>;
+  overrides: Override[];
+}
+
+export interface OnCallNow {
+  schedule: { id: string; slug: string; name: string; teamId: string; timeZone: string };
+  onCall: Array<{ userId: string; user?: UserRef; until: number; source: FinalShift['source'] }>;
+  next: Array<{ userId: string; user?: UserRef; start: number; end: number }>;
+  /** True when nobody is on call right now. */
+  gap: boolean;
+}
+
+export type SwapStatus = 'open' | 'accepted' | 'cancelled';
+
+export interface SwapRequest {
+  id: string;
+  scheduleId: string;
+  requesterId: string;
+  start: number;
+  end: number;
+  note: string;
+  status: SwapStatus;
+  takerId: string | null;
+  overrideId: string | null;
+  createdAt: number;
+  resolvedAt: number | null;
+}
+
+export type MyShift = FinalShift & { scheduleId: string; scheduleName: string };
+
+export interface CalendarFeed {
+  id: string;
+  kind: 'schedule' | 'user';
+  targetId: string;
+  createdBy: string;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+export interface TimelineEvent {
+  id: string;
+  type: string;
+  actor: { type: string; id: string | null };
+  data: Record<string, unknown>;
+  at: number;
+}
+
+/** `?a=1&b=2` from the defined entries, or ''. */
+function query(params: Record<string, string | number | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
 const enc = encodeURIComponent;
 
 export const api = {
@@ -215,5 +394,45 @@ export const api = {
     list: async () => (await request<ListResponse<ApiToken>>('GET', '/tokens')).data,
     create: (input: TokenInput) => request<{ token: ApiToken; secret: string }>('POST', '/tokens', input),
     revoke: (id: string) => request<unknown>('DELETE', `/tokens/${enc(id)}`),
+  },
+
+  schedules: {
+    list: async (options: { team?: string } = {}) => (await request<ListResponse<Schedule>>('GET', `/schedules${query({ team: options.team })}`)).data,
+    get: (idOrSlug: string) => request<Schedule>('GET', `/schedules/${enc(idOrSlug)}`),
+    create: (input: ScheduleInput) => request<Schedule>('POST', '/schedules', input),
+    /** Layers, when given, replace the schedule's layers as a whole. */
+    update: (idOrSlug: string, patch: Partial<ScheduleInput>) => request<Schedule>('PATCH', `/schedules/${enc(idOrSlug)}`, patch),
+    remove: (idOrSlug: string) => request<void>('DELETE', `/schedules/${enc(idOrSlug)}`),
+    shifts: (idOrSlug: string, from: number, to: number) => request<ScheduleShifts>('GET', `/schedules/${enc(idOrSlug)}/shifts${query({ from, to })}`),
+    onCall: (idOrSlug: string) => request<OnCallNow>('GET', `/schedules/${enc(idOrSlug)}/oncall`),
+    timeline: async (idOrSlug: string) => (await request<ListResponse<TimelineEvent>>('GET', `/schedules/${enc(idOrSlug)}/timeline`)).data,
+    overrides: async (idOrSlug: string, range: { from?: number; to?: number } = {}) =>
+      (await request<ListResponse<Override>>('GET', `/schedules/${enc(idOrSlug)}/overrides${query(range)}`)).data,
+    addOverride: (idOrSlug: string, input: OverrideInput) => request<Override>('POST', `/schedules/${enc(idOrSlug)}/overrides`, input),
+    removeOverride: (idOrSlug: string, overrideId: string) => request<void>('DELETE', `/schedules/${enc(idOrSlug)}/overrides/${enc(overrideId)}`),
+    /** Offer one of your own shifts (or part of it) to others. */
+    offerShift: (idOrSlug: string, input: { start: number; end: number; note?: string }) =>
+      request<SwapRequest>('POST', `/schedules/${enc(idOrSlug)}/swaps`, input),
+  },
+
+  oncall: {
+    list: async (options: { team?: string } = {}) => (await request<ListResponse<OnCallNow>>('GET', `/oncall${query({ team: options.team })}`)).data,
+  },
+
+  swaps: {
+    list: async (options: { status?: SwapStatus; schedule?: string } = {}) => (await request<ListResponse<SwapRequest>>('GET', `/swaps${query(options)}`)).data,
+    accept: (id: string) => request<{ swap: SwapRequest; override: Override }>('POST', `/swaps/${enc(id)}/accept`),
+    cancel: (id: string) => request<SwapRequest>('POST', `/swaps/${enc(id)}/cancel`),
+  },
+
+  shifts: {
+    /** The signed-in user's shifts across schedules (default: the next 30 days). */
+    mine: async (range: { from?: number; to?: number } = {}) => (await request<ListResponse<MyShift>>('GET', `/users/me/shifts${query(range)}`)).data,
+  },
+
+  calendarFeeds: {
+    list: async () => (await request<ListResponse<CalendarFeed>>('GET', '/calendar-feeds')).data,
+    create: (target: { scheduleId: string } | { userId: 'me' }) => request<{ feed: CalendarFeed; url: string }>('POST', '/calendar-feeds', target),
+    revoke: (id: string) => request<CalendarFeed>('DELETE', `/calendar-feeds/${enc(id)}`),
   },
 };

@@ -58,3 +58,22 @@ export function useDocumentTitle(title: string): void {
     document.title = title ? `${title} · Vigil` : 'Vigil';
   }, [title]);
 }
+
+/** Calls `fn` every `ms` while the page is visible (e.g. to keep "who is on call" fresh). */
+export function useInterval(fn: () => void, ms: number): void {
+  const ref = useRef(fn);
+  ref.current = fn;
+  useEffect(() => {
+    const id = window.setInterval(() => {
+      if (document.visibilityState === 'visible') ref.current();
+    }, ms);
+    return () => window.clearInterval(id);
+  }, [ms]);
+}
+
+/** The current time, updated every `ms` (for "now" lines and relative times). */
+export function useNow(ms = 60_000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useInterval(() => setNow(Date.now()), ms);
+  return now;
+}

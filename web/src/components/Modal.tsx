@@ -19,7 +19,7 @@ export function Modal({
   children: ReactNode;
   /** Buttons row; for forms prefer putting the buttons inside the form (see ModalActions). */
   footer?: ReactNode;
-  size?: 'sm' | 'md' | 'lg';
+  size?: 'sm' | 'md' | 'lg' | 'xl';
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();

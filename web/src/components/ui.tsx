@@ -1,7 +1,7 @@
 /**
  * Small presentational building blocks shared by every page.
  */
-import type { ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
 import { errorMessage, type Role } from '../api.ts';
 import { capitalize, initials } from '../format.ts';
 import { Link } from '../router.tsx';
@@ -19,7 +19,7 @@ export function PageHeader({ title, description, actions }: { title: string; des
   );
 }
 
-/** A titled card. `titleAs` sets the heading level (h2 by default). */
+/** A titled card (a region named by its title). `titleAs` sets the heading level (h2 by default). */
 export function Panel({
   title,
   actions,
@@ -33,11 +33,18 @@ export function Panel({
   className?: string;
   titleAs?: 'h2' | 'h3';
 }) {
+  const titleId = useId();
   return (
-    <section className={className ? `panel ${className}` : 'panel'}>
+    <section className={className ? `panel ${className}` : 'panel'} aria-labelledby={title ? titleId : undefined}>
       {title || actions ? (
         <div className="panel-header">
-          {title ? <H className="panel-title">{title}</H> : <span />}
+          {title ? (
+            <H className="panel-title" id={titleId}>
+              {title}
+            </H>
+          ) : (
+            <span />
+          )}
           {actions ? <div className="panel-actions">{actions}</div> : null}
         </div>
       ) : null}
