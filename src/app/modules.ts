@@ -25,6 +25,8 @@ export interface VigilModule {
   reconcilers?: (ctx: ModuleContext) => Reconciler[];
   /** Domain event type -> job kinds of this module that react to it (see core/shared/publish.ts). */
   subscriptions?: Record<string, string[]>;
+  /** Reactions to a page being acknowledged, by what the page was about (its source type). */
+  pageAcknowledged?: (ctx: ModuleContext) => Record<string, (p: { pageId: string; sourceId: string; userId: string; via: string }) => Promise<void>>;
   /** Slash commands and button handlers this module adds to the Slack app. */
   slackHandlers?: (ctx: ModuleContext) => Partial<SlackHandlers>;
   /** The Slack app's plumbing (one module provides it). */

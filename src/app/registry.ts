@@ -4,11 +4,20 @@
 import type { VigilConfig } from '../config/config.js';
 import { teamsSection, usersSection } from '../core/config-as-code/identity-sections.js';
 import type { VigilModule } from './modules.js';
-import { notificationsModule } from './modules/notifications.js';
+import { buildMessaging, notificationsModule } from './modules/notifications.js';
 import { schedulesModule } from './modules/schedules.js';
 import { availabilityModule } from './modules/availability.js';
 import { alertsModule } from './modules/alerts.js';
+import { incidentsModule } from './modules/incidents.js';
 
 export function defaultModules(config: VigilConfig): VigilModule[] {
-  return [{ name: 'identity', configSections: [usersSection, teamsSection] }, schedulesModule, notificationsModule(config), availabilityModule(config), alertsModule];
+  const messaging = buildMessaging(config);
+  return [
+    { name: 'identity', configSections: [usersSection, teamsSection] },
+    schedulesModule,
+    notificationsModule(config, messaging),
+    availabilityModule(config),
+    alertsModule,
+    incidentsModule(config, messaging.slack?.workspace),
+  ];
 }

@@ -17,6 +17,7 @@ import { newId } from '../core/shared/ids.js';
 import { scryptHasher } from '../core/shared/passwords.js';
 import { SYSTEM_ACTOR, type CoreDeps } from '../core/shared/ports.js';
 import { createPublisher, type Subscriptions } from '../core/shared/publish.js';
+import { PAGE_ACKNOWLEDGED_JOB } from '../core/notifications/pages.js';
 import { buildUser, insertUser } from '../core/users/users.js';
 import { Engine } from '../engine/engine.js';
 import type { JobHandlers, Reconciler } from '../engine/types.js';
@@ -86,6 +87,11 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
 
   const moduleCtx: ModuleContext = { config, core, database };
   const handlers: JobHandlers = Object.assign({}, ...modules.map((m) => m.jobHandlers?.(moduleCtx) ?? {}));
+  const pageAckHandlers = Object.assign({}, ...modules.map((m) => m.pageAcknowledged?.(moduleCtx) ?? {})) as ReturnType<NonNullable<VigilModule['pageAcknowledged']>>;
+  handlers[PAGE_ACKNOWLEDGED_JOB] = async (job) => {
+    const p = job.payload as { pageId: string; sourceType: string; sourceId: string; userId: string; via: string };
+    await pageAckHandlers[p.sourceType]?.(p);
+  };
   const reconcilers: Reconciler[] = modules.flatMap((m) => m.reconcilers?.(moduleCtx) ?? []);
   const sections: ConfigSection[] = modules.flatMap((m) => m.configSections ?? []);
 

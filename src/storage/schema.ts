@@ -182,6 +182,10 @@ export interface DB {
   intake_requests: IntakeRequestsTable;
   maintenance_windows: MaintenanceWindowsTable;
   heartbeats: HeartbeatsTable;
+  severities: SeveritiesTable;
+  incidents: IncidentsTable;
+  incident_members: IncidentMembersTable;
+  service_subscriptions: ServiceSubscriptionsTable;
 }
 
 export interface ContactMethodsTable {
@@ -256,6 +260,7 @@ export interface DeliveryLanesTable {
   lane: string;
   next_at: number;
   failures: number;
+  scheduled_at: number | null;
 }
 
 export interface MessageRefsTable {
@@ -377,5 +382,51 @@ export interface HeartbeatsTable {
   enabled: number;
   last_ping_at: number | null;
   state: string;
+  created_at: number;
+}
+
+export interface SeveritiesTable {
+  key: string;
+  rank: number;
+  name: string;
+  policy: string;
+  updated_at: number;
+}
+
+export interface IncidentsTable {
+  id: string;
+  number: number;
+  title: string;
+  summary: string;
+  severity: string;
+  status: string;
+  private: number;
+  commander_id: string | null;
+  comms_lead_id: string | null;
+  declared_by: string | null;
+  service_ids: string;
+  source_type: string;
+  source_id: string | null;
+  slack_channel_id: string | null;
+  started_at: number;
+  detected_at: number;
+  acknowledged_at: number | null;
+  mitigated_at: number | null;
+  resolved_at: number | null;
+  last_update_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface IncidentMembersTable {
+  incident_id: string;
+  user_id: string;
+  role: string;
+  added_at: number;
+}
+
+export interface ServiceSubscriptionsTable {
+  service_id: string;
+  user_id: string;
   created_at: number;
 }

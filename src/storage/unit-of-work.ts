@@ -13,6 +13,7 @@ import { usersRepo } from './repositories/users.js';
 import { schedulesRepo } from './repositories/schedules.js';
 import { notificationsRepo } from './repositories/notifications.js';
 import { alertsRepo } from './repositories/alerts.js';
+import { incidentsRepo } from './repositories/incidents.js';
 
 export const JOBS_CHANNEL = 'vigil_jobs';
 
@@ -28,6 +29,7 @@ export function createRepos(db: Executor, dialect: Dialect, clock: Clock, onEnqu
     schedules: schedulesRepo(db, dialect),
     notifications: notificationsRepo(db, dialect),
     alerts: alertsRepo(db, dialect),
+    incidents: incidentsRepo(db, dialect),
   };
 }
 

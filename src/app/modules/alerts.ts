@@ -5,7 +5,6 @@
 import { ESCALATE_JOB, SNOOZE_END_JOB, STORM_JOB, acknowledge, checkHeartbeat, close, endSnooze, runEscalationStep, runStormSummary, type IngestContext } from '../../core/alerts/alerts.js';
 import { HEARTBEAT_JOB } from '../../core/alerts/services.js';
 import { alertsSections } from '../../core/config-as-code/alerts-sections.js';
-import { PAGE_ACKNOWLEDGED_JOB } from '../../core/notifications/pages.js';
 import { notLinkedReply, type SlackAction, type SlackContext } from '../../core/notifications/slack-app.js';
 import type { CoreDeps } from '../../core/shared/ports.js';
 import { alertRoutes } from '../../http/routes/alerts.js';
@@ -23,10 +22,10 @@ export const alertsModule: VigilModule = {
     [STORM_JOB]: async (job) => core.uow.run((r) => runStormSummary(r, systemCtx(core, config.publicUrl), job.payload as { serviceId: string; since: number })),
     [SNOOZE_END_JOB]: async (job) => core.uow.run((r) => endSnooze(r, systemCtx(core, config.publicUrl), job.payload as { alertId: string; until: number })),
     [HEARTBEAT_JOB]: async (job) => core.uow.run((r) => checkHeartbeat(r, systemCtx(core, config.publicUrl), String(job.payload.heartbeatId))),
-    // A person acknowledged their page: the alert it was about is acknowledged by them.
-    [PAGE_ACKNOWLEDGED_JOB]: async (job) => {
-      const p = job.payload as { sourceType: string; sourceId: string; userId: string; via: string };
-      if (p.sourceType !== 'alert') return;
+  }),
+  // A person acknowledged their page: the alert it was about is acknowledged by them.
+  pageAcknowledged: ({ core, config }) => ({
+    alert: async (p) => {
       await core.uow.run(async (r) => {
         const alert = await r.alerts.findAlert(p.sourceId);
         if (!alert || alert.status !== 'open') return;

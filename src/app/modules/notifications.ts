@@ -5,7 +5,7 @@
 import type { VigilConfig } from '../../config/config.js';
 import type { ChannelType, NotificationChannel, SlackWorkspace } from '../../core/notifications/channels.js';
 import { VERIFY_JOB } from '../../core/notifications/notifications.js';
-import { FLUSH_JOB, PAGE_FAILOVER_JOB, flushLane, queueMessage } from '../../core/notifications/outbox.js';
+import { FLUSH_JOB, PAGE_FAILOVER_JOB, flushLane, queueMessage, repairLanes } from '../../core/notifications/outbox.js';
 import { PAGE_STEP_JOB, acknowledgePage, pageFailover, runPageStep } from '../../core/notifications/pages.js';
 import { notLinkedReply, type SlackHandlers } from '../../core/notifications/slack-app.js';
 import { formatLocal, render } from '../../core/notifications/templates.js';
@@ -244,6 +244,7 @@ export function notificationsModule(config: VigilConfig, messaging: Messaging = 
     name: 'notifications',
     routes: [notificationRoutes, slackRoutes],
     jobHandlers: (ctx) => jobHandlers(ctx, messaging),
+    reconcilers: ({ core }) => [async () => void (await repairLanes(core.uow, core.clock.now()))],
     subscriptions: {
       'schedule.handoff': [USERGROUP_SYNC_JOB, HANDOFF_ANNOUNCE_JOB],
       'shift.reminder': [SHIFT_REMINDER_NOTIFY_JOB],

@@ -117,8 +117,12 @@ export interface NotificationsRepo {
   pendingInLane(lane: string, limit: number): Promise<Delivery[]>;
   listDeliveries(options: { pageId?: string; entityType?: string; entityId?: string; limit?: number }): Promise<Delivery[]>;
   /** Locks the lane's row for this transaction (creating it), returning its pacing. */
-  lockLane(lane: string): Promise<{ nextAt: number; failures: number }>;
+  lockLane(lane: string): Promise<{ nextAt: number; failures: number; scheduledAt: number | null }>;
   setLane(lane: string, nextAt: number, failures: number): Promise<void>;
+  /** Records when the lane's next flush job runs (null: none queued). */
+  setLaneSchedule(lane: string, scheduledAt: number | null): Promise<void>;
+  /** Lanes with pending messages and no flush queued (or one overdue by more than `graceMs`). */
+  lanesNeedingFlush(now: number, graceMs: number): Promise<string[]>;
   getMessageRef(key: string): Promise<{ channel: string; providerMessageId: string } | undefined>;
   setMessageRef(key: string, channel: string, providerMessageId: string, at: number): Promise<void>;
   getTemplate(eventType: string): Promise<{ subject: string; body: string } | undefined>;

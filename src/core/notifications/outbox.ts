@@ -69,8 +69,21 @@ export async function queueMessage(r: Repos, now: number, input: SendInput): Pro
   await r.notifications.insertDelivery(d);
   const pacing = await r.notifications.lockLane(lane);
   const runAt = Math.max(now, pacing.nextAt);
-  await r.jobs.enqueue({ kind: FLUSH_JOB, payload: { lane }, runAt, dedupeKey: `flush:${lane}:${runAt}` });
+  // One flush queued per lane: a burst of messages is one job (and one bundled message).
+  if (pacing.scheduledAt === null || pacing.scheduledAt > runAt) await armFlush(r, lane, runAt, d.id);
   return d;
+}
+
+async function armFlush(r: Repos, lane: string, runAt: number, nonce: string): Promise<void> {
+  await r.jobs.enqueue({ kind: FLUSH_JOB, payload: { lane }, runAt, dedupeKey: `flush:${lane}:${runAt}:${nonce}` });
+  await r.notifications.setLaneSchedule(lane, runAt);
+}
+
+/** Reconciler: a lane with pending messages and no flush queued gets one (a lost job, a crash). */
+export async function repairLanes(uow: UnitOfWork, now: number): Promise<number> {
+  const lanes = await uow.run((r) => r.notifications.lanesNeedingFlush(now, 60_000));
+  for (const lane of lanes) await uow.run((r) => armFlush(r, lane, now, `repair-${now}`));
+  return lanes.length;
 }
 
 function toMessage(d: Delivery): OutboundMessage {
@@ -119,8 +132,9 @@ export async function flushLane(deps: OutboxDeps, lane: string): Promise<void> {
   // Claim the batch under the lane lock so two processes never send the same messages.
   const batch = await deps.uow.run(async (r) => {
     const pacing = await r.notifications.lockLane(lane);
+    await r.notifications.setLaneSchedule(lane, null);
     if (pacing.nextAt > now) {
-      await r.jobs.enqueue({ kind: FLUSH_JOB, payload: { lane }, runAt: pacing.nextAt, dedupeKey: `flush:${lane}:${pacing.nextAt}` });
+      if ((await r.notifications.pendingInLane(lane, 1)).length > 0) await armFlush(r, lane, pacing.nextAt, `wait-${now}`);
       return undefined;
     }
     const pending = await r.notifications.pendingInLane(lane, MAX_BUNDLE);
@@ -163,7 +177,7 @@ export async function flushLane(deps: OutboxDeps, lane: string): Promise<void> {
       }
       const next = done + pacing;
       await r.notifications.setLane(lane, next, 0);
-      if (batch.more || (await r.notifications.pendingInLane(lane, 1)).length > 0) await r.jobs.enqueue({ kind: FLUSH_JOB, payload: { lane }, runAt: next, dedupeKey: `flush:${lane}:${next}` });
+      if (batch.more || (await r.notifications.pendingInLane(lane, 1)).length > 0) await armFlush(r, lane, next, `sent-${first.id}`);
       return;
     }
     const err = outcome.error;
@@ -179,7 +193,7 @@ export async function flushLane(deps: OutboxDeps, lane: string): Promise<void> {
     const next = done + Math.max(wait, pacing);
     // A permanent failure is about one message; the lane itself stays healthy.
     await r.notifications.setLane(lane, next, err.retryable ? failures : 0);
-    if ((await r.notifications.pendingInLane(lane, 1)).length > 0) await r.jobs.enqueue({ kind: FLUSH_JOB, payload: { lane }, runAt: next, dedupeKey: `flush:${lane}:${next}` });
+    if ((await r.notifications.pendingInLane(lane, 1)).length > 0) await armFlush(r, lane, next, `failed-${first.id}-${failures}`);
   });
 }
 

@@ -10,6 +10,7 @@ import type { TokensRepo, SessionsRepo } from '../auth/auth.js';
 import type { SchedulesRepo } from '../schedules/schedules.js';
 import type { NotificationsRepo } from '../notifications/notifications.js';
 import type { AlertsRepo } from '../alerts/model.js';
+import type { IncidentsRepo } from '../incidents/incidents.js';
 import type { Publisher } from './publish.js';
 
 export type ActorType = 'user' | 'system' | 'integration';
@@ -70,6 +71,7 @@ export interface Repos {
   schedules: SchedulesRepo;
   notifications: NotificationsRepo;
   alerts: AlertsRepo;
+  incidents: IncidentsRepo;
 }
 
 export interface UnitOfWork {

@@ -102,6 +102,8 @@ export async function up(db: Kysely<unknown>, ctx: MigrationContext): Promise<vo
     .addColumn('lane', 'text', (c) => c.primaryKey())
     .addColumn('next_at', ms, (c) => c.notNull())
     .addColumn('failures', 'integer', (c) => c.notNull().defaultTo(0))
+    /** When the lane's next flush job runs (null: none queued) */
+    .addColumn('scheduled_at', ms)
     .execute();
 
   /** Sent messages that are kept up to date (an alert's message in the alerts channel). */

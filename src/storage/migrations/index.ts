@@ -9,6 +9,7 @@ import * as m0001 from './0001_foundation.js';
 import * as m0002 from './0002_schedules.js';
 import * as m0003 from './0003_notifications.js';
 import * as m0004 from './0004_alerts.js';
+import * as m0005 from './0005_incidents.js';
 
 export interface MigrationContext {
   dialect: Dialect;
@@ -21,6 +22,7 @@ const MIGRATIONS: Array<[string, MigrationModule]> = [
   ['0002_schedules', m0002],
   ['0003_notifications', m0003],
   ['0004_alerts', m0004],
+  ['0005_incidents', m0005],
 ];
 
 class StaticProvider implements MigrationProvider {

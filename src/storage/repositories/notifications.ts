@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { ChannelType } from '../../core/notifications/channels.js';
 import type {
   ContactMethod,
@@ -199,13 +199,26 @@ export const notificationsRepo = (db: Executor, dialect: Dialect): Notifications
   },
   async lockLane(lane) {
     await db.insertInto('delivery_lanes').values({ lane, next_at: 0, failures: 0 }).onConflict((oc) => oc.column('lane').doNothing()).execute();
-    let q = db.selectFrom('delivery_lanes').select(['next_at', 'failures']).where('lane', '=', lane);
+    let q = db.selectFrom('delivery_lanes').select(['next_at', 'failures', 'scheduled_at']).where('lane', '=', lane);
     if (dialect === 'postgres') q = q.forUpdate();
     const r = await q.executeTakeFirstOrThrow();
-    return { nextAt: r.next_at, failures: r.failures };
+    return { nextAt: r.next_at, failures: r.failures, scheduledAt: r.scheduled_at };
   },
   async setLane(lane, nextAt, failures) {
     await db.updateTable('delivery_lanes').set({ next_at: nextAt, failures }).where('lane', '=', lane).execute();
+  },
+  async setLaneSchedule(lane, scheduledAt) {
+    await db.updateTable('delivery_lanes').set({ scheduled_at: scheduledAt }).where('lane', '=', lane).execute();
+  },
+  async lanesNeedingFlush(now, graceMs) {
+    const rows = await db
+      .selectFrom('delivery_lanes')
+      .select('lane')
+      .where((eb) => eb.or([eb('scheduled_at', 'is', null), eb('scheduled_at', '<', now - graceMs)]))
+      .where((eb) => eb.exists(db.selectFrom('deliveries').select('id').where(sql<boolean>`deliveries.lane = delivery_lanes.lane`).where('deliveries.status', '=', 'pending')))
+      .limit(1000)
+      .execute();
+    return rows.map((r) => r.lane);
   },
   async getMessageRef(key) {
     const r = await db.selectFrom('message_refs').selectAll().where('key', '=', key).executeTakeFirst();

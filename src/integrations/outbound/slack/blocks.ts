@@ -40,9 +40,23 @@ export const SLACK_LIMITS = {
 /** Block id of the actions block Vigil renders; inbound interaction handlers may rely on it. */
 export const VIGIL_ACTIONS_BLOCK_ID = 'vigil_actions';
 
-/** Escape the three characters Slack treats as control characters in text (`&`, `<`, `>`). */
+/**
+ * Slack's own tokens that are kept as they are: user, channel and user-group mentions and links.
+ * Broadcast mentions (`<!here>`, `<!channel>`, `<!everyone>`) are not among them: they are escaped.
+ */
+const SLACK_TOKEN = /<(?:@[UW][A-Z0-9]+|#[CG][A-Z0-9]+|!subteam\^S[A-Z0-9]+|https?:\/\/[^\s<>|]+)(?:\|[^<>]*)?>/g;
+
+const escapePlain = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** Escape the characters Slack treats as control characters (`&`, `<`, `>`), keeping mention and link tokens. */
 export function escapeSlackText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  let out = '';
+  let last = 0;
+  for (const m of text.matchAll(SLACK_TOKEN)) {
+    out += escapePlain(text.slice(last, m.index)) + m[0];
+    last = m.index + m[0].length;
+  }
+  return out + escapePlain(text.slice(last));
 }
 
 /** Cut to at most `max` UTF-16 units without splitting a surrogate pair, marking the cut with an ellipsis. */
