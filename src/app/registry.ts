@@ -9,6 +9,7 @@ import { schedulesModule } from './modules/schedules.js';
 import { availabilityModule } from './modules/availability.js';
 import { alertsModule } from './modules/alerts.js';
 import { incidentsModule } from './modules/incidents.js';
+import { postmortemsModule } from './modules/postmortems.js';
 
 export function defaultModules(config: VigilConfig): VigilModule[] {
   const messaging = buildMessaging(config);
@@ -19,5 +20,6 @@ export function defaultModules(config: VigilConfig): VigilModule[] {
     availabilityModule(config),
     alertsModule,
     incidentsModule(config, messaging.slack?.workspace),
+    postmortemsModule(config),
   ];
 }

@@ -59,6 +59,20 @@ export interface VigilConfig {
     baseUrl: string | undefined;
     email: string | undefined;
     apiToken: string | undefined;
+    /** Project where post-mortem action items become tickets. */
+    actionItemProject: string;
+    /** Project where triaged Sentry errors become Bug tickets; filing bugs is off without it. */
+    bugProject: string | undefined;
+    /** JQL of the better-engineering backlog read from Jira (e.g. `project = ENG AND labels = better-engineering`). */
+    backlogJql: string | undefined;
+  };
+  sentry: {
+    /** Sentry web API root (self-hosted Sentry, tests). */
+    apiUrl: string;
+    /** Auth token with `event:write` (resolve, ignore, assign issues); Vigil only listens without it. */
+    token: string | undefined;
+    /** Organization slug; when unset the organization-less issue endpoint is used. */
+    org: string | undefined;
   };
   engine: {
     /** Jobs run at the same time by one process. */
@@ -195,6 +209,12 @@ const FIELDS: FieldSpec[] = [
   { path: 'jira.baseUrl', env: 'VIGIL_JIRA_BASE_URL', parse: url(['http:', 'https:']), default: () => undefined },
   { path: 'jira.email', env: 'VIGIL_JIRA_EMAIL', parse: str, default: () => undefined },
   { path: 'jira.apiToken', env: 'VIGIL_JIRA_API_TOKEN', parse: str, default: () => undefined },
+  { path: 'jira.actionItemProject', env: 'VIGIL_JIRA_ACTION_ITEM_PROJECT', parse: str, default: () => 'OPS' },
+  { path: 'jira.bugProject', env: 'VIGIL_JIRA_BUG_PROJECT', parse: str, default: () => undefined },
+  { path: 'jira.backlogJql', env: 'VIGIL_JIRA_BACKLOG_JQL', parse: str, default: () => undefined },
+  { path: 'sentry.apiUrl', env: 'VIGIL_SENTRY_API_URL', parse: url(['http:', 'https:']), default: () => 'https://sentry.io' },
+  { path: 'sentry.token', env: 'VIGIL_SENTRY_TOKEN', parse: str, default: () => undefined },
+  { path: 'sentry.org', env: 'VIGIL_SENTRY_ORG', parse: str, default: () => undefined },
   { path: 'engine.concurrency', env: 'VIGIL_ENGINE_CONCURRENCY', parse: int(1, 256), default: () => 16 },
   { path: 'engine.leaseMs', env: 'VIGIL_ENGINE_LEASE_MS', parse: int(1000, 3_600_000), default: () => 60_000 },
   {

@@ -186,6 +186,14 @@ export interface DB {
   incidents: IncidentsTable;
   incident_members: IncidentMembersTable;
   service_subscriptions: ServiceSubscriptionsTable;
+  postmortems: PostmortemsTable;
+  postmortem_revisions: PostmortemRevisionsTable;
+  postmortem_comments: PostmortemCommentsTable;
+  action_items: ActionItemsTable;
+  shift_reports: ShiftReportsTable;
+  triage_items: TriageItemsTable;
+  triage_decisions: TriageDecisionsTable;
+  backlog_tasks: BacklogTasksTable;
 }
 
 export interface ContactMethodsTable {
@@ -429,4 +437,139 @@ export interface ServiceSubscriptionsTable {
   service_id: string;
   user_id: string;
   created_at: number;
+}
+
+export interface PostmortemsTable {
+  id: string;
+  incident_id: string;
+  title: string;
+  status: string;
+  owner_id: string | null;
+  due_at: number | null;
+  severity: string;
+  service_ids: string;
+  tags: string;
+  sections: string;
+  created_at: number;
+  updated_at: number;
+  published_at: number | null;
+}
+
+export interface PostmortemRevisionsTable {
+  id: string;
+  postmortem_id: string;
+  author_id: string | null;
+  sections: string;
+  at: number;
+}
+
+export interface PostmortemCommentsTable {
+  id: string;
+  postmortem_id: string;
+  author_id: string | null;
+  body: string;
+  at: number;
+}
+
+export interface ActionItemsTable {
+  id: string;
+  postmortem_id: string;
+  title: string;
+  owner_id: string;
+  due_at: number | null;
+  status: string;
+  jira_key: string | null;
+  jira_url: string | null;
+  jira_status: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ShiftReportsTable {
+  id: string;
+  schedule_id: string;
+  user_id: string;
+  shift_start: number;
+  shift_end: number | null;
+  status: string;
+  notes: string;
+  handover: string;
+  content: string | null;
+  previous_report_id: string | null;
+  sent_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TriageItemsTable {
+  id: string;
+  number: number;
+  service_id: string;
+  integration_id: string | null;
+  source: string;
+  source_id: string;
+  short_id: string | null;
+  title: string;
+  culprit: string;
+  level: string;
+  platform: string | null;
+  project: string | null;
+  environment: string | null;
+  web_url: string | null;
+  sentry_status: string;
+  sentry_assignee: string | null;
+  state: string;
+  regression: number;
+  regressed_at: number | null;
+  events: number;
+  users_affected: number;
+  first_seen: number;
+  last_seen: number;
+  decision: string | null;
+  decision_detail: string;
+  decided_by: string | null;
+  decided_at: number | null;
+  assignee_id: string | null;
+  incident_id: string | null;
+  jira_key: string | null;
+  jira_url: string | null;
+  claimed_by: string | null;
+  claimed_until: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TriageDecisionsTable {
+  id: string;
+  item_id: string;
+  decision: string;
+  detail: string;
+  user_id: string;
+  at: number;
+}
+
+export interface BacklogTasksTable {
+  id: string;
+  number: number;
+  title: string;
+  description: string;
+  team_id: string | null;
+  /** 1 (highest) to 5 (lowest) */
+  priority: number;
+  status: string;
+  assignee_id: string | null;
+  labels: string;
+  source: string;
+  jira_key: string | null;
+  jira_url: string | null;
+  jira_status: string | null;
+  jira_assignee: string | null;
+  archived: number;
+  picked_at: number | null;
+  done_by: string | null;
+  done_at: number | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+  synced_at: number | null;
 }

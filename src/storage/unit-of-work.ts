@@ -14,6 +14,10 @@ import { schedulesRepo } from './repositories/schedules.js';
 import { notificationsRepo } from './repositories/notifications.js';
 import { alertsRepo } from './repositories/alerts.js';
 import { incidentsRepo } from './repositories/incidents.js';
+import { postmortemsRepo } from './repositories/postmortems.js';
+import { reportsRepo } from './repositories/reports.js';
+import { triageRepo } from './repositories/triage.js';
+import { backlogRepo } from './repositories/backlog.js';
 
 export const JOBS_CHANNEL = 'vigil_jobs';
 
@@ -30,6 +34,10 @@ export function createRepos(db: Executor, dialect: Dialect, clock: Clock, onEnqu
     notifications: notificationsRepo(db, dialect),
     alerts: alertsRepo(db, dialect),
     incidents: incidentsRepo(db, dialect),
+    postmortems: postmortemsRepo(db, dialect),
+    reports: reportsRepo(db),
+    triage: triageRepo(db, dialect),
+    backlog: backlogRepo(db, dialect),
   };
 }
 

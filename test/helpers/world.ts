@@ -18,12 +18,14 @@ export interface World {
   twilio: FakeTwilio;
   /** Moves the fake clock forward, running every job due on the way. */
   advance(ms: number): Promise<void>;
+  /** Moves the fake clock to an instant, running every job due on the way. */
+  advanceTo(at: number): Promise<void>;
   /** Runs what is due now. */
   settle(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startWorld(options: { start?: number } & Pick<StartOptions, 'dialect'> = {}): Promise<World> {
+export async function startWorld(options: { start?: number; config?: Record<string, unknown> } & Pick<StartOptions, 'dialect'> = {}): Promise<World> {
   const clock = new FakeClock(options.start ?? Date.UTC(2027, 0, 4, 9, 0, 0));
   const slack = await startFakeSlack();
   const smtp = await startSmtpSink();
@@ -36,6 +38,7 @@ export async function startWorld(options: { start?: number } & Pick<StartOptions
       slack: { botToken: 'xoxb-test-token', signingSecret: SIGNING_SECRET, apiUrl: slack.url },
       email: { smtpUrl: `smtp://${smtp.host}:${smtp.port}?ignoreTLS=true`, from: 'Vigil <vigil@example.com>' },
       twilio: { accountSid: twilio.accountSid, authToken: twilio.authToken, from: '+15005550006', apiUrl: twilio.url },
+      ...(options.config ?? {}),
     },
   });
   const engine = t.vigil.engine;
@@ -47,6 +50,9 @@ export async function startWorld(options: { start?: number } & Pick<StartOptions
     twilio,
     async advance(ms) {
       await engine.advanceTo(clock, clock.now() + ms);
+    },
+    async advanceTo(at) {
+      await engine.advanceTo(clock, at);
     },
     async settle() {
       await engine.runDue();

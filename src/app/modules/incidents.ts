@@ -5,7 +5,6 @@
 import type { VigilConfig } from '../../config/config.js';
 import {
   CHANNEL_JOB,
-  POSTMORTEM_JOB,
   UPDATE_REMINDER_JOB,
   addIncidentNote,
   declareIncident,
@@ -160,7 +159,6 @@ export function incidentsModule(config: VigilConfig, slack?: SlackWorkspace): Vi
         await slack.setChannelTopic(channel.id, `[${incident.severity}] ${incident.status} · commander: ${commander?.name ?? 'unassigned'} · ${config.publicUrl}/incidents/${incident.id}`);
         await core.uow.run((r) => r.events.append({ entityType: 'incident', entityId: incident.id, type: 'incident.slack_channel', actor: { type: 'system', id: null }, data: { channelId: channel.id } }));
       },
-      [POSTMORTEM_JOB]: async () => undefined,
     }),
     pageAcknowledged: ({ core }) => ({
       incident: async (p) => {

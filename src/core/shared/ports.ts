@@ -11,6 +11,10 @@ import type { SchedulesRepo } from '../schedules/schedules.js';
 import type { NotificationsRepo } from '../notifications/notifications.js';
 import type { AlertsRepo } from '../alerts/model.js';
 import type { IncidentsRepo } from '../incidents/incidents.js';
+import type { PostmortemsRepo } from '../postmortems/postmortems.js';
+import type { ReportsRepo } from '../reports/reports.js';
+import type { TriageRepo } from '../triage/triage.js';
+import type { BacklogRepo } from '../backlog/backlog.js';
 import type { Publisher } from './publish.js';
 
 export type ActorType = 'user' | 'system' | 'integration';
@@ -72,6 +76,10 @@ export interface Repos {
   notifications: NotificationsRepo;
   alerts: AlertsRepo;
   incidents: IncidentsRepo;
+  postmortems: PostmortemsRepo;
+  reports: ReportsRepo;
+  triage: TriageRepo;
+  backlog: BacklogRepo;
 }
 
 export interface UnitOfWork {

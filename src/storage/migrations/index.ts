@@ -10,6 +10,8 @@ import * as m0002 from './0002_schedules.js';
 import * as m0003 from './0003_notifications.js';
 import * as m0004 from './0004_alerts.js';
 import * as m0005 from './0005_incidents.js';
+import * as m0006 from './0006_postmortems.js';
+import * as m0007 from './0007_triage.js';
 
 export interface MigrationContext {
   dialect: Dialect;
@@ -23,6 +25,8 @@ const MIGRATIONS: Array<[string, MigrationModule]> = [
   ['0003_notifications', m0003],
   ['0004_alerts', m0004],
   ['0005_incidents', m0005],
+  ['0006_postmortems', m0006],
+  ['0007_triage', m0007],
 ];
 
 class StaticProvider implements MigrationProvider {
