@@ -10,6 +10,7 @@ import { ApiClient, CliError, loadCredentials, saveCredentials, credentialsPath 
 import { printPlan, printTable } from './output.js';
 import { registerAvailabilityCommands, registerScheduleCommands } from './commands/schedules.js';
 import { registerSlackCommands } from './commands/slack.js';
+import { registerOperationCommands } from './commands/operations.js';
 
 const program = new Command();
 program
@@ -208,6 +209,8 @@ tokens
 registerScheduleCommands(program, globalClient);
 registerAvailabilityCommands(program, globalClient);
 registerSlackCommands(program);
+registerOperationCommands(program, globalClient);
+(await import('./commands/import.js')).registerImportCommands(program, globalClient);
 
 const admin = program.command('admin').description('Local administration (opens the database directly)');
 admin
