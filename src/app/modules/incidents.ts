@@ -24,6 +24,7 @@ import { DomainError } from '../../core/shared/errors.js';
 import type { CoreDeps, Repos } from '../../core/shared/ports.js';
 import type { User } from '../../core/users/users.js';
 import { incidentRoutes } from '../../http/routes/incidents.js';
+import { incidentSettingsSection, severitiesSection } from '../../core/config-as-code/incident-sections.js';
 import type { VigilModule } from '../modules.js';
 
 const HELP = [
@@ -142,6 +143,7 @@ export function incidentsModule(config: VigilConfig, slack?: SlackWorkspace): Vi
   return {
     name: 'incidents',
     routes: [incidentRoutes],
+    configSections: [severitiesSection, incidentSettingsSection],
     jobHandlers: ({ core }) => ({
       [UPDATE_REMINDER_JOB]: async (job) => core.uow.run((r) => remindUpdate(r, { now: core.clock.now(), publicUrl: config.publicUrl, actor: { type: 'system', id: null } }, job.payload as { incidentId: string; lastUpdateAt: number; stage: number })),
       // An incident channel per incident of a level that asks for one: created, responders invited, topic set.

@@ -36,8 +36,8 @@ export interface ConfigSection {
   validate(value: unknown, problems: string[]): void;
   /** Applies the section (always; a dry run rolls the transaction back). */
   apply(r: Repos, value: unknown, ctx: ApplyContext): Promise<void>;
-  /** The current objects in this section's document form (omitted when empty). */
-  export(r: Repos): Promise<unknown[] | undefined>;
+  /** The current objects in this section's document form (omitted when empty); a mapping section returns one object. */
+  export(r: Repos): Promise<unknown[] | Record<string, unknown> | undefined>;
 }
 
 export interface ApplyResult {
@@ -107,7 +107,7 @@ export function createConfigAsCode(deps: CoreDeps, sections: ConfigSection[]): C
         const out: Record<string, unknown> = { version: CONFIG_VERSION };
         for (const s of ordered) {
           const items = await s.export(r);
-          if (items && items.length) out[s.key] = items;
+          if (Array.isArray(items) ? items.length : items) out[s.key] = items;
         }
         return out;
       });
