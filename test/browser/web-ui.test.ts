@@ -19,7 +19,7 @@ if (!HAVE_BROWSER) {
   }
 }
 
-const NAV_AREAS = ['Home', 'Schedules', 'Alerts', 'Incidents', 'Post-mortems', 'Shift reports', 'Triage', 'Backlog', 'Users & Teams', 'Settings'];
+const NAV_AREAS = ['Home', 'Schedules', 'Alerts', 'Services', 'Incidents', 'Post-mortems', 'Shift reports', 'Triage', 'Backlog', 'Users & Teams', 'Settings'];
 
 describe.skipIf(!HAVE_BROWSER)('web UI', () => {
   let app: TestApp;

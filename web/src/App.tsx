@@ -9,12 +9,17 @@ import { api, ApiError, onUnauthenticated, type Me } from './api.ts';
 import { Icon } from './components/Icon.tsx';
 import { Layout, type NavItem } from './components/Layout.tsx';
 import { Loading } from './components/ui.tsx';
+import { AlertDetailPage } from './pages/AlertDetailPage.tsx';
+import { AlertsPage } from './pages/AlertsPage.tsx';
 import { ComingSoonPage } from './pages/ComingSoonPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
 import { MyShiftsPage } from './pages/MyShiftsPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
+import { PageDetailPage } from './pages/PageDetailPage.tsx';
 import { ScheduleDetailPage } from './pages/ScheduleDetailPage.tsx';
 import { SchedulesPage } from './pages/SchedulesPage.tsx';
+import { ServiceDetailPage } from './pages/ServiceDetailPage.tsx';
+import { EscalationPoliciesPage, ServicesPage } from './pages/ServicesPage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
 import { UsersTeamsPage } from './pages/UsersTeamsPage.tsx';
@@ -26,7 +31,8 @@ export const NAV: NavItem[] = [
   { label: 'Home', to: '/', icon: 'home', group: 'On call' },
   { label: 'Schedules', to: '/schedules', icon: 'calendar', group: 'On call' },
   { label: 'My shifts', to: '/shifts', icon: 'clock', group: 'On call' },
-  { label: 'Alerts', to: '/alerts', icon: 'bell', group: 'On call' },
+  { label: 'Alerts', to: '/alerts', icon: 'bell', group: 'On call', activeFor: ['/pages'] },
+  { label: 'Services', to: '/services', icon: 'server', group: 'On call', activeFor: ['/escalation-policies'] },
   { label: 'Incidents', to: '/incidents', icon: 'flame', group: 'On call' },
   { label: 'Post-mortems', to: '/postmortems', icon: 'book', group: 'Review' },
   { label: 'Shift reports', to: '/shift-reports', icon: 'clipboard', group: 'Review' },
@@ -50,7 +56,13 @@ export const ROUTES: AppRoute[] = [
   { path: '/schedules', render: () => <SchedulesPage /> },
   { path: '/schedules/:slug', render: (p) => <ScheduleDetailPage key={p.slug} slug={p.slug!} /> },
   { path: '/shifts', render: () => <MyShiftsPage /> },
-  { path: '/alerts/*', render: soon('Alerts', 'bell', 'Everything your monitoring sent, with who was paged and who acknowledged.') },
+  { path: '/alerts', render: () => <AlertsPage /> },
+  { path: '/alerts/:id', render: (p) => <AlertDetailPage key={p.id} id={p.id!} /> },
+  { path: '/pages/:id', render: (p) => <PageDetailPage key={p.id} id={p.id!} /> },
+  { path: '/services', render: () => <ServicesPage /> },
+  { path: '/services/:slug', render: (p) => <ServiceDetailPage key={p.slug} slug={p.slug!} /> },
+  { path: '/escalation-policies', render: () => <EscalationPoliciesPage /> },
+  { path: '/escalation-policies/:slug', render: (p) => <EscalationPoliciesPage key={p.slug} slug={p.slug!} /> },
   { path: '/incidents/*', render: soon('Incidents', 'flame', 'Declare, coordinate and resolve incidents with a shared timeline.') },
   { path: '/postmortems/*', render: soon('Post-mortems', 'book', 'Blameless reviews of what happened, why, and what to change.') },
   { path: '/shift-reports/*', render: soon('Shift reports', 'clipboard', 'A summary of each on-call shift: pages, incidents and hand-over notes.') },
@@ -60,6 +72,7 @@ export const ROUTES: AppRoute[] = [
   { path: '/teams', render: () => <UsersTeamsPage tab="teams" /> },
   { path: '/settings', render: () => <Redirect to="/settings/tokens" /> },
   { path: '/settings/tokens', render: () => <SettingsPage section="tokens" /> },
+  { path: '/settings/notifications', render: () => <SettingsPage section="notifications" /> },
 ];
 
 function Redirect({ to }: { to: string }) {

@@ -362,6 +362,226 @@ function query(params: Record<string, string | number | undefined>): string {
   return s ? `?${s}` : '';
 }
 
+// ---------------------------------------------------------------------------------------------
+// Alerts, services, escalation policies. Instants are epoch milliseconds.
+
+export type Priority = 'P1' | 'P2' | 'P3' | 'P4' | 'P5';
+export const PRIORITIES: readonly Priority[] = ['P1', 'P2', 'P3', 'P4', 'P5'];
+export type Urgency = 'high' | 'low';
+export type AlertStatus = 'open' | 'acknowledged' | 'closed';
+export type AlertStatusFilter = AlertStatus | 'unclosed';
+
+export interface ServiceRef {
+  id: string;
+  slug: string;
+  name: string;
+}
+
+export interface Alert {
+  id: string;
+  number: number;
+  serviceId: string;
+  integrationId: string | null;
+  service?: ServiceRef;
+  alias: string;
+  status: AlertStatus;
+  message: string;
+  description: string;
+  priority: Priority;
+  urgency: Urgency;
+  source: string;
+  entity: string;
+  tags: string[];
+  details: Record<string, string>;
+  links: Array<{ href: string; text?: string }>;
+  count: number;
+  firstAt: number;
+  lastAt: number;
+  acknowledgedAt: number | null;
+  /** A user id, or the name an integration reported. */
+  acknowledgedBy: string | null;
+  closedAt: number | null;
+  closedBy: string | null;
+  snoozedUntil: number | null;
+  ownerId: string | null;
+  storm: boolean;
+  incidentId: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface AlertQuery {
+  status?: AlertStatusFilter;
+  /** Service id or slug. */
+  service?: string;
+  team?: string;
+  priority?: Priority;
+  q?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface BulkResult {
+  done: number;
+  skipped: Array<{ id: string; reason: string }>;
+}
+
+export type TargetType = 'schedule' | 'user' | 'team' | 'slack_channel';
+export interface EscalationTarget {
+  type: TargetType;
+  id: string;
+}
+export interface EscalationStep {
+  /** Minutes before the next step (or round) when nobody acknowledges. */
+  delayMinutes: number;
+  targets: EscalationTarget[];
+}
+export interface EscalationPolicy {
+  id: string;
+  teamId: string;
+  slug: string;
+  name: string;
+  description: string;
+  /** Rounds after the first (0: the steps run once). */
+  repeat: number;
+  steps: EscalationStep[];
+  /** Steps that would notify nobody right now, and why. */
+  warnings: string[];
+  createdAt: number;
+  updatedAt: number;
+}
+export interface PolicyInput {
+  name: string;
+  teamId: string;
+  slug?: string;
+  description?: string;
+  repeat?: number;
+  steps: EscalationStep[];
+}
+
+export interface Service {
+  id: string;
+  teamId: string;
+  slug: string;
+  name: string;
+  description: string;
+  escalationPolicyId: string | null;
+  alertsChannel: string | null;
+  urgencyRule: Record<Priority, Urgency>;
+  stormThreshold: number;
+  createdAt: number;
+  updatedAt: number;
+}
+export interface ServiceInput {
+  name: string;
+  teamId: string;
+  slug?: string;
+  description?: string;
+  escalationPolicyId?: string | null;
+  alertsChannel?: string | null;
+  urgencyRule?: Partial<Record<Priority, Urgency>>;
+  stormThreshold?: number;
+}
+
+export type IntegrationType = 'opsgenie' | 'pagerduty' | 'alertmanager' | 'grafana' | 'generic' | 'sentry';
+export const INTEGRATION_TYPES: readonly IntegrationType[] = ['opsgenie', 'pagerduty', 'alertmanager', 'grafana', 'generic', 'sentry'];
+export interface Integration {
+  id: string;
+  serviceId: string;
+  name: string;
+  type: IntegrationType;
+  /** First and last characters of the key, e.g. `vgiP…c3XB`. */
+  keyHint: string;
+  disabled: boolean;
+  createdAt: number;
+  /** Where the tool sends alerts; `<key>` stands for the key. */
+  intakeUrl: string;
+}
+export interface MaintenanceWindow {
+  id: string;
+  serviceId: string;
+  start: number;
+  end: number;
+  reason: string;
+  createdBy: string | null;
+  createdAt: number;
+}
+export interface Heartbeat {
+  id: string;
+  serviceId: string;
+  name: string;
+  intervalSeconds: number;
+  priority: Priority;
+  enabled: boolean;
+  lastPingAt: number | null;
+  state: 'waiting' | 'ok' | 'expired';
+  createdAt: number;
+}
+export interface ServiceDetail {
+  service: Service;
+  integrations: Integration[];
+  maintenance: MaintenanceWindow[];
+  heartbeats: Heartbeat[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Notifications: contact methods, rules, quiet hours, the setup checklist, pages.
+
+export type ContactType = 'slack_dm' | 'email' | 'sms' | 'voice' | 'webhook';
+export const CONTACT_TYPES: readonly ContactType[] = ['slack_dm', 'email', 'sms', 'voice', 'webhook'];
+export interface ContactMethod {
+  id: string;
+  userId: string;
+  type: ContactType;
+  address: string;
+  label: string;
+  verifiedAt: number | null;
+  disabled: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+export interface NotificationRule {
+  id: string;
+  userId: string;
+  urgency: Urgency;
+  contactMethodId: string;
+  delayMinutes: number;
+  createdAt: number;
+}
+export interface ChecklistItem {
+  id: string;
+  label: string;
+  done: boolean;
+  required: boolean;
+  help: string;
+}
+export interface Checklist {
+  complete: boolean;
+  items: ChecklistItem[];
+}
+export type PageStatus = 'active' | 'acknowledged' | 'cancelled' | 'exhausted';
+export interface PageRecord {
+  id: string;
+  userId: string;
+  urgency: Urgency;
+  subject: string;
+  text: string;
+  sourceType: string;
+  sourceId: string | null;
+  status: PageStatus;
+  createdAt: number;
+  acknowledgedAt: number | null;
+  acknowledgedVia: string | null;
+}
+export interface ReadinessEntry {
+  user: UserRef;
+  nextShiftStart: number;
+  scheduleName: string;
+  /** Labels of required checklist items not done. */
+  missing: string[];
+  warnings: string[];
+}
+
 const enc = encodeURIComponent;
 
 export const api = {
@@ -434,5 +654,71 @@ export const api = {
     list: async () => (await request<ListResponse<CalendarFeed>>('GET', '/calendar-feeds')).data,
     create: (target: { scheduleId: string } | { userId: 'me' }) => request<{ feed: CalendarFeed; url: string }>('POST', '/calendar-feeds', target),
     revoke: (id: string) => request<CalendarFeed>('DELETE', `/calendar-feeds/${enc(id)}`),
+  },
+
+  alerts: {
+    list: (q: AlertQuery = {}, options?: RequestOptions) => request<{ data: Alert[]; total: number }>('GET', `/alerts${query({ ...q })}`, undefined, options),
+    get: (id: string) => request<{ alert: Alert; timeline: TimelineEvent[] }>('GET', `/alerts/${enc(id)}`),
+    acknowledge: (id: string, note?: string) => request<Alert>('POST', `/alerts/${enc(id)}/acknowledge`, note ? { note } : {}),
+    close: (id: string, note?: string) => request<Alert>('POST', `/alerts/${enc(id)}/close`, note ? { note } : {}),
+    addNote: (id: string, note: string) => request<Alert>('POST', `/alerts/${enc(id)}/notes`, { note }),
+    snooze: (id: string, endTime: number) => request<Alert>('POST', `/alerts/${enc(id)}/snooze`, { endTime }),
+    escalate: (id: string) => request<Alert>('POST', `/alerts/${enc(id)}/escalate`, {}),
+    /** Owner: user id or email. */
+    assign: (id: string, owner: string) => request<Alert>('POST', `/alerts/${enc(id)}/assign`, { owner }),
+    /** Pages the user. */
+    addResponder: (id: string, user: string) => request<Alert>('POST', `/alerts/${enc(id)}/responders`, { user }),
+    tags: (id: string, change: { add?: string[]; remove?: string[]; details?: Record<string, string>; removeDetails?: string[] }) =>
+      request<Alert>('POST', `/alerts/${enc(id)}/tags`, change),
+    bulk: (action: 'acknowledge' | 'close', ids: string[]) => request<BulkResult>('POST', '/alerts/bulk', { action, ids }),
+  },
+
+  services: {
+    list: async () => (await request<ListResponse<Service>>('GET', '/services')).data,
+    get: (idOrSlug: string) => request<ServiceDetail>('GET', `/services/${enc(idOrSlug)}`),
+    create: (input: ServiceInput) => request<Service>('POST', '/services', input),
+    update: (idOrSlug: string, input: ServiceInput) => request<Service>('PUT', `/services/${enc(idOrSlug)}`, input),
+    addIntegration: (idOrSlug: string, input: { name: string; type: IntegrationType; key?: string }) =>
+      request<{ integration: Integration; key: string }>('POST', `/services/${enc(idOrSlug)}/integrations`, input),
+    removeIntegration: (idOrSlug: string, integrationId: string) => request<void>('DELETE', `/services/${enc(idOrSlug)}/integrations/${enc(integrationId)}`),
+    addMaintenance: (idOrSlug: string, input: { start: number; end: number; reason?: string }) =>
+      request<MaintenanceWindow>('POST', `/services/${enc(idOrSlug)}/maintenance`, input),
+    saveHeartbeat: (idOrSlug: string, input: { name: string; intervalSeconds: number; priority?: Priority; enabled?: boolean }) =>
+      request<Heartbeat>('POST', `/services/${enc(idOrSlug)}/heartbeats`, input),
+  },
+
+  policies: {
+    list: async () => (await request<ListResponse<EscalationPolicy>>('GET', '/escalation-policies')).data,
+    get: (idOrSlug: string) => request<EscalationPolicy>('GET', `/escalation-policies/${enc(idOrSlug)}`),
+    create: (input: PolicyInput) => request<EscalationPolicy>('POST', '/escalation-policies', input),
+    update: (idOrSlug: string, input: PolicyInput) => request<EscalationPolicy>('PUT', `/escalation-policies/${enc(idOrSlug)}`, input),
+  },
+
+  notifications: {
+    /** `userId` may be `me`. */
+    contacts: (userId = 'me') => request<{ data: ContactMethod[]; warnings: string[] }>('GET', `/users/${enc(userId)}/contact-methods`),
+    addContact: (input: { type: ContactType; address: string; label?: string }, userId = 'me') =>
+      request<ContactMethod>('POST', `/users/${enc(userId)}/contact-methods`, input),
+    verify: (contactId: string, code: string) => request<ContactMethod>('POST', `/contact-methods/${enc(contactId)}/verify`, { code }),
+    resend: (contactId: string) => request<void>('POST', `/contact-methods/${enc(contactId)}/resend`),
+    removeContact: (contactId: string) => request<void>('DELETE', `/contact-methods/${enc(contactId)}`),
+    rules: async (userId = 'me') => (await request<ListResponse<NotificationRule>>('GET', `/users/${enc(userId)}/notification-rules`)).data,
+    addRule: (input: { urgency: Urgency; contactMethodId: string; delayMinutes: number }, userId = 'me') =>
+      request<NotificationRule>('POST', `/users/${enc(userId)}/notification-rules`, input),
+    removeRule: (ruleId: string, userId = 'me') => request<void>('DELETE', `/users/${enc(userId)}/notification-rules/${enc(ruleId)}`),
+    /** null turns quiet hours off. */
+    setQuietHours: (quiet: { start: string; end: string } | null, userId = 'me') =>
+      request<{ quietStart: string | null; quietEnd: string | null }>('PUT', `/users/${enc(userId)}/quiet-hours`, quiet),
+    checklist: (userId = 'me') => request<Checklist>('GET', `/users/${enc(userId)}/checklist`),
+    markSeverityLevelsRead: () => request<void>('POST', '/me/severity-levels-read'),
+    readiness: async (teamId: string) => (await request<ListResponse<ReadinessEntry>>('GET', `/teams/${enc(teamId)}/readiness`)).data,
+  },
+
+  pages: {
+    list: async (options: { status?: PageStatus } = {}) => (await request<ListResponse<PageRecord>>('GET', `/pages${query(options)}`)).data,
+    get: (id: string) => request<{ page: PageRecord; timeline: TimelineEvent[] }>('GET', `/pages/${enc(id)}`),
+    acknowledge: (id: string) => request<PageRecord>('POST', `/pages/${enc(id)}/acknowledge`),
+    /** Sends the signed-in user a test page through their high-urgency rules. */
+    sendTest: () => request<PageRecord>('POST', '/pages/test'),
   },
 };

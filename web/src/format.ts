@@ -77,3 +77,32 @@ export function browserTimeZone(): string {
     return 'UTC';
   }
 }
+
+/** A dense age for tables: "45s", "12m", "3h 5m", "2d 4h". */
+export function formatAge(t: Timestamp | null | undefined, now = Date.now()): string {
+  if (t === null || t === undefined) return '—';
+  const ms = now - toDate(t).getTime();
+  if (Number.isNaN(ms)) return '—';
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return m % 60 ? `${h}h ${m % 60}m` : `${h}h`;
+  const d = Math.floor(h / 24);
+  return h % 24 ? `${d}d ${h % 24}h` : `${d}d`;
+}
+
+/** "1 alert", "3 alerts". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** "2 minutes", "1 hour 30 minutes", "now" for 0. */
+export function formatMinutes(minutes: number): string {
+  if (minutes <= 0) return 'now';
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  const parts = [h ? plural(h, 'hour') : '', m ? plural(m, 'minute') : ''].filter(Boolean);
+  return parts.join(' ');
+}

@@ -1,5 +1,6 @@
 import { api, type Team, type User } from '../api.ts';
 import { OnCallPanel } from '../components/OnCallPanel.tsx';
+import { SetupChecklist, TeamReadinessPanel, useChecklist } from '../components/Readiness.tsx';
 import { Avatar, EmptyState, ErrorBanner, Loading, PageHeader, Panel } from '../components/ui.tsx';
 import { useDocumentTitle, useResource } from '../hooks.ts';
 import { Link } from '../router.tsx';
@@ -17,12 +18,17 @@ export function HomePage() {
   useDocumentTitle('Home');
   const { user } = useSession();
   const firstName = user.name.split(/\s+/)[0] ?? user.name;
+  const checklist = useChecklist();
   return (
     <>
       <PageHeader title="Home" description={`${greeting()}, ${firstName}. Here is where things stand.`} />
+      <SetupChecklist checklist={checklist} variant="card" />
       <div className="home-grid">
         <OnCallPanel />
-        <YourTeamsPanel me={user} />
+        <div className="home-side">
+          <YourTeamsPanel me={user} />
+          <TeamReadinessPanel />
+        </div>
       </div>
     </>
   );

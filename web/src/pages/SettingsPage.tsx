@@ -1,24 +1,30 @@
 /**
  * Settings. Sections are tabs with their own URL; add a section to SECTIONS and a branch below.
  */
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { api, SCOPES, type ApiToken, type Scope } from '../api.ts';
 import { Field, FieldGroup, fieldError } from '../components/Field.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { Modal, ModalActions } from '../components/Modal.tsx';
+import { OneTimeSecret } from '../components/OneTimeSecret.tsx';
 import { Badge, EmptyState, ErrorBanner, Loading, PageHeader, Panel, TabLinks } from '../components/ui.tsx';
 import { formatDateTime, formatRelative } from '../format.ts';
 import { useDocumentTitle, useResource } from '../hooks.ts';
 import { scopesForRole, useSession } from '../session.tsx';
+import { NotificationSettings } from './NotificationSettingsPage.tsx';
 
-export const SETTINGS_SECTIONS = [{ to: '/settings/tokens', label: 'API tokens' }];
+export const SETTINGS_SECTIONS = [
+  { to: '/settings/notifications', label: 'Notifications' },
+  { to: '/settings/tokens', label: 'API tokens' },
+];
 
-export function SettingsPage({ section }: { section: 'tokens' }) {
+export function SettingsPage({ section }: { section: 'tokens' | 'notifications' }) {
   return (
     <>
-      <PageHeader title="Settings" description="Your account and access to the Vigil API." />
+      <PageHeader title="Settings" description="How you are paged, and access to the Vigil API." />
       <TabLinks tabs={SETTINGS_SECTIONS} current={`/settings/${section}`} label="Settings sections" />
       {section === 'tokens' ? <ApiTokensSection /> : null}
+      {section === 'notifications' ? <NotificationSettings /> : null}
     </>
   );
 }
@@ -243,49 +249,18 @@ function CreateTokenModal({ onClose, onCreated }: { onClose: () => void; onCreat
 }
 
 function NewSecret({ name, secret, onDone }: { name: string; secret: string; onDone: () => void }) {
-  const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
-  const inputRef = useRef<HTMLInputElement>(null);
-
-  const copy = async (): Promise<void> => {
-    try {
-      await navigator.clipboard.writeText(secret);
-      setCopied('yes');
-    } catch {
-      // Clipboard API unavailable (e.g. plain http): select the text so Ctrl+C works.
-      inputRef.current?.select();
-      let ok = false;
-      try {
-        ok = document.execCommand('copy');
-      } catch {
-        ok = false;
-      }
-      setCopied(ok ? 'yes' : 'failed');
-    }
-  };
-
   return (
-    <section className="secret-panel" aria-labelledby="new-token-title">
-      <div className="secret-header">
-        <Icon name="key" />
-        <h2 id="new-token-title">Token “{name}” created</h2>
-      </div>
-      <p className="secret-warning">
-        <strong>Copy it now — you won’t be able to see it again.</strong> Store it in your secret manager; anyone who has it can act as you within its scopes.
-      </p>
-      <div className="secret-row">
-        <input ref={inputRef} className="secret-value mono" readOnly value={secret} aria-label="New API token" onFocus={(e) => e.currentTarget.select()} />
-        <button type="button" className="btn btn-secondary" onClick={() => void copy()}>
-          <Icon name={copied === 'yes' ? 'check' : 'copy'} size={16} />
-          {copied === 'yes' ? 'Copied' : 'Copy'}
-        </button>
-      </div>
-      {copied === 'failed' ? <p className="field-error">Could not copy automatically — the token is selected; press Ctrl+C.</p> : null}
-      <div className="secret-actions">
-        <button type="button" className="btn btn-primary" onClick={onDone}>
-          I have saved it
-        </button>
-      </div>
-    </section>
+    <OneTimeSecret
+      title={`Token “${name}” created`}
+      label="New API token"
+      secret={secret}
+      warning={
+        <>
+          <strong>Copy it now — you won’t be able to see it again.</strong> Store it in your secret manager; anyone who has it can act as you within its scopes.
+        </>
+      }
+      onDone={onDone}
+    />
   );
 }
 
