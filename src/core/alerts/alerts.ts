@@ -179,8 +179,13 @@ export async function runEscalationStep(r: Repos, ctx: IngestContext, payload: {
   if (!step) return;
   const { users, channels, problems } = await resolveTargets(r, step.targets, ctx.now);
   const pageText = `${alert.description ? `${alert.description.slice(0, 1000)}\n` : ''}Service: ${service.name} · ${alert.priority} · #${alert.number}`;
+  const unreachable: string[] = [];
   for (const userId of users) {
-    await createPage(r, ctx.now, { userId, urgency: alert.urgency, subject: `[${alert.priority}] ${alert.message}`, text: pageText, sourceType: 'alert', sourceId: alert.id });
+    const page = await createPage(r, ctx.now, { userId, urgency: alert.urgency, subject: `[${alert.priority}] ${alert.message}`, text: pageText, sourceType: 'alert', sourceId: alert.id });
+    if (page.status === 'exhausted') unreachable.push((await r.users.findById(userId))?.name ?? userId);
+  }
+  if (unreachable.length) {
+    await r.events.append({ entityType: 'alert', entityId: alert.id, type: 'alert.warning', actor: { type: 'system', id: null }, data: { warning: `Not reached: ${unreachable.join(', ')} (no verified contact method).` } });
   }
   for (const channel of channels) {
     await queueMessage(r, ctx.now, {

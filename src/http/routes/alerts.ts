@@ -297,6 +297,19 @@ export function alertRoutes(app: App, deps: HttpDeps): void {
     schema: { tags, summary: 'Schedule a maintenance window: alerts are recorded, nobody is paged', params: IdParams, body: Type.Object({ start: Instant, end: Instant, reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }), response: { 201: Type.Unknown(), ...StdErrors } },
     handler: async (req, reply) => reply.status(201).send(await addMaintenance(core, actorOf(principalOf(req)), req.params.id, { start: toMs(req.body.start, 'start'), end: toMs(req.body.end, 'end'), ...(req.body.reason ? { reason: req.body.reason } : {}) })),
   });
+  app.delete('/api/v1/services/:id/maintenance/:windowId', {
+    schema: { tags, summary: 'Cancel a maintenance window', params: Type.Object({ id: Type.String(), windowId: Type.String() }), response: { 204: Type.Null(), ...StdErrors } },
+    handler: async (req, reply) => {
+      await core.uow.run(async (r) => {
+        const s = await findService(r, req.params.id);
+        const w = (await r.alerts.listMaintenance(s.id)).find((m) => m.id === req.params.windowId);
+        if (!w) throw notFound('maintenance_window', req.params.windowId);
+        await r.alerts.deleteMaintenance(w.id);
+        await r.events.append({ entityType: 'service', entityId: s.id, type: 'maintenance.cancelled', actor: actorOf(principalOf(req)), data: { maintenanceId: w.id } });
+      });
+      return reply.status(204).send(null);
+    },
+  });
   app.post('/api/v1/services/:id/heartbeats', {
     schema: { tags, summary: 'Create or update a heartbeat: a missed ping raises an alert', params: IdParams, body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), intervalSeconds: Type.Integer({ minimum: 30, maximum: 604800 }), priority: Type.Optional(Priority), enabled: Type.Optional(Type.Boolean()) }, { additionalProperties: false }), response: { 201: Type.Unknown(), ...StdErrors } },
     handler: async (req, reply) => reply.status(201).send((await core.uow.run(async (r) => saveHeartbeat(r, actorOf(principalOf(req)), await findService(r, req.params.id), req.body, core.clock.now()))).heartbeat),

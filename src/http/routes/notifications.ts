@@ -133,6 +133,15 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
       return reply.status(204).send(null);
     },
   });
+  app.get('/api/v1/users/:userId/quiet-hours', {
+    schema: { tags, summary: 'Quiet hours (null when off)', params: UserParams, response: { 200: Type.Object({ quietStart: Type.Union([Type.String(), Type.Null()]), quietEnd: Type.Union([Type.String(), Type.Null()]) }), ...StdErrors } },
+    handler: async (req) => {
+      const p = principalOf(req);
+      const userId = await userOf(req.params.userId, p.user.id);
+      const prefs = await core.uow.run((r) => r.notifications.getPrefs(userId));
+      return { quietStart: prefs.quietStart, quietEnd: prefs.quietEnd };
+    },
+  });
   app.put('/api/v1/users/:userId/quiet-hours', {
     schema: {
       tags,
