@@ -17,10 +17,8 @@ export function printPlan(result: { dryRun: boolean; plan: Array<{ section: stri
     process.stdout.write(`${sign[p.action] ?? '?'} ${p.section}/${p.key}${p.changes ? `  ${JSON.stringify(p.changes)}` : ''}\n`);
   }
   const s = result.summary;
+  const [c, u, n] = [s.create ?? 0, s.update ?? 0, s.unchanged ?? 0];
   process.stdout.write(
-    `${result.dryRun ? 'Plan (dry run, nothing changed)' : 'Applied'}: ${s.create ?? 0} to create, ${s.update ?? 0} to update, ${s.unchanged ?? 0} unchanged.\n`.replace(
-      result.dryRun ? '' : ' to ',
-      result.dryRun ? '' : ' ',
-    ),
+    result.dryRun ? `Plan (dry run, nothing changed): ${c} to create, ${u} to update, ${n} unchanged.\n` : `Applied: ${c} created, ${u} updated, ${n} unchanged.\n`,
   );
 }

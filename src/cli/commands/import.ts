@@ -41,12 +41,16 @@ function addCommonOptions(cmd: Command): Command {
 }
 
 export function registerImportCommands(program: Command, client: () => ApiClient): void {
-  const imp = program.command('import').description('Move from OpsGenie or PagerDuty: import users, teams, schedules, escalation policies and services (idempotent)');
+  const imp = program
+    .command('import')
+    .description('Move from OpsGenie or PagerDuty: import users, teams, schedules, escalation policies and services (idempotent)');
 
   addCommonOptions(
     imp
       .command('opsgenie')
-      .description('Import an OpsGenie account: users, teams, schedules (rotations, overrides), escalations, integrations (keeping their API keys), heartbeats, maintenance')
+      .description(
+        'Import an OpsGenie account: users, teams, schedules (rotations, overrides), escalations, integrations (keeping their API keys), heartbeats, maintenance',
+      )
       .option('--api-key <key>', 'an OpsGenie API key with read access to the configuration (default: OPSGENIE_API_KEY)')
       .option('--api-url <url>', 'the OpsGenie API (EU accounts: https://api.eu.opsgenie.com)', OPSGENIE_DEFAULT_URL),
   ).action(async (opts: ImportOptions) => {
@@ -59,7 +63,9 @@ export function registerImportCommands(program: Command, client: () => ApiClient
   addCommonOptions(
     imp
       .command('pagerduty')
-      .description('Import a PagerDuty account: users, teams, schedules (layers, overrides), escalation policies, services (keeping their integration keys), maintenance windows')
+      .description(
+        'Import a PagerDuty account: users, teams, schedules (layers, overrides), escalation policies, services (keeping their integration keys), maintenance windows',
+      )
       .option('--api-token <token>', 'a PagerDuty REST API key (read-only is enough; default: PAGERDUTY_API_TOKEN)')
       .option('--api-url <url>', 'the PagerDuty REST API (EU accounts: https://api.eu.pagerduty.com)', PAGERDUTY_DEFAULT_URL),
   ).action(async (opts: ImportOptions) => {
@@ -70,7 +76,13 @@ export function registerImportCommands(program: Command, client: () => ApiClient
   });
 }
 
-async function runCommand(source: ImportSource, command: string, opts: ImportOptions, client: () => ApiClient, progress: ReturnType<typeof stderrProgress>): Promise<void> {
+async function runCommand(
+  source: ImportSource,
+  command: string,
+  opts: ImportOptions,
+  client: () => ApiClient,
+  progress: ReturnType<typeof stderrProgress>,
+): Promise<void> {
   const weeks = Number(opts.weeks);
   if (!Number.isInteger(weeks) || weeks < 1 || weeks > 52) throw new CliError('--weeks must be a whole number from 1 to 52.');
   if (opts.verify && opts.dryRun) progress.note('--verify compares the applied import with the source: skipped in a dry run.');
@@ -111,7 +123,9 @@ function printOutcome(o: ImportOutcome): void {
     for (const u of approximated) write(`  ~ ${u.source}: ${u.reason}\n`);
   }
   if (o.todos.length) {
-    write(`\nTo do per person (${o.todos.length}): contact methods must be verified by their owner in Vigil, so each person adds them in Vigil (Profile -> Contact methods):\n`);
+    write(
+      `\nTo do per person (${o.todos.length}): contact methods must be verified by their owner in Vigil, so each person adds them in Vigil (Profile -> Contact methods):\n`,
+    );
     for (const t of o.todos) {
       write(`  ${t.name} <${t.email}>\n`);
       for (const item of t.items) write(`    [ ] ${item}\n`);

@@ -1,0 +1,192 @@
+/**
+ * `vigil import opsgenie` against a fake OpsGenie account (three teams in Berlin, Rome and New York;
+ * business-hours and after-hours rotations, a 12-hour rotation, overrides, multi-step escalations,
+ * integrations with keys, heartbeats, a maintenance window): dry run, apply, re-apply, four-week
+ * verification, updates flowing through, and the keys kept so clients change only their URL.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { parse as parseYaml } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { startFakeOpsGenie, type FakeOpsGenie } from '../fakes/opsgenie-api.js';
+
+const run = promisify(execFile);
+let t: TestApp;
+let og: FakeOpsGenie;
+const dir = mkdtempSync(join(tmpdir(), 'vigil-import-og-'));
+
+beforeAll(async () => {
+  [t, og] = await Promise.all([startTestApp(), startFakeOpsGenie()]);
+});
+afterAll(async () => {
+  await og?.close();
+  await t?.close();
+});
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function importOg(...extra: string[]): Promise<CliResult> {
+  const args = ['bin/vigil.js', '--url', t.baseUrl, '--token', t.adminToken, 'import', 'opsgenie', '--api-key', og.apiKey, '--api-url', og.url, ...extra];
+  try {
+    const r = await run(process.execPath, args, {
+      env: { ...process.env, VIGIL_CLI_CONFIG_DIR: dir, VIGIL_URL: '', VIGIL_TOKEN: '' },
+      maxBuffer: 32 * 1024 * 1024,
+    });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+async function counts() {
+  const [users, teams, schedules] = await Promise.all([
+    t.api('GET', '/api/v1/users?includeInactive=true'),
+    t.api('GET', '/api/v1/teams'),
+    t.api('GET', '/api/v1/schedules'),
+  ]);
+  return { users: users.body.data.length, teams: teams.body.data.length, schedules: schedules.body.data.length };
+}
+
+describe('vigil import opsgenie', () => {
+  it('plans on a dry run, lists what cannot be imported with reasons, and changes nothing', async () => {
+    og.failNext('/v2/users', { status: 429, retryAfter: 1 });
+    const before = await counts();
+    const r = await importOg('--dry-run', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.result.dryRun).toBe(true);
+    // 7 users + 4 teams + 3 schedules + 4 policies + 5 services
+    expect(out.result.summary).toMatchObject({ create: 23, update: 0 });
+    expect(out.read).toMatchObject({ users: 7, teams: 3, schedules: 4, rotations: 6, escalations: 4, integrations: 5, heartbeats: 3, maintenance: 1 });
+    expect(og.requests.some((x) => x.status === 429)).toBe(true); // the rate limit was honoured and retried
+    expect(await counts()).toEqual(before);
+    expect((await t.api('GET', '/api/v1/users/ada@acme.example')).status).toBe(404);
+
+    const reasons = out.unmapped.map((u: { source: string; status: string; reason: string }) => `${u.status} ${u.source}: ${u.reason}`);
+    const expectReason = (source: string, reason: string) =>
+      expect(
+        reasons.some((x: string) => x.includes(source) && x.includes(reason)),
+        `${source} / ${reason} in\n${reasons.join('\n')}`,
+      ).toBe(true);
+    expectReason('schedule "Legacy NOC"', 'disabled in OpsGenie');
+    expectReason('escalation "Platform_escalation" rule 4', 'next on-call');
+    expectReason('escalation "Payments_escalation" rule 3', 'another escalation');
+    expectReason('escalation "Data_escalation"', 'first rule waits 5 min');
+    expectReason('integration "Ops mailbox" (Email)', 'OpsGenie-specific endpoints');
+    expectReason('heartbeat "quarterly-export"', 'at least once a week');
+    expectReason('maintenance "Prometheus migration"', 'policy');
+    expectReason('notification rule "P1 only"', 'urgency');
+    expectReason('notification rule "On-call starts"', 'reminds the incoming on-call');
+    expectReason('user "ada@acme.example"', 'mobile app');
+    expectReason('user "ada@acme.example" (2 contact method(s)', 'contact methods must be verified by their owner in Vigil');
+    for (const u of out.unmapped) expect(u.reason.length).toBeGreaterThan(10);
+    expect(out.todos.find((x: { email: string }) => x.email === 'ada@acme.example').items).toEqual([
+      'add and verify email ada@acme.example',
+      'add and verify SMS +4915112345678',
+      'high and low urgency: notify by email ada@acme.example at once',
+      'high and low urgency: notify by SMS +4915112345678 after 5 min',
+    ]);
+  });
+
+  it('prints a readable plan', async () => {
+    const r = await importOg('--dry-run', '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Read from OpsGenie');
+    expect(r.stdout).toContain('+ schedules/platform-on-call');
+    expect(r.stdout).toContain('Plan (dry run, nothing changed): 23 to create');
+    expect(r.stdout).toContain('Not imported (');
+    expect(r.stdout).toContain('- schedule "Legacy NOC": disabled in OpsGenie');
+    expect(r.stdout).toContain('To do per person');
+    expect(r.stdout).toContain('[ ] add and verify SMS +4915112345678');
+  });
+
+  it('applies, writes vigil.yaml without secrets, and verifies four weeks of on-call hour by hour', async () => {
+    const file = join(dir, 'vigil.yaml');
+    const r = await importOg('--output', file, '--verify', '--json');
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.result.summary).toMatchObject({ create: 23 });
+    expect(out.verification.instantsPerSchedule).toBe(4 * 7 * 24);
+    expect(out.verification.schedules.map((s: { slug: string }) => s.slug)).toEqual(['platform-on-call', 'payments-primary', 'data-pipelines']);
+    expect(out.verification.differences).toEqual([]);
+    // The fake answered hour by hour.
+    expect(og.requests.filter((x) => x.path.includes('/on-calls')).length).toBeGreaterThanOrEqual(3 * 672);
+
+    const doc = parseYaml(readFileSync(file, 'utf8'));
+    expect(doc.schedules.map((s: { slug: string }) => s.slug)).toEqual(['platform-on-call', 'payments-primary', 'data-pipelines']);
+    expect(JSON.stringify(doc)).not.toContain('c4b1e5f2-7a3d-4e8b-9f10-2d3c4b5a6e71');
+    expect(readFileSync(file, 'utf8')).toContain('integration key(s) are left out');
+
+    const schedule = await t.api('GET', '/api/v1/schedules/platform-on-call');
+    expect(schedule.body.layers.map((l: { name: string }) => l.name)).toEqual(['Business hours', 'After hours']);
+    const policy = await t.api('GET', '/api/v1/escalation-policies/platform-escalation');
+    expect(policy.status).toBe(200);
+    expect(policy.body).toMatchObject({ repeat: 2, steps: [{ delayMinutes: 10 }, { delayMinutes: 15 }] });
+    expect(policy.body.steps[1].targets.map((x: { type: string }) => x.type)).toEqual(['user', 'schedule']);
+  });
+
+  it('re-applies without duplicating anything', async () => {
+    const before = await counts();
+    const r = await importOg('--json');
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.result.summary).toMatchObject({ create: 0, update: 0 });
+    expect(await counts()).toEqual(before);
+    expect(before).toMatchObject({ schedules: 3 });
+  });
+
+  it('keeps the integration keys, so OpsGenie clients change only their URL', async () => {
+    const created = await fetch(`${t.baseUrl}/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'GenieKey c4b1e5f2-7a3d-4e8b-9f10-2d3c4b5a6e71' },
+      body: JSON.stringify({ message: 'Disk full on db-1', alias: 'disk-db-1' }),
+    });
+    expect(created.status).toBe(202);
+    const ping = await fetch(`${t.baseUrl}/v2/heartbeats/nightly-backup/ping`, { headers: { authorization: 'GenieKey 9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' } });
+    expect(ping.status).toBe(202);
+  });
+
+  it('carries changes over on the next run', async () => {
+    const biz = og.account.schedules.find((s) => s.id === 's-platform')!.rotations!.find((r) => r.id === 'r-biz')!;
+    biz.participants = [...biz.participants, { type: 'user', id: 'u-gina', username: 'gina@acme.example' }];
+    og.account.teams.find((x) => x.id === 't-data')!.description = 'Pipelines and warehouse';
+    const r = await importOg('--json', '--verify', '--weeks', '1');
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.result.summary).toMatchObject({ create: 0, update: 2 });
+    const updated = out.result.plan
+      .filter((p: { action: string }) => p.action === 'update')
+      .map((p: { section: string; key: string }) => `${p.section}/${p.key}`);
+    expect(updated.sort()).toEqual(['schedules/platform-on-call', 'teams/data']);
+    expect(out.verification.differences).toEqual([]);
+    expect((await t.api('GET', '/api/v1/teams/data')).body.description).toBe('Pipelines and warehouse');
+  });
+
+  it('--verify reports every hour where Vigil and OpsGenie disagree, and exits 1', async () => {
+    // Someone adds an override in Vigil only: Frank (never on call for Platform in OpsGenie) for 4 hours.
+    const start = Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 26 * 3_600_000;
+    const added = await t.api('POST', '/api/v1/schedules/platform-on-call/overrides', {
+      body: { userId: 'frank@acme.example', start: new Date(start).toISOString(), end: new Date(start + 4 * 3_600_000).toISOString(), reason: 'drift' },
+    });
+    expect(added.status).toBe(201);
+    const r = await importOg('--verify', '--weeks', '2', '--quiet');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('Verification found 4 hour(s) where Vigil and OpsGenie disagree');
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `platform-on-call  ${new Date(start + 30 * 60_000).toISOString()} -> ${new Date(start + 4 * 3_600_000 + 30 * 60_000).toISOString()} \\(4 h\\): OpsGenie says [a-z]+@acme.example, Vigil says frank@acme.example`,
+      ),
+    );
+    expect(r.stdout).toContain('platform-on-call: 4 of 336 hours differ');
+    await t.api('DELETE', `/api/v1/schedules/platform-on-call/overrides/${added.body.id}`);
+  });
+});
