@@ -10,6 +10,11 @@ import { availabilityModule } from './modules/availability.js';
 import { alertsModule } from './modules/alerts.js';
 import { incidentsModule } from './modules/incidents.js';
 import { postmortemsModule } from './modules/postmortems.js';
+import { triageModule } from './modules/triage.js';
+import { securityModule } from './modules/security.js';
+import { backlogModule } from './modules/backlog.js';
+import { triageDecisions } from '../core/triage/triage.js';
+import { backlogDone } from '../core/backlog/backlog.js';
 
 export function defaultModules(config: VigilConfig): VigilModule[] {
   const messaging = buildMessaging(config);
@@ -20,6 +25,9 @@ export function defaultModules(config: VigilConfig): VigilModule[] {
     availabilityModule(config),
     alertsModule,
     incidentsModule(config, messaging.slack?.workspace),
-    postmortemsModule(config),
+    postmortemsModule(config, { triageDecisions, backlogDone }),
+    triageModule(config),
+    securityModule,
+    backlogModule(config),
   ];
 }

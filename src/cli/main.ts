@@ -11,6 +11,7 @@ import { printPlan, printTable } from './output.js';
 import { registerAvailabilityCommands, registerScheduleCommands } from './commands/schedules.js';
 import { registerSlackCommands } from './commands/slack.js';
 import { registerOperationCommands } from './commands/operations.js';
+import { registerBacklogCommands, registerTriageCommands } from './commands/triage.js';
 
 const program = new Command();
 program
@@ -210,6 +211,8 @@ registerScheduleCommands(program, globalClient);
 registerAvailabilityCommands(program, globalClient);
 registerSlackCommands(program);
 registerOperationCommands(program, globalClient);
+registerTriageCommands(program, globalClient);
+registerBacklogCommands(program, globalClient);
 (await import('./commands/import.js')).registerImportCommands(program, globalClient);
 
 const admin = program.command('admin').description('Local administration (opens the database directly)');

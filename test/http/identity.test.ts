@@ -28,8 +28,8 @@ async function apiRoutes(): Promise<Route[]> {
 }
 
 const PUBLIC = new Set(['POST /api/v1/auth/login', 'POST /api/v1/auth/logout']);
-/** Writes a read-only stakeholder may make by design: following incidents. */
-const STAKEHOLDER_WRITES = new Set(['POST /api/v1/incidents/x/subscribe', 'POST /api/v1/services/x/subscribe']);
+/** Writes a read-only stakeholder may make by design: following incidents, reporting a security issue. */
+const STAKEHOLDER_WRITES = new Set(['POST /api/v1/incidents/x/subscribe', 'POST /api/v1/services/x/subscribe', 'POST /api/v1/security-reports']);
 
 describe('health and docs', () => {
   it('answers /healthz and /readyz without identity', async () => {

@@ -11,6 +11,7 @@ import { notLinkedReply, type SlackHandlers } from '../../core/notifications/sla
 import { formatLocal, render } from '../../core/notifications/templates.js';
 import { checklistFor } from '../../core/notifications/notifications.js';
 import { findSchedule, whoIsOnCall } from '../../core/schedules/schedules.js';
+import { backlogSuggestionLine } from '../../core/backlog/backlog.js';
 import type { CoreDeps, Repos } from '../../core/shared/ports.js';
 import type { User } from '../../core/users/users.js';
 import type { JobHandlers } from '../../engine/types.js';
@@ -101,7 +102,7 @@ async function resolveSlackUser(core: CoreDeps, messaging: Messaging, slackUserI
 function slackHandlers(core: CoreDeps, config: VigilConfig): SlackHandlers {
   return {
     commands: {
-      '/oncall': async (_ctx, text) => {
+      '/oncall': async (ctx, text) => {
         const now = core.clock.now();
         return core.uow.run(async (r) => {
           const schedules = text ? [await findSchedule(r, text.split(/\s+/)[0]!)] : await r.schedules.list();
@@ -112,6 +113,11 @@ function slackHandlers(core: CoreDeps, config: VigilConfig): SlackHandlers {
             const until = o.onCall[0] ? ` until ${formatLocal(o.onCall[0].until, o.schedule.timeZone)}` : '';
             const next = o.next.length ? `; next: ${await names(r, o.next.map((n) => n.userId))} from ${formatLocal(o.next[0]!.start, o.schedule.timeZone)}` : '';
             lines.push(`*${o.schedule.name}*: ${nowNames}${until}${next}`);
+          }
+          // When nothing is open for this person, suggest better-engineering work.
+          if (ctx.user) {
+            const hint = await backlogSuggestionLine(r, ctx.user.id, config.publicUrl);
+            if (hint) lines.push('', hint);
           }
           return { text: lines.join('\n') };
         });

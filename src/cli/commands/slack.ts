@@ -15,6 +15,8 @@ export function slackManifest(publicUrl: string, name = 'Vigil'): Record<string,
       slash_commands: [
         command('/oncall', 'Who is on call now and next', '[schedule]'),
         command('/incident', 'Declare and run an incident', 'declare | sev P1 | status monitoring | update <text> | lead @user | page @user | resolve'),
+        command('/triage', 'The error triage queue', ''),
+        command('/backlog', 'Better-engineering tasks to pick up', ''),
       ],
     },
     oauth_config: {

@@ -25,6 +25,8 @@ const PACING_MS: Record<ChannelType, number> = { slack_channel: 1100, slack_dm: 
 /** Channels whose pending messages are bundled into one when several wait. */
 const BUNDLED: ChannelType[] = ['slack_channel', 'slack_dm'];
 const MAX_BUNDLE = 40;
+/** Pending messages with buttons above which a lane bundles them anyway (a flood). */
+const BUNDLE_AFTER = 5;
 
 export interface SendInput {
   channel: ChannelType;
@@ -140,8 +142,11 @@ export async function flushLane(deps: OutboxDeps, lane: string): Promise<void> {
     const pending = await r.notifications.pendingInLane(lane, MAX_BUNDLE);
     if (pending.length === 0) return undefined;
     const first = pending[0]!;
-    const canBundle = BUNDLED.includes(first.channel) && !first.updateOf;
-    const batch = canBundle ? pending.filter((d) => !d.updateOf) : [first];
+    // A flood is bundled into one message; ordinary traffic goes one by one and keeps its buttons.
+    const bundleable = pending.filter((d) => !d.updateOf);
+    const flood = bundleable.length > BUNDLE_AFTER || !bundleable.some((d) => d.extra.actions?.length);
+    const canBundle = BUNDLED.includes(first.channel) && !first.updateOf && flood && bundleable.length > 1;
+    const batch = canBundle ? bundleable : [first];
     // Hold the lane while sending: nobody else sends in it until we record the outcome.
     await r.notifications.setLane(lane, now + 60_000, pacing.failures);
     return { batch, failures: pacing.failures, more: pending.length > batch.length };
