@@ -88,7 +88,7 @@ export function postmortemRoutes(app: App, deps: HttpDeps): void {
       }),
   });
   app.get('/api/v1/postmortems/:id/export', {
-    schema: { tags, summary: 'Export as Markdown or print-friendly HTML (PDF from the browser)', params: IdParams, querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('md'), Type.Literal('html')])) }, { additionalProperties: false }) },
+    schema: { tags, summary: 'Export as Markdown or print-friendly HTML (PDF from the browser)', params: IdParams, querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('md'), Type.Literal('html')])) }, { additionalProperties: false }), response: { ...StdErrors } },
     handler: async (req, reply) => {
       const { pm, items, n } = await core.uow.run(async (r) => {
         const pm = await findPostmortem(r, req.params.id, viewer(req));
