@@ -140,6 +140,12 @@ describe('slash commands and bad input', () => {
     const d = await slash('declare P1 Search is down');
     expect(d.json.response_type).toBe('in_channel');
     const ref = /INC-\d+/.exec(d.json.text)![0];
+    // P1 asks for an incident channel: created, the commander invited, the topic set.
+    await w.advance(2000);
+    const created = w.slack.callsTo('conversations.create').at(-1)!;
+    expect(String(created.args.name)).toContain(ref.toLowerCase());
+    expect(w.slack.callsTo('conversations.invite').at(-1)!.args.users).toContain(KIM);
+    expect(String(w.slack.callsTo('conversations.setTopic').at(-1)!.args.topic)).toContain('[P1] investigating');
     expect((await slash(`${ref} sev P9`)).json.text).toMatch(/Unknown severity "P9"/);
     expect((await slash(`${ref} status exploded`)).json.text).toMatch(/status must be one of/);
     expect((await slash(`${ref} page nobody-here`)).json.text).toMatch(/No team|Nobody to page/);

@@ -112,11 +112,17 @@ describe('shift reports', () => {
     await w.t.api('POST', '/v2/alerts', { token: null, headers: { authorization: `GenieKey ${key}` }, body: { message: 'Invoice queue backlog', alias: 'queue' } });
     await w.t.api('POST', '/v2/alerts', { token: null, headers: { authorization: `GenieKey ${key}` }, body: { message: 'Invoice queue backlog', alias: 'queue' } });
     const inc = await w.t.api('POST', '/api/v1/incidents', { token: ben.token, body: { title: 'Slow invoice exports', severity: 'P3', serviceIds: ['billing'] } });
+    const task = await w.t.api('POST', '/api/v1/backlog', { token: ben.token, body: { title: 'Remove the legacy export path' } });
+    expect(task.status).toBe(201);
+    expect((await w.t.api('POST', `/api/v1/backlog/${task.body.id}/pick`, { token: ben.token, body: {} })).status).toBe(200);
+    await w.advance(H);
+    expect((await w.t.api('POST', `/api/v1/backlog/${task.body.id}/done`, { token: ben.token, body: {} })).status).toBe(200);
     await w.advance(2 * H);
     const live = await w.t.api('GET', `/api/v1/reports/${reportId}`, { token: ben.token });
     expect(live.body.content.alerts).toMatchObject({ total: 1, byService: [{ service: 'Billing', count: 1 }] });
     expect(live.body.content.alerts.noisiest[0]).toMatchObject({ message: 'Invoice queue backlog', count: 2 });
     expect(live.body.content.stillOpen.map((i: { id: string }) => i.id)).toEqual([inc.body.id]);
+    expect(live.body.content.backlogDone.map((b: { title: string }) => b.title)).toEqual(['Remove the legacy export path']);
     // Someone else cannot send it.
     const notYours = await w.t.api('POST', `/api/v1/reports/${reportId}/send`, { token: ann.token });
     expect(notYours.status).toBe(403);
@@ -128,6 +134,7 @@ describe('shift reports', () => {
     expect(mails.flatMap((m) => m.to).sort()).toEqual(['ann@example.com', 'ben@example.com']);
     expect(mails[0]!.text).toContain('Watch the export queue');
     expect(mails[0]!.text).toContain('Slow invoice exports');
+    expect(mails[0]!.text).toContain('Remove the legacy export path');
     // The next shift (Ann) starts: her draft links Ben's report.
     await w.advance(22 * H);
     const annDrafts = await w.t.api('GET', '/api/v1/reports?user=me&status=draft', { token: ann.token });

@@ -24,6 +24,7 @@ import { DomainError } from '../../core/shared/errors.js';
 import type { CoreDeps, Repos } from '../../core/shared/ports.js';
 import type { User } from '../../core/users/users.js';
 import { incidentRoutes } from '../../http/routes/incidents.js';
+import { toSlackChannelName } from '../../integrations/outbound/slack/client.js';
 import { incidentSettingsSection, severitiesSection } from '../../core/config-as-code/incident-sections.js';
 import type { VigilModule } from '../modules.js';
 
@@ -151,7 +152,7 @@ export function incidentsModule(config: VigilConfig, slack?: SlackWorkspace): Vi
         if (!slack) return;
         const incident = await core.uow.run((r) => r.incidents.find(String(job.payload.incidentId)));
         if (!incident || incident.private) return;
-        const channel = incident.slackChannelId ? { id: incident.slackChannelId } : await slack.createChannel(`inc-${incident.number}-${incident.title}`);
+        const channel = incident.slackChannelId ? { id: incident.slackChannelId } : await slack.createChannel(toSlackChannelName(`inc-${incident.number}-${incident.title}`));
         const { members, commander } = await core.uow.run(async (r) => {
           await r.incidents.update({ ...incident, slackChannelId: channel.id, updatedAt: core.clock.now() });
           const ids = await Promise.all((await r.incidents.members(incident.id)).map(async (m) => (await r.users.findById(m.userId))?.slackUserId));
