@@ -60,7 +60,7 @@ function openSqlite(path: string): Database {
   native.pragma('busy_timeout = 5000');
   native.pragma('synchronous = NORMAL');
   native.pragma('foreign_keys = ON');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: native }) });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: cachingStatements(native) }) });
   const listeners = new Map<string, Set<(payload: string) => void>>();
   return {
     dialect: 'sqlite',
@@ -85,6 +85,32 @@ function openSqlite(path: string): Database {
       await db.destroy();
     },
   };
+}
+
+/**
+ * better-sqlite3 compiles a statement on every prepare(); Kysely prepares each query it runs. The
+ * statements of one connection are reused across queries (the connection runs one query at a time),
+ * so they are cached by SQL text.
+ */
+function cachingStatements(native: SQLite.Database): SQLite.Database {
+  const cache = new Map<string, SQLite.Statement>();
+  return new Proxy(native, {
+    get(target, prop, receiver) {
+      if (prop === 'prepare') {
+        return (source: string) => {
+          let stmt = cache.get(source);
+          if (!stmt) {
+            stmt = target.prepare(source);
+            if (cache.size >= 500) cache.delete(cache.keys().next().value as string);
+            cache.set(source, stmt);
+          }
+          return stmt;
+        };
+      }
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 async function openPostgres(url: string): Promise<Database> {
