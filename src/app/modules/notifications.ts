@@ -53,6 +53,8 @@ export function buildMessaging(config: VigilConfig): Messaging {
       secure: u.protocol === 'smtps:',
       ...(u.username ? { auth: { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } } : {}),
       from: config.email.from,
+      // One SMTP connection per message costs ~100 ms; a pool keeps a few open.
+      pool: true,
       ...(u.searchParams.get('ignoreTLS') === 'true' ? { ignoreTLS: true } : {}),
     });
   }

@@ -132,7 +132,7 @@ async function trigger(r: Repos, ctx: IngestContext, service: Service, integrati
     updatedAt: now,
   };
   const maintenance = (await r.alerts.listMaintenance(service.id, now))[0];
-  const recent = maintenance ? 0 : await r.alerts.countCreatedSince(service.id, now - STORM_WINDOW_MS);
+  const recent = maintenance ? 0 : await r.alerts.countCreatedSince(service.id, now - STORM_WINDOW_MS, service.stormThreshold);
   alert.storm = !maintenance && recent >= service.stormThreshold;
   await r.alerts.insertAlert(alert);
   await r.events.append({

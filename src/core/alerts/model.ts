@@ -159,7 +159,8 @@ export interface AlertsRepo {
   /** The latest alert with this alias on any of these services (OpsGenie alias lookups). */
   findLatestByAlias(serviceIds: string[], alias: string): Promise<Alert | undefined>;
   listAlerts(filter: AlertFilter): Promise<{ data: Alert[]; total: number }>;
-  countCreatedSince(serviceId: string, since: number): Promise<number>;
+  /** Alerts of a service created since `since`, counted up to `cap` (enough to know a storm). */
+  countCreatedSince(serviceId: string, since: number, cap: number): Promise<number>;
   insertIntakeRequest(r: IntakeRequest): Promise<void>;
   findIntakeRequest(id: string): Promise<IntakeRequest | undefined>;
   insertMaintenance(m: MaintenanceWindow): Promise<void>;

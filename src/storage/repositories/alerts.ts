@@ -258,8 +258,11 @@ export const alertsRepo = (db: Executor, dialect: Dialect): AlertsRepo => ({
       .execute();
     return { data: rows.map(toAlert), total };
   },
-  async countCreatedSince(serviceId, since) {
-    const r = await db.selectFrom('alerts').select((eb) => eb.fn.countAll<number>().as('n')).where('service_id', '=', serviceId).where('created_at', '>=', since).executeTakeFirstOrThrow();
+  async countCreatedSince(serviceId, since, cap) {
+    const r = await db
+      .selectFrom((eb) => eb.selectFrom('alerts').select('id').where('service_id', '=', serviceId).where('created_at', '>=', since).limit(cap).as('recent'))
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(r.n);
   },
   async insertIntakeRequest(i) {
