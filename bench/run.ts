@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const BENCHES = ['schedules', 'engine', 'outbox'];
+const BENCHES = ['schedules', 'engine', 'intake', 'notify-latency', 'escalation', 'outbox'];
 const here = dirname(fileURLToPath(import.meta.url));
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : BENCHES;
 let failed = 0;
