@@ -13,6 +13,7 @@ import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { startFakeOpsGenie, type FakeOpsGenie } from '../fakes/opsgenie-api.js';
+import { amtoolAddAlert, eventually, MISSING_REASON, REQUIRE_ALERTMANAGER, startAlertmanager } from '../realclient/alertmanager-process.js';
 
 const run = promisify(execFile);
 let t: TestApp;
@@ -154,6 +155,36 @@ describe('vigil import opsgenie', () => {
     const ping = await fetch(`${t.baseUrl}/v2/heartbeats/nightly-backup/ping`, { headers: { authorization: 'GenieKey 9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' } });
     expect(ping.status).toBe(202);
   });
+
+  it.skipIf(!!MISSING_REASON && !REQUIRE_ALERTMANAGER)('pages the imported on-call from an Alertmanager whose OpsGenie receiver changed only its api_url and key', async () => {
+    const am = await startAlertmanager({
+      route: { receiver: 'og', group_by: ['alertname'], group_wait: '1s', group_interval: '1s', repeat_interval: '4h' },
+      receivers: [{ name: 'og', opsgenie_configs: [{ api_url: `${t.baseUrl}/`, api_key: 'c4b1e5f2-7a3d-4e8b-9f10-2d3c4b5a6e71', send_resolved: true }] }],
+    });
+    try {
+      await amtoolAddAlert(am.url, { labels: { alertname: 'ImportedOnCallPage', severity: 'critical' }, annotations: { summary: 'Checkout is failing' } });
+      const escalated = await eventually(
+        async () => {
+          const alert = (await t.api('GET', '/api/v1/alerts?q=ImportedOnCallPage')).body.data[0];
+          if (!alert) return undefined;
+          const detail = (await t.api('GET', `/api/v1/alerts/${alert.id}`)).body;
+          const step = detail.timeline.find((e: { type: string }) => e.type === 'alert.escalated');
+          return step ? { alert: detail.alert, users: step.data.users as string[] } : undefined;
+        },
+        30_000,
+        () => am.output(),
+      );
+      // The users paged are the on-call of the first step's schedule of the imported policy.
+      const service = (await t.api('GET', `/api/v1/services/${escalated.alert.serviceId}`)).body.service;
+      const policy = (await t.api('GET', `/api/v1/escalation-policies/${service.escalationPolicyId}`)).body;
+      const first = policy.steps[0].targets.find((x: { type: string }) => x.type === 'schedule');
+      const oncall = (await t.api('GET', `/api/v1/schedules/${first.id}/oncall`)).body.onCall.map((o: { userId: string }) => o.userId);
+      expect(oncall.length).toBeGreaterThan(0);
+      expect(escalated.users.sort()).toEqual(oncall.sort());
+    } finally {
+      await am.stop();
+    }
+  }, 60_000);
 
   it('carries changes over on the next run', async () => {
     const biz = og.account.schedules.find((s) => s.id === 's-platform')!.rotations!.find((r) => r.id === 'r-biz')!;
