@@ -87,11 +87,15 @@ describe.skipIf(!HAVE_BROWSER)('web UI', () => {
     await visible(page.getByText('Ada Admin').first());
     await screenshot(page, 'home');
 
-    // Areas not built yet say so.
+    // Every area is a page; an unknown address says so and leads back.
     await nav.getByRole('link', { name: 'Incidents' }).click();
     await onPath(page, '/incidents');
-    await visible(page.getByRole('heading', { name: 'Incidents is coming soon' }));
-    await screenshot(page, 'coming-soon');
+    await visible(page.getByRole('heading', { level: 1, name: 'Incidents' }));
+    await page.goto('/no-such-area');
+    await visible(page.getByRole('heading', { name: 'There is nothing here' }));
+    await screenshot(page, 'not-found');
+    await page.getByRole('link', { name: 'Back to Home' }).click();
+    await onPath(page, '/');
 
     // Users & Teams: add a user.
     await nav.getByRole('link', { name: 'Users & Teams' }).click();

@@ -13,16 +13,26 @@ import { AlertDetailPage } from './pages/AlertDetailPage.tsx';
 import { AlertsPage } from './pages/AlertsPage.tsx';
 import { ComingSoonPage } from './pages/ComingSoonPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
+import { IncidentDetailPage } from './pages/IncidentDetailPage.tsx';
+import { IncidentsPage } from './pages/IncidentsPage.tsx';
+import { InsightsPage } from './pages/InsightsPage.tsx';
 import { MyShiftsPage } from './pages/MyShiftsPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { PageDetailPage } from './pages/PageDetailPage.tsx';
+import { PostmortemDetailPage } from './pages/PostmortemDetailPage.tsx';
+import { PostmortemsPage } from './pages/PostmortemsPage.tsx';
 import { ScheduleDetailPage } from './pages/ScheduleDetailPage.tsx';
 import { SchedulesPage } from './pages/SchedulesPage.tsx';
 import { ServiceDetailPage } from './pages/ServiceDetailPage.tsx';
 import { EscalationPoliciesPage, ServicesPage } from './pages/ServicesPage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
+import { SeveritiesPage } from './pages/SeveritiesPage.tsx';
+import { ShiftReportsPage } from './pages/ShiftReportsPage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
 import { UsersTeamsPage } from './pages/UsersTeamsPage.tsx';
+import { BacklogPage } from './pages/BacklogPage.tsx';
+import { SecurityReportPage } from './pages/SecurityReportPage.tsx';
+import { TriagePage } from './pages/TriagePage.tsx';
 import { matchPath, navigate, safeNext, useLocation } from './router.tsx';
 import { SessionProvider } from './session.tsx';
 
@@ -33,11 +43,13 @@ export const NAV: NavItem[] = [
   { label: 'My shifts', to: '/shifts', icon: 'clock', group: 'On call' },
   { label: 'Alerts', to: '/alerts', icon: 'bell', group: 'On call', activeFor: ['/pages'] },
   { label: 'Services', to: '/services', icon: 'server', group: 'On call', activeFor: ['/escalation-policies'] },
-  { label: 'Incidents', to: '/incidents', icon: 'flame', group: 'On call' },
+  { label: 'Incidents', to: '/incidents', icon: 'flame', group: 'On call', activeFor: ['/severities'] },
   { label: 'Post-mortems', to: '/postmortems', icon: 'book', group: 'Review' },
-  { label: 'Shift reports', to: '/shift-reports', icon: 'clipboard', group: 'Review' },
+  { label: 'Shift reports', to: '/reports', icon: 'clipboard', group: 'Review', activeFor: ['/shift-reports'] },
+  { label: 'Insights', to: '/insights', icon: 'chart', group: 'Review' },
   { label: 'Triage', to: '/triage', icon: 'inbox', group: 'Follow-up' },
   { label: 'Backlog', to: '/backlog', icon: 'list', group: 'Follow-up' },
+  { label: 'Report a security issue', to: '/security/report', icon: 'shield', group: 'Follow-up' },
   { label: 'Users & Teams', to: '/users', icon: 'users', group: 'Organization', activeFor: ['/teams'] },
   { label: 'Settings', to: '/settings/tokens', icon: 'settings', group: 'Organization', activeFor: ['/settings'] },
 ];
@@ -63,9 +75,18 @@ export const ROUTES: AppRoute[] = [
   { path: '/services/:slug', render: (p) => <ServiceDetailPage key={p.slug} slug={p.slug!} /> },
   { path: '/escalation-policies', render: () => <EscalationPoliciesPage /> },
   { path: '/escalation-policies/:slug', render: (p) => <EscalationPoliciesPage key={p.slug} slug={p.slug!} /> },
-  { path: '/incidents/*', render: soon('Incidents', 'flame', 'Declare, coordinate and resolve incidents with a shared timeline.') },
-  { path: '/postmortems/*', render: soon('Post-mortems', 'book', 'Blameless reviews of what happened, why, and what to change.') },
-  { path: '/shift-reports/*', render: soon('Shift reports', 'clipboard', 'A summary of each on-call shift: pages, incidents and hand-over notes.') },
+  { path: '/incidents', render: () => <IncidentsPage /> },
+  { path: '/incidents/:id', render: (p) => <IncidentDetailPage key={p.id} id={p.id!} /> },
+  { path: '/severities', render: () => <SeveritiesPage /> },
+  { path: '/insights', render: () => <InsightsPage /> },
+  { path: '/postmortems', render: () => <PostmortemsPage /> },
+  { path: '/postmortems/:id', render: (p) => <PostmortemDetailPage key={p.id} id={p.id!} /> },
+  { path: '/reports', render: () => <ShiftReportsPage /> },
+  { path: '/reports/:id', render: (p) => <ShiftReportsPage key={p.id} id={p.id!} /> },
+  { path: '/shift-reports', render: () => <Redirect to="/reports" /> },
+  { path: '/triage', render: () => <TriagePage /> },
+  { path: '/backlog', render: () => <BacklogPage /> },
+  { path: '/security/report', render: () => <SecurityReportPage /> },
   { path: '/triage/*', render: soon('Triage', 'inbox', 'Sort new follow-ups from incidents and shifts into the backlog.') },
   { path: '/backlog/*', render: soon('Backlog', 'list', 'Follow-up work that keeps incidents from happening again.') },
   { path: '/users', render: () => <UsersTeamsPage tab="users" /> },
@@ -73,6 +94,7 @@ export const ROUTES: AppRoute[] = [
   { path: '/settings', render: () => <Redirect to="/settings/tokens" /> },
   { path: '/settings/tokens', render: () => <SettingsPage section="tokens" /> },
   { path: '/settings/notifications', render: () => <SettingsPage section="notifications" /> },
+  { path: '/settings/incidents', render: () => <SettingsPage section="incidents" /> },
 ];
 
 function Redirect({ to }: { to: string }) {

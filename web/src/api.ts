@@ -582,6 +582,248 @@ export interface ReadinessEntry {
   warnings: string[];
 }
 
+// ---------------------------------------------------------------------------------------------
+// Incidents: severity levels (data), incident settings, incidents and their actions, insight.
+
+export interface Severity {
+  key: string;
+  /** 0 is the most severe. */
+  rank: number;
+  name: string;
+  definition: string;
+  examples: string[];
+  ackTargetMinutes: number;
+  responseTargetMinutes: number;
+  urgency: Urgency;
+  escalationPolicy: string | null;
+  updateCadenceMinutes: number;
+  companyComms: boolean;
+  postmortemRequired: boolean;
+  postmortemEmailed: boolean;
+  postmortemDueDays: number;
+  stakeholderGroups: string[];
+  incidentChannel: boolean;
+}
+export type SeverityInput = Omit<Severity, 'key'>;
+
+export interface IncidentSettings {
+  companyEmail: string | null;
+  /** Slack channel id (C…). */
+  announcementsChannel: string | null;
+  escalationContactUserId: string | null;
+  securityOwnerUserId: string | null;
+  securityChannel: string | null;
+  /** Slack user group id (S…). */
+  oncallUserGroup: string | null;
+  triageGuidance: string;
+}
+
+export type IncidentStatus = 'triage' | 'investigating' | 'identified' | 'monitoring' | 'resolved' | 'cancelled';
+export const INCIDENT_STATUSES: readonly IncidentStatus[] = ['triage', 'investigating', 'identified', 'monitoring', 'resolved', 'cancelled'];
+export type IncidentRole = 'commander' | 'comms' | 'responder' | 'member' | 'subscriber';
+
+export interface Incident {
+  id: string;
+  number: number;
+  /** INC-42 */
+  reference: string;
+  title: string;
+  summary: string;
+  severity: string;
+  status: IncidentStatus;
+  private: boolean;
+  commanderId: string | null;
+  commsLeadId: string | null;
+  declaredBy: string | null;
+  serviceIds: string[];
+  sourceType: string;
+  sourceId: string | null;
+  slackChannelId: string | null;
+  startedAt: number;
+  detectedAt: number;
+  acknowledgedAt: number | null;
+  mitigatedAt: number | null;
+  resolvedAt: number | null;
+  lastUpdateAt: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface IncidentQuery {
+  /** `open` (not resolved or cancelled) or one status; omit for all. */
+  status?: 'open' | IncidentStatus;
+  severity?: string;
+  /** Service id or slug. */
+  service?: string;
+  q?: string;
+  limit?: number;
+}
+
+export interface DeclareInput {
+  title: string;
+  severity: string;
+  summary?: string;
+  serviceIds?: string[];
+  alertIds?: string[];
+  commanderId?: string;
+  private?: boolean;
+}
+
+export interface TargetResult {
+  /** Minutes from the start, or null when it has not happened. */
+  minutes: number | null;
+  /** null: not happened yet and still within the target. */
+  met: boolean | null;
+}
+
+export interface IncidentDetail {
+  incident: Incident;
+  members: Array<{ userId: string; role: IncidentRole; addedAt: number; name: string }>;
+  targets: { ack: TargetResult; response: TargetResult };
+  severity: Severity;
+  alerts: Alert[];
+  timeline: TimelineEvent[];
+}
+
+export type PageTargetType = 'user' | 'team' | 'policy' | 'schedule';
+
+export interface InsightBucket {
+  count: number;
+  mttaMinutes: number | null;
+  mttrMinutes: number | null;
+  medianTtrMinutes: number | null;
+}
+export interface Insights {
+  from: number;
+  to: number;
+  total: InsightBucket;
+  bySeverity: Record<string, InsightBucket>;
+  byService: Record<string, InsightBucket>;
+  byMonth: Record<string, InsightBucket>;
+  /** Week start (Monday, YYYY-MM-DD, UTC) -> incidents. */
+  perWeek: Record<string, number>;
+  oncallLoad: Array<{ userId: string; name: string; pages: number; outOfHours: number }>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Post-mortems and shift reports.
+
+export const SECTION_KEYS = ['summary', 'impact', 'timeline', 'rootCause', 'contributingFactors', 'wentWell', 'wentBadly'] as const;
+export type SectionKey = (typeof SECTION_KEYS)[number];
+export type Sections = Record<SectionKey, string>;
+export type PostmortemStatus = 'draft' | 'in_review' | 'published';
+
+export interface Postmortem {
+  id: string;
+  incidentId: string;
+  title: string;
+  status: PostmortemStatus;
+  ownerId: string | null;
+  dueAt: number | null;
+  severity: string;
+  serviceIds: string[];
+  tags: string[];
+  sections: Sections;
+  createdAt: number;
+  updatedAt: number;
+  publishedAt: number | null;
+}
+
+export interface ActionItem {
+  id: string;
+  postmortemId: string;
+  title: string;
+  ownerId: string;
+  dueAt: number | null;
+  status: 'open' | 'done';
+  jiraKey: string | null;
+  jiraUrl: string | null;
+  jiraStatus: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface PostmortemDetail {
+  postmortem: Postmortem;
+  actionItems: ActionItem[];
+  comments: Array<{ id: string; authorId: string | null; body: string; at: number }>;
+  revisions: Array<{ id: string; authorId: string | null; at: number }>;
+  timeline: TimelineEvent[];
+}
+
+export interface PostmortemQuery {
+  q?: string;
+  service?: string;
+  severity?: string;
+  tag?: string;
+  status?: PostmortemStatus;
+}
+
+export interface PostmortemPatch {
+  title?: string;
+  sections?: Partial<Sections>;
+  tags?: string[];
+  ownerId?: string;
+  dueAt?: number | null;
+}
+
+export interface HandoverItem {
+  text: string;
+  done: boolean;
+}
+
+export interface ShiftReport {
+  id: string;
+  scheduleId: string;
+  userId: string;
+  shiftStart: number;
+  shiftEnd: number | null;
+  status: 'draft' | 'sent';
+  notes: string;
+  handover: HandoverItem[];
+  previousReportId: string | null;
+  sentAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ReportIncidentRef {
+  reference: string;
+  id: string;
+  title: string;
+  severity: string;
+  status: string;
+}
+
+export interface ReportContent {
+  from: number;
+  to: number;
+  alerts: { total: number; byService: Array<{ service: string; count: number }>; noisiest: Array<{ number: number; message: string; count: number }>; pagesOutOfHours: number; pages: number };
+  incidents: ReportIncidentRef[];
+  stillOpen: ReportIncidentRef[];
+  triage: Array<{ title: string; decision: string; at: number }>;
+  backlogDone: Array<{ title: string; key: string | null; at: number }>;
+  handover: HandoverItem[];
+  notes: string;
+}
+
+export interface ReportDetail {
+  report: ShiftReport;
+  content: ReportContent;
+  previous: { id: string; userId: string; sentAt: number | null; content: ReportContent | null } | null;
+}
+
+export interface ReportQuery {
+  /** `me`, an email or a user id. */
+  user?: string;
+  /** Team slug or id. */
+  team?: string;
+  from?: string | number;
+  to?: string | number;
+  q?: string;
+  status?: 'draft' | 'sent';
+}
+
 const enc = encodeURIComponent;
 
 export const api = {
@@ -720,5 +962,59 @@ export const api = {
     acknowledge: (id: string) => request<PageRecord>('POST', `/pages/${enc(id)}/acknowledge`),
     /** Sends the signed-in user a test page through their high-urgency rules. */
     sendTest: () => request<PageRecord>('POST', '/pages/test'),
+  },
+  severities: {
+    list: async () => (await request<ListResponse<Severity>>('GET', '/severities')).data,
+    /** Creates or replaces a level (admin). */
+    save: (key: string, input: SeverityInput) => request<Severity>('PUT', `/severities/${enc(key)}`, input),
+    markdownUrl: `${API_PREFIX}/severities?format=markdown`,
+  },
+
+  incidentSettings: {
+    get: () => request<IncidentSettings>('GET', '/settings/incidents'),
+    update: (patch: Partial<IncidentSettings>) => request<IncidentSettings>('PATCH', '/settings/incidents', patch),
+  },
+
+  incidents: {
+    list: async (q: IncidentQuery = {}) => (await request<ListResponse<Incident>>('GET', `/incidents${query({ ...q })}`)).data,
+    /** Id or INC-42. */
+    get: (ref: string) => request<IncidentDetail>('GET', `/incidents/${enc(ref)}`),
+    declare: (input: DeclareInput) => request<Incident>('POST', '/incidents', input),
+    setStatus: (ref: string, status: IncidentStatus, options: { reason?: string; reopen?: boolean } = {}) =>
+      request<Incident>('POST', `/incidents/${enc(ref)}/status`, { status, ...(options.reason ? { reason: options.reason } : {}), ...(options.reopen ? { reopen: true } : {}) }),
+    setSeverity: (ref: string, severity: string, reason?: string) => request<Incident>('POST', `/incidents/${enc(ref)}/severity`, { severity, ...(reason ? { reason } : {}) }),
+    postUpdate: (ref: string, text: string) => request<Incident>('POST', `/incidents/${enc(ref)}/updates`, { text }),
+    setRole: (ref: string, role: 'commander' | 'comms', userId: string) => request<Incident>('POST', `/incidents/${enc(ref)}/roles`, { role, userId }),
+    page: (ref: string, target: { type: PageTargetType; id: string }, note?: string) => request<Incident>('POST', `/incidents/${enc(ref)}/page`, { ...target, ...(note ? { note } : {}) }),
+    loopInEscalationContact: (ref: string) => request<Incident>('POST', `/incidents/${enc(ref)}/escalation-contact`, {}),
+    addNote: (ref: string, note: string) => request<Incident>('POST', `/incidents/${enc(ref)}/notes`, { note }),
+    addMember: (ref: string, userId: string) => request<Incident>('POST', `/incidents/${enc(ref)}/members`, { userId }),
+    subscribe: (ref: string) => request<void>('POST', `/incidents/${enc(ref)}/subscribe`),
+    /** Creates the post-mortem (idempotent: returns the existing one). */
+    createPostmortem: (ref: string) => request<Postmortem>('POST', `/incidents/${enc(ref)}/postmortem`),
+  },
+
+  insights: {
+    get: (range: { from?: number; to?: number } = {}) => request<Insights>('GET', `/insights${query(range)}`),
+  },
+
+  postmortems: {
+    list: async (q: PostmortemQuery = {}) => (await request<ListResponse<Postmortem>>('GET', `/postmortems${query({ ...q })}`)).data,
+    get: (id: string) => request<PostmortemDetail>('GET', `/postmortems/${enc(id)}`),
+    update: (id: string, patch: PostmortemPatch) => request<Postmortem>('PATCH', `/postmortems/${enc(id)}`, patch),
+    setStatus: (id: string, status: PostmortemStatus) => request<Postmortem>('POST', `/postmortems/${enc(id)}/status`, { status }),
+    comment: (id: string, body: string) => request<{ id: string }>('POST', `/postmortems/${enc(id)}/comments`, { body }),
+    addActionItem: (id: string, input: { title: string; ownerId: string; dueAt?: number; createTicket?: boolean }) =>
+      request<ActionItem>('POST', `/postmortems/${enc(id)}/action-items`, input),
+    updateActionItem: (itemId: string, patch: { status?: 'open' | 'done'; title?: string; dueAt?: number | null; createTicket?: boolean }) =>
+      request<ActionItem>('PATCH', `/action-items/${enc(itemId)}`, patch),
+    exportUrl: (id: string, format: 'md' | 'html') => `${API_PREFIX}/postmortems/${enc(id)}/export?format=${format}`,
+  },
+
+  reports: {
+    list: async (q: ReportQuery = {}) => (await request<ListResponse<ShiftReport>>('GET', `/reports${query({ ...q })}`)).data,
+    get: (id: string) => request<ReportDetail>('GET', `/reports/${enc(id)}`),
+    update: (id: string, patch: { notes?: string; handover?: HandoverItem[] }) => request<ShiftReport>('PATCH', `/reports/${enc(id)}`, patch),
+    send: (id: string) => request<ShiftReport>('POST', `/reports/${enc(id)}/send`),
   },
 };

@@ -148,6 +148,16 @@ export function describeEvent(e: TimelineEvent, nameOf: (id: string | null | und
       if (strs(d.removeDetails).length) parts.push(`removed ${strs(d.removeDetails).join(', ')}`);
       return { icon: 'tag', text: parts.join('; ') || 'updated tags and details' };
     }
+    case 'alert.linked_to_incident':
+      return {
+        icon: 'flame',
+        text: (
+          <>
+            linked the alert to <Link to={`/incidents/${encodeURIComponent(str(d.incidentId))}`}>INC-{str(d.number)}</Link>
+          </>
+        ),
+        tone: 'raised',
+      };
     case 'alert.maintenance':
       return { icon: 'wrench', text: note || 'Recorded during a maintenance window: nobody is paged.', impersonal: true, tone: 'warning' };
     case 'alert.storm':
@@ -190,22 +200,28 @@ export function actorName(e: TimelineEvent, nameOf: (id: string | null | undefin
   return e.actor.type;
 }
 
-/** A list of events, newest first, with an optional filter for delivery noise. */
+/** A list of events, newest first, with an optional filter for delivery noise. `describe` reads other domains' events. */
 export function EventTimeline({
   events,
   nameOf,
   label,
   order = 'newest',
   initial = 50,
+  describe = describeEvent,
+  showDeliveries = true,
 }: {
   events: TimelineEvent[];
   nameOf: (id: string | null | undefined) => string;
   label: string;
   order?: 'newest' | 'oldest';
   initial?: number;
+  /** Turns an event into a line; alert and page events by default. */
+  describe?: (e: TimelineEvent, nameOf: (id: string | null | undefined) => string) => Described;
+  /** Whether each notification sent is listed at first (the reader can switch). */
+  showDeliveries?: boolean;
 }) {
   const [shown, setShown] = useState(initial);
-  const [deliveries, setDeliveries] = useState(true);
+  const [deliveries, setDeliveries] = useState(showDeliveries);
   const hasDeliveries = events.some((e) => e.type.startsWith('notification.'));
   const list = events
     .filter((e) => deliveries || !e.type.startsWith('notification.'))
@@ -221,7 +237,7 @@ export function EventTimeline({
       ) : null}
       <ol className="events" aria-label={label}>
         {list.slice(0, shown).map((e) => {
-          const d = describeEvent(e, nameOf);
+          const d = describe(e, nameOf);
           return (
             <li key={e.id} className={`event${d.tone ? ` is-${d.tone}` : ''}`}>
               <span className="event-icon">

@@ -19,7 +19,7 @@ const ITEM_ACTION: Record<string, { to: string; label: string }> = {
   high_urgency_rule: { to: `${SETTINGS}#rules`, label: 'Set rules' },
   test_page_acknowledged: { to: `${SETTINGS}#test-page`, label: 'Send a test page' },
   calendar_subscribed: { to: '/shifts', label: 'Open My shifts' },
-  severity_levels_read: { to: `${SETTINGS}#severity-levels`, label: 'Read them' },
+  severity_levels_read: { to: '/severities', label: 'Read them' },
 };
 
 export function useChecklist(): Resource<Checklist> {

@@ -6,20 +6,26 @@
  */
 import { useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react';
 import { DateTime } from 'luxon';
-import { api, ApiError, errorMessage, type Alert, type User } from '../api.ts';
+import { api, ApiError, errorMessage, type Alert, type Priority, type User } from '../api.ts';
 import { AlertStatusBadge, EventTimeline, PriorityBadge } from '../components/AlertBits.tsx';
 import { Field } from '../components/Field.tsx';
+import { DeclareIncidentModal } from '../components/IncidentBits.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { Modal, ModalActions } from '../components/Modal.tsx';
 import { Badge, EmptyState, ErrorBanner, Loading, PageHeader, Panel } from '../components/ui.tsx';
 import { formatAge, formatDateTime, formatRelative } from '../format.ts';
 import { useDocumentTitle, useInterval, useNow, useResource } from '../hooks.ts';
-import { Link } from '../router.tsx';
+import { Link, navigate } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { fromZonedInput, toZonedInput, viewerZone } from '../time.ts';
 import { ALERTS_POLL_MS } from './AlertsPage.tsx';
 
-type Dialog = 'snooze' | 'assign' | 'responder' | null;
+type Dialog = 'snooze' | 'assign' | 'responder' | 'declare' | null;
+
+/** The incident severity an alert's priority suggests: P1 → P1 … P4 → P4, P5 → P4. */
+export function severityForPriority(p: Priority): string {
+  return p === 'P5' ? 'P4' : p;
+}
 
 export function AlertDetailPage({ id }: { id: string }) {
   const session = useSession();
@@ -145,6 +151,15 @@ export function AlertDetailPage({ id }: { id: string }) {
               <Icon name="userPlus" size={16} /> Add responder
             </button>
           ) : null}
+          {a.incidentId ? (
+            <Link to={`/incidents/${encodeURIComponent(a.incidentId)}`} className="btn btn-secondary">
+              <Icon name="flame" size={16} /> Open incident
+            </Link>
+          ) : (
+            <button type="button" className="btn btn-danger" disabled={!!busy} onClick={() => setDialog('declare')}>
+              <Icon name="flame" size={16} /> Declare incident
+            </button>
+          )}
         </div>
       ) : null}
 
@@ -281,6 +296,16 @@ export function AlertDetailPage({ id }: { id: string }) {
           onDone={() => {
             setDialog(null);
             void detail.reload();
+          }}
+        />
+      ) : null}
+      {dialog === 'declare' ? (
+        <DeclareIncidentModal
+          defaults={{ title: a.message, severity: severityForPriority(a.priority), serviceIds: [a.serviceId], alertIds: [a.id], alertLabel: `#${a.number} ${a.message}`, summary: a.description.slice(0, 2000) }}
+          onClose={() => setDialog(null)}
+          onDeclared={(incident) => {
+            setDialog(null);
+            navigate(`/incidents/${incident.reference}`);
           }}
         />
       ) : null}

@@ -65,7 +65,7 @@ export function NotificationSettings() {
       <RulesPanel contacts={contacts.data?.data} rules={rules} onChanged={changed} />
       <QuietHoursPanel />
       <TestPagePanel onChanged={changed} />
-      <SeverityLevelsPanel done={checklist.data?.items.find((i) => i.id === 'severity_levels_read')?.done ?? false} onChanged={changed} />
+      <SeverityLevelsPanel done={checklist.data?.items.find((i) => i.id === 'severity_levels_read')?.done ?? false} />
     </div>
   );
 }
@@ -673,9 +673,7 @@ const LEVELS: Array<{ p: string; title: string; text: string }> = [
   { p: 'P5', title: 'Informational', text: 'Worth knowing, no action needed now. Low urgency by default.' },
 ];
 
-function SeverityLevelsPanel({ done, onChanged }: { done: boolean; onChanged: () => void }) {
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+function SeverityLevelsPanel({ done }: { done: boolean }) {
   return (
     <Section id="severity-levels">
       <Panel title="Priority levels">
@@ -690,30 +688,17 @@ function SeverityLevelsPanel({ done, onChanged }: { done: boolean; onChanged: ()
             </div>
           ))}
         </dl>
-        <ErrorBanner error={error} />
+        <p className="panel-intro">
+          Incidents have their own severity levels (P0 to P4): what each means, how fast we respond and who is told.
+        </p>
         {done ? (
           <p className="readiness-ok small">
-            <Icon name="check" size={14} /> You have read these.
+            <Icon name="check" size={14} /> You have read the incident severity levels. <Link to="/severities">Open them</Link>
           </p>
         ) : (
-          <button
-            type="button"
-            className="btn btn-secondary btn-sm"
-            disabled={busy}
-            onClick={async () => {
-              setBusy(true);
-              try {
-                await api.notifications.markSeverityLevelsRead();
-                onChanged();
-              } catch (err) {
-                setError(err);
-              } finally {
-                setBusy(false);
-              }
-            }}
-          >
-            I have read these
-          </button>
+          <Link to="/severities" className="btn btn-secondary btn-sm">
+            Read the incident severity levels
+          </Link>
         )}
       </Panel>
     </Section>

@@ -11,20 +11,23 @@ import { Badge, EmptyState, ErrorBanner, Loading, PageHeader, Panel, TabLinks } 
 import { formatDateTime, formatRelative } from '../format.ts';
 import { useDocumentTitle, useResource } from '../hooks.ts';
 import { scopesForRole, useSession } from '../session.tsx';
+import { IncidentSettingsSection } from './IncidentSettingsSection.tsx';
 import { NotificationSettings } from './NotificationSettingsPage.tsx';
 
 export const SETTINGS_SECTIONS = [
   { to: '/settings/notifications', label: 'Notifications' },
   { to: '/settings/tokens', label: 'API tokens' },
+  { to: '/settings/incidents', label: 'Incidents' },
 ];
 
-export function SettingsPage({ section }: { section: 'tokens' | 'notifications' }) {
+export function SettingsPage({ section }: { section: 'tokens' | 'notifications' | 'incidents' }) {
   return (
     <>
-      <PageHeader title="Settings" description="How you are paged, and access to the Vigil API." />
+      <PageHeader title="Settings" description="How you are paged, access to the Vigil API, and where incident news goes." />
       <TabLinks tabs={SETTINGS_SECTIONS} current={`/settings/${section}`} label="Settings sections" />
       {section === 'tokens' ? <ApiTokensSection /> : null}
       {section === 'notifications' ? <NotificationSettings /> : null}
+      {section === 'incidents' ? <IncidentSettingsSection /> : null}
     </>
   );
 }
