@@ -187,7 +187,7 @@ describe.skipIf(!HAVE_BROWSER)('web UI: incidents', () => {
     await visible(page.getByRole('status').filter({ hasText: 'Update posted.' }));
     const mail = await smtp.waitFor((m) => m.to.includes(COMPANY) && m.text.includes('Rolling back the edge proxy'), 20_000);
     expect(mail.subject).toContain('[P1] INC-1');
-    await slack.waitFor(() => slack.messages(ANNOUNCE).some((m) => m.text.includes('Rolling back the edge proxy')), 20_000);
+    await slack.waitFor(() => slack.messages(ANNOUNCE).some((m) => (m.text ?? '').includes('Rolling back the edge proxy')), 20_000);
 
     // A note for the timeline.
     await page.getByLabel('Note', { exact: true }).fill('Proxy 1.42 dropped the EU upstream pool.');

@@ -89,7 +89,7 @@ describe.skipIf(!HAVE_BROWSER)('web UI: triage, security reports, backlog', () =
     expect(text).toContain('Waiting');
 
     const severity = item.getByRole('combobox', { name: /Severity for/ });
-    const options = await severity.locator('option').evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value).filter(Boolean));
+    const options = await severity.locator('option').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value).filter(Boolean));
     expect(options.length).toBeGreaterThan(0);
     await severity.selectOption(options[0]!);
     await item.getByRole('button', { name: 'Incident' }).click();
