@@ -112,6 +112,7 @@ export interface Heartbeat {
 
 export interface AlertFilter {
   status?: AlertStatus | 'unclosed';
+  incidentId?: string;
   serviceIds?: string[];
   alias?: string;
   priority?: AlertPriority;

@@ -198,6 +198,7 @@ export function incidentRoutes(app: App, deps: HttpDeps): void {
           targets: Type.Unknown(),
           severity: Type.Unknown(),
           alerts: Type.Array(Type.Unknown()),
+          postmortem: Type.Union([Type.Object({ id: Type.String(), status: Type.String(), dueAt: Type.Union([Type.Number(), Type.Null()]) }), Type.Null()]),
           timeline: Type.Array(TimelineEventSchema),
         }),
         ...StdErrors,
@@ -208,8 +209,17 @@ export function incidentRoutes(app: App, deps: HttpDeps): void {
         const i = await findIncident(r, req.params.id, viewer(req));
         const severity = await findSeverity(r, i.severity);
         const members = await Promise.all((await r.incidents.members(i.id)).map(async (m) => ({ ...m, name: (await r.users.findById(m.userId))?.name ?? m.userId })));
-        const { data: alerts } = await r.alerts.listAlerts({ limit: 500 });
-        return { incident: out(i), members, targets: targetsMet(i, severity, core.clock.now()), severity, alerts: alerts.filter((a) => a.incidentId === i.id), timeline: await r.events.list('incident', i.id, { limit: 5000 }) };
+        const { data: alerts } = await r.alerts.listAlerts({ incidentId: i.id, limit: 1000 });
+        const pm = await r.postmortems.findByIncident(i.id);
+        return {
+          incident: out(i),
+          members,
+          targets: targetsMet(i, severity, core.clock.now()),
+          severity,
+          alerts,
+          postmortem: pm ? { id: pm.id, status: pm.status, dueAt: pm.dueAt } : null,
+          timeline: await r.events.list('incident', i.id, { limit: 5000 }),
+        };
       }),
   });
 

@@ -244,6 +244,7 @@ export const alertsRepo = (db: Executor, dialect: Dialect): AlertsRepo => ({
     else if (f.status) q = q.where('status', '=', f.status);
     if (f.serviceIds) q = f.serviceIds.length ? q.where('service_id', 'in', f.serviceIds) : q.where(sql<boolean>`1 = 0`);
     if (f.alias) q = q.where('alias', '=', f.alias);
+    if (f.incidentId) q = q.where('incident_id', '=', f.incidentId);
     if (f.priority) q = q.where('priority', '=', f.priority);
     if (f.tag) q = q.where('tags', 'like', `%${JSON.stringify(f.tag).slice(1, -1).replace(/[%_]/g, '')}%`);
     if (f.search) q = q.where((eb) => eb.or([eb('message', 'like', `%${f.search!.replace(/[%_]/g, '')}%`), eb('alias', '=', f.search!)]));
