@@ -13,7 +13,6 @@ import type { VigilConfig } from '../config/config.js';
 import { BOOTSTRAP_TOKEN_ID, BOOTSTRAP_USER_EMAIL, hashSecret } from '../core/auth/auth.js';
 import { createConfigAsCode, type ConfigSection } from '../core/config-as-code/config-as-code.js';
 import { systemClock, type Clock } from '../core/shared/clock.js';
-import { newId } from '../core/shared/ids.js';
 import { scryptHasher } from '../core/shared/passwords.js';
 import { SYSTEM_ACTOR, type CoreDeps } from '../core/shared/ports.js';
 import { createPublisher, type Subscriptions } from '../core/shared/publish.js';
@@ -250,7 +249,7 @@ async function ensureIdentity(core: CoreDeps, config: VigilConfig): Promise<{ em
   const hash = await core.passwords.hash(password);
   await core.uow.run(async (r) => {
     if (await r.users.findByEmail(email)) return;
-    await insertUser(r, SYSTEM_ACTOR, { ...buildUser({ name: 'Administrator', email, role: 'admin' }, now), id: newId(now) }, hash);
+    await insertUser(r, SYSTEM_ACTOR, buildUser({ name: 'Administrator', email, role: 'admin' }, now), hash);
   });
   return { email, password };
 }

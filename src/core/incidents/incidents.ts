@@ -136,9 +136,9 @@ export const POSTMORTEM_JOB = 'incident.postmortem_needed';
 // ---------------------------------------------------------------------------------------------
 // Visibility
 
-export async function canSee(r: Repos, incident: Incident, userId: string, isAdmin: boolean): Promise<boolean> {
+/** Private incidents are visible to their members and the security owner only (admins included). */
+export async function canSee(r: Repos, incident: Incident, userId: string, _isAdmin: boolean): Promise<boolean> {
   if (!incident.private) return true;
-  if (isAdmin && !incident.private) return true;
   const settings = await getIncidentSettings(r);
   if (settings.securityOwnerUserId === userId) return true;
   return (await r.incidents.members(incident.id)).some((m) => m.userId === userId);

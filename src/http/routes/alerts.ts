@@ -3,7 +3,7 @@ import { actorOf } from '../../core/auth/auth.js';
 import { acknowledge, addNote, addResponder, assign, close, escalateNow, findAlert, snooze, updateTagsDetails, type IngestContext } from '../../core/alerts/alerts.js';
 import type { Alert } from '../../core/alerts/model.js';
 import { addIntegration, addMaintenance, findPolicy, findService, policyWarnings, saveHeartbeat, savePolicy, saveService } from '../../core/alerts/services.js';
-import { conflict, notFound } from '../../core/shared/errors.js';
+import { notFound } from '../../core/shared/errors.js';
 import type { Repos } from '../../core/shared/ports.js';
 import { findTeam } from '../../core/teams/teams.js';
 import { principalOf } from '../auth.js';
@@ -144,8 +144,6 @@ export function alertRoutes(app: App, deps: HttpDeps): void {
       },
     });
   const svc = async (r: Repos, a: Alert) => (await r.alerts.findService(a.serviceId))!;
-  const who = (req: Parameters<typeof principalOf>[0]) => principalOf(req).user.name;
-  void who;
   action('acknowledge', 'Acknowledge: stop escalating', ActionBody, async (r, ctx, a, b) => acknowledge(r, ctx, await svc(r, a), a, ctx.actor, ctx.actor.id ?? 'api', b.note as string | undefined));
   action('close', 'Close (resolve)', ActionBody, async (r, ctx, a, b) => close(r, ctx, await svc(r, a), a, ctx.actor, ctx.actor.id ?? 'api', b.note as string | undefined));
   action('notes', 'Add a note', Type.Object({ note: Type.String({ minLength: 1, maxLength: 25000 }) }, { additionalProperties: false }), async (r, ctx, a, b) => addNote(r, ctx, a, ctx.actor, String(b.note)));
@@ -318,5 +316,4 @@ export function alertRoutes(app: App, deps: HttpDeps): void {
     schema: { tags, summary: "A service's timeline (changes, change events, storms)", params: IdParams, response: { 200: Type.Object({ data: Type.Array(TimelineEventSchema) }), ...StdErrors } },
     handler: async (req) => core.uow.run(async (r) => ({ data: await r.events.list('service', (await findService(r, req.params.id)).id, { limit: 1000 }) })),
   });
-  void conflict;
 }

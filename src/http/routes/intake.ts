@@ -11,7 +11,6 @@ import { IntakeError, type AlertEvent } from '../../core/alerts/intake.js';
 import type { Alert, Integration, Service } from '../../core/alerts/model.js';
 import { findIntegrationByKey } from '../../core/alerts/services.js';
 import { DomainError } from '../../core/shared/errors.js';
-import { newId } from '../../core/shared/ids.js';
 import type { Actor, Repos } from '../../core/shared/ports.js';
 import * as alertmanager from '../../integrations/inbound/alertmanager.js';
 import * as generic from '../../integrations/inbound/generic.js';
@@ -447,5 +446,4 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
       scope.post(`/hooks/${kind}`, { config: { auth: 'public' }, schema: { hide: true } }, hook(kind));
     }
   });
-  void newId;
 }

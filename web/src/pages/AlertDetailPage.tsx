@@ -4,12 +4,13 @@
  * happened — who was paged at each escalation step, each notification sent or failed, notes.
  * Refreshes every 5 seconds.
  */
-import { useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react';
+import { useRef, useState } from 'react';
 import { DateTime } from 'luxon';
-import { api, ApiError, errorMessage, type Alert, type Priority, type User } from '../api.ts';
+import { api, ApiError, type Alert, type Priority } from '../api.ts';
 import { AlertStatusBadge, EventTimeline, PriorityBadge } from '../components/AlertBits.tsx';
 import { Field } from '../components/Field.tsx';
-import { DeclareIncidentModal } from '../components/IncidentBits.tsx';
+import { NoteComposer } from '../components/NoteComposer.tsx';
+import { DeclareIncidentModal, PickUserModal } from '../components/IncidentBits.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { Modal, ModalActions } from '../components/Modal.tsx';
 import { Badge, EmptyState, ErrorBanner, Loading, PageHeader, Panel } from '../components/ui.tsx';
@@ -211,7 +212,7 @@ export function AlertDetailPage({ id }: { id: string }) {
           </Panel>
 
           <Panel title="Timeline">
-            {canWrite ? <NoteComposer textareaRef={noteRef} onSave={(note) => run('note', () => api.alerts.addNote(a.id, note))} /> : null}
+            {canWrite ? <NoteComposer id="alert-note" placeholder="Add a note: what you tried, what you found…" textareaRef={noteRef} onSave={(note) => run('note', () => api.alerts.addNote(a.id, note))} /> : null}
             <EventTimeline events={detail.data.timeline} nameOf={nameOf} label="Alert timeline" />
           </Panel>
         </div>
@@ -292,8 +293,8 @@ export function AlertDetailPage({ id }: { id: string }) {
           defaultUserId={a.ownerId ?? session.user.id}
           meId={session.user.id}
           onClose={() => setDialog(null)}
-          onPick={async (userId) => api.alerts.assign(a.id, userId)}
-          onDone={() => {
+          onPick={async (userId) => {
+            await api.alerts.assign(a.id, userId);
             setDialog(null);
             void detail.reload();
           }}
@@ -317,8 +318,8 @@ export function AlertDetailPage({ id }: { id: string }) {
           users={activeUsers}
           meId={session.user.id}
           onClose={() => setDialog(null)}
-          onPick={async (userId) => api.alerts.addResponder(a.id, userId)}
-          onDone={() => {
+          onPick={async (userId) => {
+            await api.alerts.addResponder(a.id, userId);
             setDialog(null);
             void detail.reload();
           }}
@@ -336,38 +337,6 @@ function BackLink() {
   );
 }
 
-function NoteComposer({ textareaRef, onSave }: { textareaRef: RefObject<HTMLTextAreaElement | null>; onSave: (note: string) => Promise<boolean> }) {
-  const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent): Promise<void> => {
-    e.preventDefault();
-    if (!note.trim()) return;
-    setBusy(true);
-    if (await onSave(note.trim())) setNote('');
-    setBusy(false);
-  };
-  return (
-    <form className="note-composer" onSubmit={submit}>
-      <label className="visually-hidden" htmlFor="alert-note">
-        Note
-      </label>
-      <textarea
-        id="alert-note"
-        ref={textareaRef}
-        rows={2}
-        placeholder="Add a note: what you tried, what you found…"
-        value={note}
-        onChange={(e) => setNote(e.target.value)}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) void submit(e);
-        }}
-      />
-      <button type="submit" className="btn btn-secondary btn-sm" disabled={busy || !note.trim()}>
-        {busy ? 'Saving…' : 'Save note'}
-      </button>
-    </form>
-  );
-}
 
 function TagsPanel({ alert: a, canWrite, onChange }: { alert: Alert; canWrite: boolean; onChange: (change: { add?: string[]; remove?: string[] }) => Promise<boolean> }) {
   const [tag, setTag] = useState('');
@@ -467,74 +436,3 @@ function SnoozeModal({ onClose, onSnooze }: { onClose: () => void; onSnooze: (un
   );
 }
 
-function PickUserModal({
-  title,
-  description,
-  submitLabel,
-  users,
-  defaultUserId,
-  meId,
-  onClose,
-  onPick,
-  onDone,
-}: {
-  title: string;
-  description: ReactNode;
-  submitLabel: string;
-  users: User[];
-  defaultUserId?: string;
-  meId: string;
-  onClose: () => void;
-  onPick: (userId: string) => Promise<unknown>;
-  onDone: () => void;
-}) {
-  const sorted = [...users].sort((x, y) => x.name.localeCompare(y.name));
-  const [userId, setUserId] = useState(defaultUserId ?? '');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  return (
-    <Modal title={title} description={description} onClose={onClose} size="sm">
-      <form
-        onSubmit={async (e) => {
-          e.preventDefault();
-          if (!userId) {
-            setError('Choose a person.');
-            return;
-          }
-          setBusy(true);
-          setError(null);
-          try {
-            await onPick(userId);
-            onDone();
-          } catch (err) {
-            setError(errorMessage(err));
-            setBusy(false);
-          }
-        }}
-      >
-        <ErrorBanner error={error} />
-        <Field label="Person">
-          {(p) => (
-            <select {...p} value={userId} onChange={(e) => setUserId(e.target.value)} autoFocus>
-              <option value="">Choose…</option>
-              {sorted.map((u) => (
-                <option key={u.id} value={u.id}>
-                  {u.name}
-                  {u.id === meId ? ' (you)' : ''} — {u.email}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <ModalActions>
-          <button type="button" className="btn btn-secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy}>
-            {busy ? 'Saving…' : submitLabel}
-          </button>
-        </ModalActions>
-      </form>
-    </Modal>
-  );
-}

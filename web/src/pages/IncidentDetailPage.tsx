@@ -4,7 +4,7 @@
  * paging, escalation contact, note, subscribe); members, linked alerts, the timeline in words, and
  * the post-mortem. Refreshes every 10 seconds.
  */
-import { useMemo, useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react';
+import { useMemo, useRef, useState, type ReactNode } from 'react';
 import {
   api,
   ApiError,
@@ -18,6 +18,7 @@ import {
   type TargetResult,
   type User,
 } from '../api.ts';
+import { NoteComposer } from '../components/NoteComposer.tsx';
 import { AlertStatusBadge, EventTimeline, PriorityBadge } from '../components/AlertBits.tsx';
 import { Field } from '../components/Field.tsx';
 import { Icon } from '../components/Icon.tsx';
@@ -273,7 +274,7 @@ export function IncidentDetailPage({ id }: { id: string }) {
             </Panel>
           ) : null}
           <Panel title="Timeline">
-            {canWrite ? <NoteComposer textareaRef={noteRef} onSave={(note) => run('note', () => api.incidents.addNote(i.id, note))} /> : null}
+            {canWrite ? <NoteComposer id="incident-note" placeholder="Add a note for the timeline: what you tried, what you found…" textareaRef={noteRef} onSave={(note) => run('note', () => api.incidents.addNote(i.id, note))} /> : null}
             <EventTimeline events={d.timeline} nameOf={nameOf} label="Incident timeline" describe={describe} showDeliveries={false} />
           </Panel>
         </div>
@@ -591,38 +592,6 @@ function MembersPanel({ detail: d, nameOf, canAdd, onAdd }: { detail: IncidentDe
   );
 }
 
-function NoteComposer({ textareaRef, onSave }: { textareaRef: RefObject<HTMLTextAreaElement | null>; onSave: (note: string) => Promise<boolean> }) {
-  const [note, setNote] = useState('');
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent): Promise<void> => {
-    e.preventDefault();
-    if (!note.trim()) return;
-    setBusy(true);
-    if (await onSave(note.trim())) setNote('');
-    setBusy(false);
-  };
-  return (
-    <form className="note-composer" onSubmit={submit}>
-      <label className="visually-hidden" htmlFor="incident-note">
-        Note
-      </label>
-      <textarea
-        id="incident-note"
-        ref={textareaRef}
-        rows={2}
-        placeholder="Add a note for the timeline: what you tried, what you found…"
-        value={note}
-        onChange={(e) => setNote(e.target.value)}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) void submit(e);
-        }}
-      />
-      <button type="submit" className="btn btn-secondary btn-sm" disabled={busy || !note.trim()}>
-        {busy ? 'Saving…' : 'Save note'}
-      </button>
-    </form>
-  );
-}
 
 function ReasonField({ value, onChange, hint }: { value: string; onChange: (v: string) => void; hint: ReactNode }) {
   return (
