@@ -451,7 +451,20 @@ const invokedDirectly = process.argv[1] !== undefined && resolve(process.argv[1]
 if (serve === 'bare') await serveBare();
 else if (serve === 'bare-sqlite') await serveBareSqlite();
 else if (serve === 'vigil') await serveVigil();
-else if (invokedDirectly) {
+else if (invokedDirectly && process.argv.includes('--vigil-only')) {
+  // Quick iteration: Vigil alone, no bare baseline, no report file.
+  const profileFile = process.argv.includes('--profile') ? join(mkdtempSync(join(tmpdir(), 'vigil-bench-prof-')), 'vigil.cpuprofile') : undefined;
+  const vigil = await startChild('vigil', profileFile ? { BENCH_PROFILE_OUT: profileFile } : {});
+  try {
+    const key = await setupVigil(vigil.url);
+    if (profileFile) vigil.process.kill('SIGUSR2');
+    const r = await load(vigil.url, key, 'vigil');
+    process.stdout.write(`Vigil: ${Math.round(r.rps)} req/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, errors ${r.errors + r.nonAccepted}\n`);
+  } finally {
+    await vigil.stop();
+  }
+  if (profileFile) process.stdout.write(`profile: ${profileFile}\n`);
+} else if (invokedDirectly) {
   const started = Date.now();
   const report = await run(process.argv.includes('--profile'));
   const out = fileURLToPath(new URL('./results/intake.md', import.meta.url));

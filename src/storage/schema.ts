@@ -180,6 +180,8 @@ export interface DB {
   counters: CountersTable;
   alerts: AlertsTable;
   intake_requests: IntakeRequestsTable;
+  intake_queue: IntakeQueueTable;
+  storm_windows: StormWindowsTable;
   maintenance_windows: MaintenanceWindowsTable;
   heartbeats: HeartbeatsTable;
   severities: SeveritiesTable;
@@ -358,6 +360,19 @@ export interface AlertsTable {
   incident_id: string | null;
   created_at: number;
   updated_at: number;
+}
+
+export interface IntakeQueueTable {
+  seq: Generated<number>;
+  integration_id: string;
+  entry: string;
+  received_at: number;
+}
+
+export interface StormWindowsTable {
+  service_id: string;
+  window_start: number;
+  count: number;
 }
 
 export interface IntakeRequestsTable {

@@ -132,8 +132,8 @@ async function trigger(r: Repos, ctx: IngestContext, service: Service, integrati
     updatedAt: now,
   };
   const maintenance = (await r.alerts.listMaintenance(service.id, now))[0];
-  const recent = maintenance ? 0 : await r.alerts.countCreatedSince(service.id, now - STORM_WINDOW_MS, service.stormThreshold);
-  alert.storm = !maintenance && recent >= service.stormThreshold;
+  // Past the threshold within the window, the alert is part of a storm.
+  alert.storm = !maintenance && (await r.alerts.countInStormWindow(service.id, now, STORM_WINDOW_MS)) > service.stormThreshold;
   await r.alerts.insertAlert(alert);
   await r.events.append({
     entityType: 'alert',

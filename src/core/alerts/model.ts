@@ -160,8 +160,11 @@ export interface AlertsRepo {
   /** The latest alert with this alias on any of these services (OpsGenie alias lookups). */
   findLatestByAlias(serviceIds: string[], alias: string): Promise<Alert | undefined>;
   listAlerts(filter: AlertFilter): Promise<{ data: Alert[]; total: number }>;
-  /** Alerts of a service created since `since`, counted up to `cap` (enough to know a storm). */
-  countCreatedSince(serviceId: string, since: number, cap: number): Promise<number>;
+  /**
+   * Counts one more alert in the service's storm window and returns the count, the alert included.
+   * The window opens with the first alert after the previous one is `windowMs` old.
+   */
+  countInStormWindow(serviceId: string, now: number, windowMs: number): Promise<number>;
   insertIntakeRequest(r: IntakeRequest): Promise<void>;
   findIntakeRequest(id: string): Promise<IntakeRequest | undefined>;
   insertMaintenance(m: MaintenanceWindow): Promise<void>;

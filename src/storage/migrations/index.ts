@@ -12,6 +12,7 @@ import * as m0004 from './0004_alerts.js';
 import * as m0005 from './0005_incidents.js';
 import * as m0006 from './0006_postmortems.js';
 import * as m0007 from './0007_triage.js';
+import * as m0008 from './0008_intake_queue.js';
 
 export interface MigrationContext {
   dialect: Dialect;
@@ -27,6 +28,7 @@ const MIGRATIONS: Array<[string, MigrationModule]> = [
   ['0005_incidents', m0005],
   ['0006_postmortems', m0006],
   ['0007_triage', m0007],
+  ['0008_intake_queue', m0008],
 ];
 
 class StaticProvider implements MigrationProvider {

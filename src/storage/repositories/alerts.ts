@@ -228,7 +228,8 @@ export const alertsRepo = (db: Executor, dialect: Dialect): AlertsRepo => ({
     return r && toAlert(r);
   },
   async findOpenByAlias(serviceId, alias) {
-    let q = db.selectFrom('alerts').selectAll().where('service_id', '=', serviceId).where('alias', '=', alias).where('status', '<>', 'closed');
+    // The literal lets SQLite plan the partial index alerts_open_alias once, not per binding.
+    let q = db.selectFrom('alerts').selectAll().where('service_id', '=', serviceId).where('alias', '=', alias).where('status', '<>', sql.lit('closed'));
     if (dialect === 'postgres') q = q.forUpdate();
     const r = await q.executeTakeFirst();
     return r && toAlert(r);
@@ -259,12 +260,20 @@ export const alertsRepo = (db: Executor, dialect: Dialect): AlertsRepo => ({
       .execute();
     return { data: rows.map(toAlert), total };
   },
-  async countCreatedSince(serviceId, since, cap) {
+  async countInStormWindow(serviceId, now, windowMs) {
+    const expired = sql<boolean>`storm_windows.window_start <= ${now - windowMs}`;
     const r = await db
-      .selectFrom((eb) => eb.selectFrom('alerts').select('id').where('service_id', '=', serviceId).where('created_at', '>=', since).limit(cap).as('recent'))
-      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .insertInto('storm_windows')
+      .values({ service_id: serviceId, window_start: now, count: 1 })
+      .onConflict((oc) =>
+        oc.column('service_id').doUpdateSet({
+          window_start: sql`case when ${expired} then ${now} else storm_windows.window_start end`,
+          count: sql`case when ${expired} then 1 else storm_windows.count + 1 end`,
+        }),
+      )
+      .returning('count')
       .executeTakeFirstOrThrow();
-    return Number(r.n);
+    return Number(r.count);
   },
   async insertIntakeRequest(i) {
     await db

@@ -1,0 +1,27 @@
+import type { Kysely } from 'kysely';
+import type { MigrationContext } from './index.js';
+
+/**
+ * The intake queue (events accepted by the intake endpoints, committed before the 2xx and applied
+ * in order) and the per-service window that detects alert storms in constant time.
+ */
+export async function up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void> {
+  const ms = ctx.dialect === 'postgres' ? 'bigint' : 'integer';
+  const serial = ctx.dialect === 'postgres' ? 'bigserial' : 'integer';
+
+  await db.schema
+    .createTable('intake_queue')
+    .addColumn('seq', serial, (c) => (ctx.dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+    .addColumn('integration_id', 'text', (c) => c.notNull())
+    /** JSON: what the intake endpoint accepted (normalized events or an OpsGenie action) */
+    .addColumn('entry', 'text', (c) => c.notNull())
+    .addColumn('received_at', ms, (c) => c.notNull())
+    .execute();
+
+  await db.schema
+    .createTable('storm_windows')
+    .addColumn('service_id', 'text', (c) => c.primaryKey().references('services.id').onDelete('cascade'))
+    .addColumn('window_start', ms, (c) => c.notNull())
+    .addColumn('count', 'integer', (c) => c.notNull())
+    .execute();
+}
