@@ -151,6 +151,8 @@ async function startChild(kind: 'bare' | 'bare-sqlite' | 'vigil', env: Record<st
 // Load client
 
 interface LoadResult {
+  /** Requests answered with the expected status over the whole run, warm-up included. */
+  total: number;
   requests: number;
   errors: number;
   nonAccepted: number;
@@ -190,6 +192,7 @@ async function load(baseUrl: string, key: string, label: string, durationMs = ME
   const latencies: number[] = [];
   let errors = 0;
   let nonAccepted = 0;
+  let total = 0;
   let n = 0;
   const worker = async (w: number) => {
     while (performance.now() < end) {
@@ -208,6 +211,7 @@ async function load(baseUrl: string, key: string, label: string, durationMs = ME
         errors++;
       }
       const t1 = performance.now();
+      if (status === expectStatus) total++;
       if (t0 >= measureFrom && t1 <= end) {
         if (status === expectStatus) latencies.push(t1 - t0);
         else if (status) nonAccepted++;
@@ -219,6 +223,7 @@ async function load(baseUrl: string, key: string, label: string, durationMs = ME
   latencies.sort((a, b) => a - b);
   const seconds = durationMs / 1000;
   return {
+    total,
     requests: latencies.length,
     errors,
     nonAccepted,
@@ -227,6 +232,34 @@ async function load(baseUrl: string, key: string, label: string, durationMs = ME
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
   };
+}
+
+/** Intake events committed and not yet applied, from Vigil's /metrics. */
+async function intakeWaiting(baseUrl: string): Promise<number> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const m = /^vigil_intake_queue\{measure="waiting"\} (\d+)/m.exec(text);
+  return m ? Number(m[1]) : Number.NaN;
+}
+
+interface Backlog {
+  /** Requests answered 202 over the whole run (warm-up included). */
+  accepted: number;
+  /** Events still waiting to be applied when the load stopped. */
+  waitingAtEnd: number;
+  /** Seconds from the end of the load until every event was applied. */
+  drainSeconds: number;
+}
+
+/** After the load: how many accepted events were still queued, and how long applying them took. */
+async function backlogAfter(baseUrl: string, accepted: number): Promise<Backlog> {
+  const t0 = performance.now();
+  const waitingAtEnd = await intakeWaiting(baseUrl);
+  let waiting = waitingAtEnd;
+  while (waiting > 0 && performance.now() - t0 < 600_000) {
+    await new Promise((r) => setTimeout(r, 100));
+    waiting = await intakeWaiting(baseUrl);
+  }
+  return { accepted, waitingAtEnd, drainSeconds: (performance.now() - t0) / 1000 };
 }
 
 async function setupVigil(baseUrl: string): Promise<string> {
@@ -460,10 +493,14 @@ else if (invokedDirectly && process.argv.includes('--vigil-only')) {
     if (profileFile) vigil.process.kill('SIGUSR2');
     const r = await load(vigil.url, key, 'vigil');
     process.stdout.write(`Vigil: ${Math.round(r.rps)} req/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, errors ${r.errors + r.nonAccepted}\n`);
+    if (profileFile) process.stdout.write(`profile: ${profileFile}\n`);
+    else {
+      const b = await backlogAfter(vigil.url, r.total);
+      process.stdout.write(`Backlog: ${b.accepted} accepted, ${b.waitingAtEnd} waiting at the end of the load, applied ${b.drainSeconds.toFixed(1)} s later\n`);
+    }
   } finally {
     await vigil.stop();
   }
-  if (profileFile) process.stdout.write(`profile: ${profileFile}\n`);
 } else if (invokedDirectly) {
   const started = Date.now();
   const report = await run(process.argv.includes('--profile'));

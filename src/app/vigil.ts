@@ -28,6 +28,9 @@ import type { SlackHandlers } from '../core/notifications/slack-app.js';
 import { defaultModules } from './registry.js';
 import { migrateToLatest, migrationsApplied } from '../storage/migrations/index.js';
 import { createUnitOfWork } from '../storage/unit-of-work.js';
+import { IntakeQueue } from '../storage/intake-queue.js';
+import { DomainError, invalid } from '../core/shared/errors.js';
+import { applyIntakeEntry, loadIntakeTarget, recordIntakeFailure, type IntakeEntry, type IntakeOutcome, type IntakeTarget } from '../integrations/inbound/intake-entries.js';
 
 export const VERSION = '0.1.0';
 
@@ -55,6 +58,8 @@ export interface Vigil {
   engine: Engine;
   http: App;
   metrics: Registry;
+  /** Events accepted by the intake endpoints, applied in order. */
+  intake: IntakeQueue<IntakeEntry, IntakeOutcome>;
   /** Set when this start created the first admin: the password to print once. */
   initialAdmin?: { email: string; password: string };
   /** Listens on the configured port (API role) and starts the engine (engine role). */
@@ -142,6 +147,43 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
 
   const initialAdmin = await ensureIdentity(core, config);
 
+  let logError: (err: unknown, msg: string) => void = () => undefined;
+  const applyContext = () => ({ now: clock.now(), publicUrl: config.publicUrl });
+  const intake = new IntakeQueue<IntakeEntry, IntakeOutcome>({
+    database,
+    clock,
+    maxBacklog: config.intake.maxBacklog,
+    async apply(r, integrationId, entry, cache) {
+      let target = cache.get(integrationId) as IntakeTarget | undefined;
+      if (!target) {
+        target = await loadIntakeTarget(r, integrationId);
+        if (!target) throw invalid('integration_gone', 'The integration was deleted before its event was applied.');
+        cache.set(integrationId, target);
+      }
+      return applyIntakeEntry(r, applyContext(), target, entry);
+    },
+    recordFailure: (r, integrationId, entry, err) => recordIntakeFailure(r, applyContext(), integrationId, entry, err),
+    onJobsCommitted: (runAt) => wakeEngine(runAt),
+    onError: (err) => {
+      if (!(err instanceof DomainError)) logError(err, 'intake: an event could not be applied');
+    },
+  });
+
+  new Gauge({
+    name: 'vigil_intake_queue',
+    help: 'Intake events committed and not yet applied (count, and age of the oldest in seconds)',
+    labelNames: ['measure'],
+    registers: [metrics],
+    async collect() {
+      const row = await database.db
+        .selectFrom('intake_queue')
+        .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('received_at').as('oldest')])
+        .executeTakeFirst();
+      this.set({ measure: 'waiting' }, Number(row?.n ?? 0));
+      this.set({ measure: 'oldest_age_seconds' }, row?.oldest ? Math.max(0, clock.now() - Number(row.oldest)) / 1000 : 0);
+    },
+  });
+
   const httpDeps: HttpDeps = {
     core,
     config: {
@@ -154,6 +196,7 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
       intakeBurst: config.intake.burst,
     },
     metrics,
+    intake,
     configAsCode: createConfigAsCode(core, sections),
     webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
     routes: modules.flatMap((m) => m.routes ?? []),
@@ -178,7 +221,8 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
             level: config.logLevel,
             redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.secret', '*.token'], censor: '[redacted]' },
           }),
-  });
+  });  logError = (err, msg) => http.log.error({ err }, msg);
+
 
   let started = false;
   return {
@@ -188,17 +232,20 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
     engine: eng,
     http,
     metrics,
+    intake,
     ...(initialAdmin ? { initialAdmin } : {}),
     async start() {
       started = true;
+      intake.start();
       if (config.role !== 'api') await eng.start();
       if (config.role === 'engine') return { url: '' };
       const address = await http.listen({ port: config.port, host: config.host });
       return { url: address };
     },
     async stop() {
-      if (started) await eng.stop();
       await http.close();
+      await intake.stop();
+      if (started) await eng.stop();
       await database.close();
     },
   };

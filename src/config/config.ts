@@ -33,6 +33,8 @@ export interface VigilConfig {
     ratePerSecond: number;
     /** Requests a key may send at once before the steady rate applies. */
     burst: number;
+    /** Events committed and not yet applied past which intake answers 429 (Retry-After). */
+    maxBacklog: number;
   };
   slack: {
     /** Bot token (xoxb-...) of the Slack app; Slack is off without it. */
@@ -197,6 +199,7 @@ const FIELDS: FieldSpec[] = [
   { path: 'bodyLimitBytes', env: 'VIGIL_BODY_LIMIT_BYTES', parse: int(1024, 64 * 1024 * 1024), default: () => 1048576 },
   { path: 'intake.ratePerSecond', env: 'VIGIL_INTAKE_RATE_PER_SECOND', parse: int(1, 1_000_000), default: () => 100 },
   { path: 'intake.burst', env: 'VIGIL_INTAKE_BURST', parse: int(1, 10_000_000), default: () => 1000 },
+  { path: 'intake.maxBacklog', env: 'VIGIL_INTAKE_MAX_BACKLOG', parse: int(100, 100_000_000), default: () => 1_000_000 },
   { path: 'slack.botToken', env: 'VIGIL_SLACK_BOT_TOKEN', parse: str, default: () => undefined },
   { path: 'slack.signingSecret', env: 'VIGIL_SLACK_SIGNING_SECRET', parse: str, default: () => undefined },
   { path: 'slack.apiUrl', env: 'VIGIL_SLACK_API_URL', parse: (r, p, l) => withSlash(url(['http:', 'https:'])(r, p, l)), default: () => 'https://slack.com/api/' },

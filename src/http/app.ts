@@ -74,14 +74,26 @@ export async function buildHttpApp(deps: HttpDeps, options: BuildOptions = {}): 
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [deps.metrics],
   });
-  app.addHook('onResponse', async (req, reply) => {
+  // Callback hooks (not async ones): they run on every request, intake included.
+  const counters = new Map<string, Counter.Internal>();
+  const timers = new Map<string, Histogram.Internal<'method' | 'route'>>();
+  app.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unmatched';
-    httpRequests.inc({ method: req.method, route, status: String(reply.statusCode) });
-    httpDuration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
+    const status = reply.statusCode;
+    const ck = `${req.method} ${route} ${status}`;
+    let c = counters.get(ck);
+    if (!c) counters.set(ck, (c = httpRequests.labels({ method: req.method, route, status: String(status) })));
+    c.inc();
+    const tk = `${req.method} ${route}`;
+    let t = timers.get(tk);
+    if (!t) timers.set(tk, (t = httpDuration.labels({ method: req.method, route })));
+    t.observe(reply.elapsedTime / 1000);
+    done();
   });
-  app.addHook('onSend', async (req, reply, payload) => {
-    reply.header('x-request-id', req.id);
-    return payload;
+  // Every answer names its request (a handler may set its own, as the OpsGenie API does).
+  app.addHook('onRequest', (req, reply, done) => {
+    void reply.header('x-request-id', req.id);
+    done();
   });
 
   await app.register(cookie);

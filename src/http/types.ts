@@ -6,6 +6,7 @@ import type { CoreDeps } from '../core/shared/ports.js';
 import type { ConfigAsCode } from '../core/config-as-code/config-as-code.js';
 import type { SlackHandlers } from '../core/notifications/slack-app.js';
 import type { User } from '../core/users/users.js';
+import type { IntakeEntry, IntakeOutcome } from '../integrations/inbound/intake-entries.js';
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -46,6 +47,10 @@ export interface HttpDeps {
     handlers: SlackHandlers;
     resolveUser(slackUserId: string): Promise<User | undefined>;
     respond(responseUrl: string, body: Record<string, unknown>): Promise<void>;
+  };
+  /** The intake queue: an entry is committed before submit resolves (see storage/intake-queue.ts). */
+  intake: {
+    submit(integrationId: string, entry: IntakeEntry): Promise<{ state: 'applied'; result: IntakeOutcome } | { state: 'failed'; error: unknown } | { state: 'queued' }>;
   };
   /** Route modules added by later domains. */
   routes?: Array<(app: App, deps: HttpDeps) => void>;

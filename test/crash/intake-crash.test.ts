@@ -125,6 +125,14 @@ for (const dialect of DIALECTS) {
         await Promise.all(clients);
       }
 
+      // An acknowledged create is committed on the intake queue; the last life applies what earlier
+      // lives left and what the last burst queued. Wait until the queue is empty.
+      for (let i = 0; i < 300; i++) {
+        const res = await httpRequest(admin, `${vigil.baseUrl}/metrics`, 'GET', {});
+        if (/^vigil_intake_queue\{measure="waiting"\} 0$/m.test(res.body)) break;
+        await sleep(100);
+      }
+
       // Read everything back from the last life of the server.
       const byAlias = new Map<string, Array<{ id: string; count: number; status: string }>>();
       let total = -1;

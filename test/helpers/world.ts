@@ -55,6 +55,7 @@ export async function startWorld(options: { start?: number; config?: Record<stri
       await engine.advanceTo(clock, at);
     },
     async settle() {
+      await t.vigil.intake.settle();
       await engine.runDue();
     },
     async close() {

@@ -70,3 +70,10 @@ export function truncate(text: string, limit: number): string {
   const chars = [...text];
   return chars.length <= limit ? text : `${chars.slice(0, limit - 1).join('')}…`;
 }
+
+/** Intake refuses new events while too many are waiting to be applied; the sender retries later. */
+export class IntakeBusyError extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super('Too many events are waiting to be applied; retry shortly.');
+  }
+}

@@ -6,15 +6,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { close, acknowledge, addNote, assign, addResponder, escalateNow, findAlert, ingest, pingHeartbeat, snooze, updateTagsDetails, type IngestContext } from '../../core/alerts/alerts.js';
-import { IntakeError, type AlertEvent } from '../../core/alerts/intake.js';
+import { findAlert, pingHeartbeat, type IngestContext } from '../../core/alerts/alerts.js';
+import { IntakeBusyError, IntakeError, type AlertEvent } from '../../core/alerts/intake.js';
 import type { Alert, Integration, Service } from '../../core/alerts/model.js';
 import { findIntegrationByKey } from '../../core/alerts/services.js';
 import { DomainError } from '../../core/shared/errors.js';
-import type { Actor, Repos } from '../../core/shared/ports.js';
+import type { Repos } from '../../core/shared/ports.js';
 import * as alertmanager from '../../integrations/inbound/alertmanager.js';
 import * as generic from '../../integrations/inbound/generic.js';
 import * as grafana from '../../integrations/inbound/grafana.js';
+import type { IntakeEntry } from '../../integrations/inbound/intake-entries.js';
 import * as opsgenie from '../../integrations/inbound/opsgenie.js';
 import * as pagerduty from '../../integrations/inbound/pagerduty.js';
 import { errorBody } from '../errors.js';
@@ -74,23 +75,9 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
   const resolve = (key: string) => cache.get(key, () => core.uow.run((r) => findIntegrationByKey(r, key)));
   const ctxFor = (integration: Integration): IngestContext => ({ now: core.clock.now(), publicUrl: deps.config.publicUrl, actor: { type: 'integration', id: integration.id } });
 
-  /** Applies events in one transaction; returns the alerts they touched. */
-  async function apply(res: Resolved, events: AlertEvent[], extra?: (r: Repos, results: Array<Alert | null>) => Promise<void>): Promise<Array<Alert | null>> {
-    return core.uow.run(async (r) => {
-      const ctx = ctxFor(res.integration);
-      const out: Array<Alert | null> = [];
-      for (const e of events) {
-        if (e.action === 'change') {
-          await r.events.append({ entityType: 'service', entityId: res.service.id, type: 'change.event', actor: ctx.actor, data: { summary: e.summary, source: e.source, timestamp: e.timestamp, links: e.links, details: e.details } });
-          out.push(null);
-          continue;
-        }
-        out.push((await ingest(r, ctx, res.service, res.integration, e)).alert);
-      }
-      if (extra) await extra(r, out);
-      return out;
-    });
-  }
+  /** Commits an entry on the intake queue; resolves once it is durable (and applied, unless under a burst). */
+  const submit = (res: Resolved, entry: IntakeEntry) => deps.intake.submit(res.integration.id, entry);
+  const busy = (reply: FastifyReply, err: IntakeBusyError) => reply.header('retry-after', String(err.retryAfterSeconds)).status(429);
 
   void app.register(async (scope) => {
     // Raw bodies: vendor-style errors for malformed JSON, and signatures over the exact bytes.
@@ -130,6 +117,7 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
     }
 
     const ogFail = (reply: FastifyReply, s: ReturnType<typeof ogStart>, err: unknown) => {
+      if (err instanceof IntakeBusyError) return ogError(busy(reply, err), s, 429, 'You are making too many requests! To avoid errors, we recommend you limit requests.');
       if (err instanceof opsgenie.OpsGenieValidationError) return reply.status(err.status).header('x-request-id', s.requestId).send(err.body(s.requestId, took(s)));
       if (err instanceof SyntaxError) return ogError(reply, s, 400, 'Could not parse the request body as JSON.');
       if (err instanceof IntakeError) return ogError(reply, s, 422, opsgenie.UNPROCESSABLE_MESSAGE, { [err.field ?? 'body']: err.message });
@@ -176,9 +164,8 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
       if (!res) return reply;
       try {
         const event = opsgenie.parseCreateAlert(parseJson(req), { defaultSource: req.ip });
-        await apply(res, [event], async (r, [alert]) => {
-          await r.alerts.insertIntakeRequest({ id: s.requestId, integrationId: res.integration.id, action: 'Create', alertId: alert?.id ?? null, alias: alert?.alias ?? event.alias ?? null, success: true, status: 'Alert created', createdAt: core.clock.now() });
-        });
+        // Like OpsGenie, the outcome (created, or why not) is read from the request status.
+        await submit(res, { kind: 'events', events: [event], request: { id: s.requestId, action: 'Create' } });
         return reply.status(202).header('x-request-id', s.requestId).send(opsgenie.acceptedBody(s.requestId, took(s)));
       } catch (err) {
         return ogFail(reply, s, err);
@@ -258,77 +245,12 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
       try {
         const id = opsgenie.parseIdentifier(params.identifier, (req.query as Record<string, unknown>).identifierType);
         const action = opsgenie.parseAlertAction(route.action, { body: parseJson(req), query: req.query as Record<string, unknown>, ...(route.actionName ? { actionName: route.actionName } : {}), now: core.clock.now() });
-        await core.uow.run(async (r) => {
-          const alert = await findAlert(r, id.value, id.type, id.type === 'alias' ? [res.service.id] : undefined);
-          const service = (await r.alerts.findService(alert.serviceId))!;
-          const ctx = ctxFor(res.integration);
-          const actor: Actor = ctx.actor;
-          const by = action.user ?? res.integration.name;
-          switch (action.type) {
-            case 'acknowledge':
-              if (alert.status === 'open') await acknowledge(r, ctx, service, alert, actor, by, action.note);
-              break;
-            case 'close':
-              await close(r, ctx, service, alert, actor, by, action.note);
-              break;
-            case 'note':
-              await addNote(r, ctx, alert, actor, action.note, action.user);
-              break;
-            case 'snooze':
-              await snooze(r, ctx, alert, actor, action.endTime);
-              break;
-            case 'escalate':
-              await escalateNow(r, ctx, alert, actor);
-              break;
-            case 'assign': {
-              const owner = action.owner.username ?? action.owner.id;
-              if (owner) await assign(r, ctx, alert, actor, owner);
-              break;
-            }
-            case 'addResponder':
-              if (action.responder.type === 'user') await addResponder(r, ctx, alert, actor, action.responder.username ?? action.responder.id ?? '');
-              else await r.events.append({ entityType: 'alert', entityId: alert.id, type: 'alert.responder_requested', actor, data: { responder: action.responder } });
-              break;
-            case 'addTags':
-              await updateTagsDetails(r, ctx, alert, actor, { addTags: action.tags });
-              break;
-            case 'removeTags':
-              await updateTagsDetails(r, ctx, alert, actor, { removeTags: action.tags });
-              break;
-            case 'addDetails':
-              await updateTagsDetails(r, ctx, alert, actor, { addDetails: action.details });
-              break;
-            case 'removeDetails':
-              await updateTagsDetails(r, ctx, alert, actor, { removeDetails: action.keys });
-              break;
-            case 'delete':
-              await close(r, ctx, service, alert, actor, by, 'deleted through the OpsGenie API');
-              break;
-            case 'updateMessage':
-              await r.alerts.updateAlert({ ...alert, message: action.message, updatedAt: ctx.now });
-              break;
-            case 'updateDescription':
-              await r.alerts.updateAlert({ ...alert, description: action.description, updatedAt: ctx.now });
-              break;
-            case 'updatePriority':
-              await r.alerts.updateAlert({ ...alert, priority: action.priority, urgency: service.urgencyRule[action.priority] ?? alert.urgency, updatedAt: ctx.now });
-              break;
-            default:
-              await r.events.append({ entityType: 'alert', entityId: alert.id, type: `alert.${action.type}`, actor, data: { ...action } });
-          }
-          await r.alerts.insertIntakeRequest({ id: s.requestId, integrationId: res.integration.id, action: route.action, alertId: alert.id, alias: alert.alias, success: true, status: 'Request processed', createdAt: core.clock.now() });
-        });
-        return reply.status(202).header('x-request-id', s.requestId).send(opsgenie.acceptedBody(s.requestId, took(s)));
-      } catch (err) {
         // Actions are asynchronous in OpsGenie: a valid request is accepted (202) and its outcome is
         // read from the request status ("Alert does not exist"), so senders such as Alertmanager
-        // do not retry a close for an alert that is gone.
-        if (err instanceof DomainError && (err.kind === 'not_found' || err.kind === 'conflict' || err.kind === 'invalid')) {
-          await core.uow.run((r) =>
-            r.alerts.insertIntakeRequest({ id: s.requestId, integrationId: res.integration.id, action: route.action, alertId: null, alias: null, success: false, status: err.kind === 'not_found' ? 'Alert does not exist' : err.message, createdAt: core.clock.now() }),
-          );
-          return reply.status(202).header('x-request-id', s.requestId).send(opsgenie.acceptedBody(s.requestId, took(s)));
-        }
+        // do not retry a close for an alert that is gone. Queued behind earlier creates, in order.
+        await submit(res, { kind: 'opsgenie_action', requestId: s.requestId, routeAction: route.action, identifier: id, action });
+        return reply.status(202).header('x-request-id', s.requestId).send(opsgenie.acceptedBody(s.requestId, took(s)));
+      } catch (err) {
         return ogFail(reply, s, err);
       }
     };
@@ -372,9 +294,10 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
       if (wait) return reply.header('retry-after', String(wait)).status(429).send({ status: 'throttle event', message: 'Requests for this routing key are being throttled', errors: [] });
       try {
         const parsed = pagerduty.parseEvent(body);
-        await apply(res, [parsed.event]);
+        await submit(res, { kind: 'events', events: [parsed.event] });
         return reply.status(202).send(pagerduty.acceptedBody(parsed.dedupKey));
       } catch (err) {
+        if (err instanceof IntakeBusyError) return busy(reply, err).send({ status: 'throttle event', message: 'Too many events are waiting to be processed', errors: [] });
         if (err instanceof pagerduty.PagerDutyValidationError) return reply.status(400).send(err.body());
         if (err instanceof IntakeError) return pdError(reply, 400, [err.message]);
         throw err;
@@ -394,9 +317,10 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
       if (!res) return pdError(reply, 401, ['Invalid routing key'], 'Unknown routing key');
       try {
         const parsed = pagerduty.parseChangeEvent(body);
-        await apply(res, [parsed.event]);
+        await submit(res, { kind: 'events', events: [parsed.event] });
         return reply.status(202).send(pagerduty.changeAcceptedBody());
       } catch (err) {
+        if (err instanceof IntakeBusyError) return busy(reply, err).send({ status: 'throttle event', message: 'Too many events are waiting to be processed', errors: [] });
         if (err instanceof pagerduty.PagerDutyValidationError) return reply.status(400).send(err.body());
         throw err;
       }
@@ -438,8 +362,18 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
         if (err instanceof IntakeError) return reply.status(400).send(errorBody('invalid_event', err.message, err.field ? { field: err.field } : undefined));
         throw err;
       }
-      const alerts = await apply(res, events);
-      return reply.status(200).send({ status: 'ok', events: events.length, alerts: alerts.filter(Boolean).map((a) => ({ id: a!.id, number: a!.number, status: a!.status })) });
+      if (events.length === 0) return reply.status(200).send({ status: 'ok', events: 0, alerts: [] });
+      let outcome;
+      try {
+        outcome = await submit(res, { kind: 'events', events });
+      } catch (err) {
+        if (err instanceof IntakeBusyError) return busy(reply, err).send(errorBody('busy', err.message));
+        throw err;
+      }
+      if (outcome.state === 'failed') throw outcome.error;
+      // Under a burst the events are durable but not applied yet: accepted, like OpsGenie and PagerDuty.
+      if (outcome.state === 'queued') return reply.status(202).send({ status: 'accepted', events: events.length, alerts: [] });
+      return reply.status(200).send({ status: 'ok', events: events.length, alerts: outcome.result.flatMap((a) => (a ? [{ id: a.id, number: a.number, status: a.status }] : [])) });
     };
     for (const kind of ['alertmanager', 'grafana', 'generic'] as const) {
       scope.post(`/hooks/${kind}/:key`, { config: { auth: 'public' }, schema: { hide: true } }, hook(kind));

@@ -1,0 +1,319 @@
+/**
+ * The intake queue: what the intake endpoints accept, durable before they answer, applied in order.
+ *
+ * Accepting is a group commit: entries submitted while a commit is in flight are committed together
+ * by the next one (one transaction, one multi-row insert), so a burst of requests costs a few
+ * commits, not one each. An endpoint answers only after its entry is committed.
+ *
+ * Applying: a drain takes the oldest entries and applies each in its own savepoint of one
+ * transaction; an entry that fails is rolled back alone, recorded, and removed. Drain transactions
+ * are time-boxed and the event loop serves requests between them; while requests keep it busy,
+ * applying gets a fixed share of its time (see drainLoop), otherwise all of it.
+ *
+ * A submitter waits for its entry to be applied when the queue is short, so its answer reflects the
+ * result (the usual case); under a burst it is answered as soon as its entry is durable, as the
+ * OpsGenie and PagerDuty APIs allow (202 Accepted). Past `maxBacklog` unapplied entries, new ones
+ * are refused ({@link IntakeBusyError}) so senders back off and retry.
+ *
+ * Several processes on PostgreSQL: one drains at a time (a transaction-level advisory lock); the
+ * others retry shortly. Entries left by a crash are applied at the next start.
+ */
+import { sql } from 'kysely';
+import { IntakeBusyError } from '../core/alerts/intake.js';
+import type { Clock } from '../core/shared/clock.js';
+import type { Repos } from '../core/shared/ports.js';
+import type { Database } from './database.js';
+import { createRepos, JOBS_CHANNEL } from './unit-of-work.js';
+
+export type Submitted<R> = { state: 'applied'; result: R } | { state: 'failed'; error: unknown } | { state: 'queued' };
+
+
+export interface IntakeQueueOptions<E, R> {
+  database: Database;
+  clock: Clock;
+  /** Applies one entry in the drain's transaction; `cache` lives for one drain transaction. */
+  apply(r: Repos, integrationId: string, entry: E, cache: Map<string, unknown>): Promise<R>;
+  /** Records an entry whose changes were rolled back (its own savepoint). */
+  recordFailure(r: Repos, integrationId: string, entry: E, error: unknown): Promise<void>;
+  /** After a drain commits jobs: the earliest run time (wakes the engine). */
+  onJobsCommitted?(runAt: number): void;
+  /** Unexpected errors (an entry that failed, a drain that failed); logged by the caller. */
+  onError?(err: unknown): void;
+  /** Submitters wait for their entry to be applied while fewer entries than this are waiting. Default 4. */
+  waitBelow?: number;
+  /** The longest a submitter waits for its entry to be applied before answering anyway. Default 10 s. */
+  waitTimeoutMs?: number;
+  /** Unapplied entries past which new ones are refused. Default 1,000,000. */
+  maxBacklog?: number;
+  /** Share of the event loop's time spent applying while requests keep it busy. Default 0.1. */
+  busyShare?: number;
+  /** The longest drain transaction (the event loop serves nothing else meanwhile). Default 10 ms. */
+  idleBudgetMs?: number;
+  /** How often the queue looks for entries another process (or a crash) left. Default 5 s. */
+  sweepIntervalMs?: number;
+}
+
+interface Pending<E, R> {
+  integrationId: string;
+  entry: E;
+  receivedAt: number;
+  wait: boolean;
+  seq?: number;
+  resolve(s: Submitted<R>): void;
+  reject(err: unknown): void;
+}
+
+const DRAIN_LOCK = 7_384_211_905; // pg advisory lock key of the intake drain
+const BATCH = 256;
+/** Since the last drain transaction, a loop idle this share of the time has room for applying. */
+const IDLE_FRACTION = 0.2;
+/** A drain transaction's budget while requests keep the loop busy. */
+const BUSY_SLICE_MS = 5;
+
+export class IntakeQueue<E, R> {
+  private readonly o: Required<Omit<IntakeQueueOptions<E, R>, 'onJobsCommitted' | 'onError'>> & Pick<IntakeQueueOptions<E, R>, 'onJobsCommitted' | 'onError'>;
+  private pending: Array<Pending<E, R>> = [];
+  private committing: Promise<void> | undefined;
+  private readonly waiters = new Map<number, { resolve(s: Submitted<R>): void; timer: NodeJS.Timeout }>();
+  /** Entries committed and not yet seen applied (by this process's count). */
+  private backlog = 0;
+  private draining: Promise<void> | undefined;
+  private drainAgain = false;
+  private retry: NodeJS.Timeout | undefined;
+  private sweep: NodeJS.Timeout | undefined;
+  private stopped = false;
+  /** Event-loop utilization at the end of the last drain transaction, and the busy time owed to requests since. */
+  private mark = performance.eventLoopUtilization();
+  private owed = 0;
+
+  constructor(options: IntakeQueueOptions<E, R>) {
+    this.o = { waitBelow: 4, waitTimeoutMs: 10_000, maxBacklog: 1_000_000, busyShare: 0.1, idleBudgetMs: 10, sweepIntervalMs: 5000, ...options };
+  }
+
+  /** Applies what an earlier run left, and looks again now and then. */
+  start(): void {
+    this.stopped = false;
+    this.sweep = setInterval(() => this.kick(), this.o.sweepIntervalMs);
+    this.sweep.unref();
+    this.kick();
+  }
+
+  /** Commits `entry`; resolves once it is durable (and applied, when the queue is short). */
+  async submit(integrationId: string, entry: E): Promise<Submitted<R>> {
+    if (this.stopped) throw new Error('The intake queue is stopped.');
+    const waiting = this.backlog + this.pending.length;
+    if (waiting >= this.o.maxBacklog) throw new IntakeBusyError(5);
+    return new Promise<Submitted<R>>((resolve, reject) => {
+      this.pending.push({ integrationId, entry, receivedAt: this.o.clock.now(), wait: waiting < this.o.waitBelow, resolve, reject });
+      if (!this.committing) this.committing = new Promise<void>((done) => setImmediate(() => void this.commitPending().finally(done)));
+    });
+  }
+
+  /** Entries not yet applied, by this process's count. */
+  get size(): number {
+    return this.backlog + this.pending.length;
+  }
+
+  /** Resolves when everything submitted so far is committed and applied (tests, shutdown). */
+  async settle(): Promise<void> {
+    for (let i = 0; i < 10_000; i++) {
+      if (this.committing) await this.committing;
+      else if (this.draining) await this.draining;
+      else if ((await this.drainOnce(this.o.idleBudgetMs)) === 0) return;
+    }
+  }
+
+  /** Stops accepting, finishes the commit and drain in flight; what is left waits for the next start. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.sweep) clearInterval(this.sweep);
+    if (this.retry) clearTimeout(this.retry);
+    await this.committing;
+    await this.draining;
+    for (const [seq, w] of this.waiters) {
+      clearTimeout(w.timer);
+      w.resolve({ state: 'queued' });
+      this.waiters.delete(seq);
+    }
+  }
+
+  private async commitPending(): Promise<void> {
+    const { db } = this.o.database;
+    try {
+      while (this.pending.length) {
+        const batch = this.pending.splice(0, 500);
+        try {
+          await db.transaction().execute(async (trx) => {
+            const insert = trx.insertInto('intake_queue').values(batch.map((b) => ({ integration_id: b.integrationId, entry: JSON.stringify(b.entry), received_at: b.receivedAt })));
+            let seqs: number[];
+            if (this.o.database.dialect === 'sqlite') {
+              // One writer: the rows got consecutive sequence numbers ending at the last insert id.
+              const last = Number((await insert.executeTakeFirstOrThrow()).insertId);
+              seqs = batch.map((_, i) => last - batch.length + 1 + i);
+            } else {
+              // Sequence numbers are assigned in the order of the values.
+              seqs = (await insert.returning('seq').execute()).map((r) => Number(r.seq)).sort((a, b) => a - b);
+            }
+            batch.forEach((b, i) => {
+              b.seq = seqs[i]!;
+              // Registered before the commit, so no drain can apply the entry unseen.
+              if (b.wait) this.waitFor(b.seq, b.resolve);
+            });
+          });
+        } catch (err) {
+          for (const b of batch) {
+            if (b.seq !== undefined) this.unwait(b.seq);
+            b.reject(err);
+          }
+          continue;
+        }
+        this.backlog += batch.length;
+        for (const b of batch) if (!b.wait) b.resolve({ state: 'queued' });
+      }
+    } finally {
+      this.committing = undefined;
+    }
+    this.kick();
+  }
+
+  private waitFor(seq: number, resolve: (s: Submitted<R>) => void): void {
+    const timer = setTimeout(() => {
+      this.waiters.delete(seq);
+      resolve({ state: 'queued' });
+    }, this.o.waitTimeoutMs);
+    this.waiters.set(seq, { resolve, timer });
+  }
+
+  private unwait(seq: number): void {
+    const w = this.waiters.get(seq);
+    if (w) clearTimeout(w.timer);
+    this.waiters.delete(seq);
+  }
+
+  /** Starts a drain (or asks the running one to look again). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.draining) {
+      this.drainAgain = true;
+      return;
+    }
+    this.draining = new Promise<void>((done) => setImmediate(() => void this.drainLoop().finally(done)));
+  }
+
+  /**
+   * Drains until the queue is empty, one time-boxed transaction at a time; the event loop serves
+   * requests between them. When the loop had idle time since the last transaction, applying may use
+   * it all. When requests keep it fully busy, applying waits until they have had their share, so a
+   * flood is made durable first and applied at `busyShare` of the time, never starved.
+   */
+  private async drainLoop(): Promise<void> {
+    let retryIn = 0;
+    try {
+      for (;;) {
+        this.drainAgain = false;
+        const budget = await this.turn();
+        if (this.stopped) break;
+        const started = performance.now();
+        const n = await this.drainOnce(budget);
+        const took = performance.now() - started;
+        this.mark = performance.eventLoopUtilization();
+        this.owed = (took * (1 - this.o.busyShare)) / this.o.busyShare;
+        if (n === -1) {
+          retryIn = 100; // another process is draining
+          break;
+        }
+        if ((n === 0 && !this.drainAgain) || this.stopped) break;
+      }
+    } catch (err) {
+      this.o.onError?.(err);
+      retryIn = 1000;
+    } finally {
+      this.draining = undefined;
+    }
+    if (retryIn && !this.stopped) {
+      if (this.retry) clearTimeout(this.retry);
+      this.retry = setTimeout(() => this.kick(), retryIn);
+      this.retry.unref();
+    } else if (this.drainAgain) this.kick();
+  }
+
+  /** Waits for applying's turn on the event loop; the time budget of the next transaction. */
+  private async turn(): Promise<number> {
+    for (;;) {
+      const since = performance.eventLoopUtilization(performance.eventLoopUtilization(), this.mark);
+      // Idle time: nothing else needed the loop. Otherwise the requests served since the last
+      // transaction have had their share of the time.
+      if (since.idle >= IDLE_FRACTION * (since.idle + since.active)) return this.o.idleBudgetMs;
+      if (since.active >= this.owed || this.stopped) return Math.min(BUSY_SLICE_MS, this.o.idleBudgetMs);
+      await new Promise((r) => setTimeout(r, 1));
+    }
+  }
+
+  /** One drain transaction: the number of entries applied, or -1 when another process holds the drain. */
+  private async drainOnce(budgetMs: number): Promise<number> {
+    const { database, clock } = this.o;
+    let earliest: number | undefined;
+    const outcomes: Array<[number, Submitted<R>]> = [];
+    const applied = await database.db.transaction().execute(async (trx) => {
+      if (database.dialect === 'postgres') {
+        const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${DRAIN_LOCK}) as locked`.execute(trx);
+        if (!rows[0]?.locked) return -1;
+      }
+      const rows = await trx.selectFrom('intake_queue').selectAll().orderBy('seq').limit(BATCH).execute();
+      if (rows.length === 0) return 0;
+      const repos = createRepos(trx, database.dialect, clock, (runAt) => {
+        earliest = earliest === undefined ? runAt : Math.min(earliest, runAt);
+      });
+      const cache = new Map<string, unknown>();
+      const started = performance.now();
+      for (const row of rows) {
+        const seq = Number(row.seq);
+        let entry: E | undefined;
+        await sql`savepoint intake_entry`.execute(trx);
+        try {
+          entry = JSON.parse(row.entry) as E;
+          const result = await this.o.apply(repos, row.integration_id, entry, cache);
+          await sql`release savepoint intake_entry`.execute(trx);
+          outcomes.push([seq, { state: 'applied', result }]);
+        } catch (err) {
+          await sql`rollback to savepoint intake_entry`.execute(trx);
+          if (entry !== undefined) {
+            try {
+              await this.o.recordFailure(repos, row.integration_id, entry, err);
+              await sql`release savepoint intake_entry`.execute(trx);
+            } catch (recordErr) {
+              await sql`rollback to savepoint intake_entry`.execute(trx);
+              await sql`release savepoint intake_entry`.execute(trx);
+              this.o.onError?.(recordErr);
+            }
+          } else await sql`release savepoint intake_entry`.execute(trx);
+          this.o.onError?.(err);
+          outcomes.push([seq, { state: 'failed', error: err }]);
+        }
+        if (performance.now() - started >= budgetMs) break;
+      }
+      await trx
+        .deleteFrom('intake_queue')
+        .where(
+          'seq',
+          'in',
+          outcomes.map(([seq]) => seq),
+        )
+        .execute();
+      if (earliest !== undefined && database.dialect === 'postgres') await database.notify(trx, JOBS_CHANNEL, String(earliest));
+      return outcomes.length;
+    });
+    if (applied > 0) {
+      this.backlog = Math.max(0, this.backlog - applied);
+      for (const [seq, outcome] of outcomes) {
+        const w = this.waiters.get(seq);
+        if (!w) continue;
+        clearTimeout(w.timer);
+        this.waiters.delete(seq);
+        w.resolve(outcome);
+      }
+      if (earliest !== undefined) this.o.onJobsCommitted?.(earliest);
+    }
+    return applied;
+  }
+}
