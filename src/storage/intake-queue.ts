@@ -119,7 +119,11 @@ export class IntakeQueue<E, R> {
     for (let i = 0; i < 10_000; i++) {
       if (this.committing) await this.committing;
       else if (this.draining) await this.draining;
-      else if ((await this.drainOnce(this.o.idleBudgetMs)) === 0) return;
+      else {
+        const n = await this.drainOnce(this.o.idleBudgetMs);
+        if (n === 0) return;
+        if (n === -1) await new Promise((r) => setTimeout(r, 20)); // another process is draining
+      }
     }
   }
 
