@@ -155,24 +155,25 @@ async function trigger(r: Repos, ctx: IngestContext, service: Service, integrati
     await r.events.append({ entityType: 'alert', entityId: alert.id, type: 'alert.storm', actor: { type: 'system', id: null }, data: { note: `Part of an alert storm on ${service.name}: covered by one summary page.` } });
     return { alert, outcome: 'created' };
   }
-  await startEscalation(r, alert, service, now);
+  await startEscalation(r, ctx, alert, service);
   return { alert, outcome: 'created' };
 }
 
-async function startEscalation(r: Repos, alert: Alert, service: Service, now: number): Promise<void> {
+/** Runs the policy's first step now, in the current transaction: the first page goes out with the alert. */
+async function startEscalation(r: Repos, ctx: IngestContext, alert: Alert, service: Service): Promise<void> {
   if (!service.escalationPolicyId) {
     await r.events.append({ entityType: 'alert', entityId: alert.id, type: 'alert.warning', actor: { type: 'system', id: null }, data: { warning: `Service ${service.name} has no escalation policy: nobody is paged.` } });
     return;
   }
-  await r.jobs.enqueue({ kind: ESCALATE_JOB, payload: { alertId: alert.id, step: 0, round: 0 }, runAt: now, dedupeKey: `${escKey(alert.id)}0:0:${now}` });
+  await runEscalationStep(r, ctx, { alertId: alert.id, step: 0, round: 0 }, service);
 }
 
 /** The escalation job: notify the step's targets, then schedule the next step or round. */
-export async function runEscalationStep(r: Repos, ctx: IngestContext, payload: { alertId: string; step: number; round: number }): Promise<void> {
+export async function runEscalationStep(r: Repos, ctx: IngestContext, payload: { alertId: string; step: number; round: number }, knownService?: Service): Promise<void> {
   const alert = await r.alerts.findAlert(payload.alertId);
   if (!alert || alert.status !== 'open') return;
   if (alert.snoozedUntil && alert.snoozedUntil > ctx.now) return;
-  const service = await r.alerts.findService(alert.serviceId);
+  const service = knownService ?? (await r.alerts.findService(alert.serviceId));
   const policy = service?.escalationPolicyId ? await r.alerts.findPolicy(service.escalationPolicyId) : undefined;
   if (!service || !policy) return;
   const step = policy.steps[payload.step];
@@ -181,7 +182,7 @@ export async function runEscalationStep(r: Repos, ctx: IngestContext, payload: {
   const pageText = `${alert.description ? `${alert.description.slice(0, 1000)}\n` : ''}Service: ${service.name} · ${alert.priority} · #${alert.number}`;
   const unreachable: string[] = [];
   for (const userId of users) {
-    const page = await createPage(r, ctx.now, { userId, urgency: alert.urgency, subject: `[${alert.priority}] ${alert.message}`, text: pageText, sourceType: 'alert', sourceId: alert.id });
+    const page = await createPage(r, ctx.now, { userId, urgency: alert.urgency, subject: `[${alert.priority}] ${alert.message}`, text: pageText, sourceType: 'alert', sourceId: alert.id, publicUrl: ctx.publicUrl });
     if (page.status === 'exhausted') unreachable.push((await r.users.findById(userId))?.name ?? userId);
   }
   if (unreachable.length) {
@@ -298,7 +299,7 @@ export async function endSnooze(r: Repos, ctx: IngestContext, payload: { alertId
   await r.alerts.updateAlert(next);
   await r.events.append({ entityType: 'alert', entityId: alert.id, type: 'alert.snooze_ended', actor: { type: 'system', id: null }, data: {} });
   const service = await r.alerts.findService(alert.serviceId);
-  if (service && next.status === 'open') await startEscalation(r, next, service, ctx.now);
+  if (service && next.status === 'open') await startEscalation(r, ctx, next, service);
 }
 
 /** Escalate to the next step now instead of waiting. */

@@ -22,6 +22,11 @@ export interface PageInput {
   text: string;
   sourceType: string;
   sourceId?: string | null;
+  /**
+   * Given, the rules due at once (no delay, no quiet-hours hold) fire in the current transaction
+   * instead of through a job: the message is queued with the page.
+   */
+  publicUrl?: string;
   /** Buttons on the message (the page's own Acknowledge button is always added). */
   actions?: Array<{ id: string; label: string; value: string; style?: 'primary' | 'danger' }>;
 }
@@ -66,7 +71,10 @@ export async function createPage(r: Repos, now: number, input: PageInput): Promi
       actor: { type: 'system', id: null },
       data: { warning: verified.length ? 'No notification rule for this urgency: every verified contact method is used at once.' : 'This person has no verified contact method: nobody can be reached.' },
     });
-    for (const c of verified) await r.jobs.enqueue({ kind: PAGE_STEP_JOB, payload: { pageId: page.id, contactMethodId: c.id, ruleId: `fallback:${c.id}` }, runAt: now + holdMs, dedupeKey: `page:${page.id}:fallback:${c.id}` });
+    for (const c of verified) {
+      if (holdMs === 0 && input.publicUrl !== undefined) await fireStep(r, now, input.publicUrl, page, c, `fallback:${c.id}`);
+      else await r.jobs.enqueue({ kind: PAGE_STEP_JOB, payload: { pageId: page.id, contactMethodId: c.id, ruleId: `fallback:${c.id}` }, runAt: now + holdMs, dedupeKey: `page:${page.id}:fallback:${c.id}` });
+    }
     if (verified.length === 0) {
       page.status = 'exhausted';
       await r.notifications.updatePage(page);
@@ -74,6 +82,10 @@ export async function createPage(r: Repos, now: number, input: PageInput): Promi
     return page;
   }
   for (const { rule, contact } of rules) {
+    if (holdMs === 0 && rule.delayMinutes === 0 && input.publicUrl !== undefined) {
+      await fireStep(r, now, input.publicUrl, page, contact, rule.id);
+      continue;
+    }
     await r.jobs.enqueue({ kind: PAGE_STEP_JOB, payload: { pageId: page.id, contactMethodId: contact.id, ruleId: rule.id }, runAt: now + holdMs + rule.delayMinutes * 60_000, dedupeKey: `page:${page.id}:rule:${rule.id}` });
   }
   return page;
@@ -102,17 +114,23 @@ export async function runPageStep(deps: CoreDeps, publicUrl: string, payload: { 
     const page = await r.notifications.findPage(payload.pageId);
     if (!page || page.status !== 'active' || page.fired.includes(payload.ruleId)) return;
     const contact = await r.notifications.findContact(payload.contactMethodId);
-    page.fired = [...page.fired, payload.ruleId];
     if (!contact || !contact.verifiedAt || contact.disabled) {
+      page.fired = [...page.fired, payload.ruleId];
       await r.notifications.updatePage(page);
       await r.events.append({ entityType: 'page', entityId: page.id, type: 'page.step_skipped', actor: { type: 'system', id: null }, data: { ruleId: payload.ruleId, reason: 'contact method removed or unverified' } });
       await failoverIfLast(r, page, now);
       return;
     }
-    await r.notifications.updatePage(page);
-    await queueMessage(r, now, pageMessage(page, contact, publicUrl));
-    await r.events.append({ entityType: 'page', entityId: page.id, type: 'page.notified', actor: { type: 'system', id: null }, data: { ruleId: payload.ruleId, contactMethodId: contact.id, channel: contact.type, address: contact.address } });
+    await fireStep(r, now, publicUrl, page, contact, payload.ruleId);
   });
+}
+
+/** Fires one rule of a page: its message is queued on the outbox, the page marks the rule fired. */
+async function fireStep(r: Repos, now: number, publicUrl: string, page: Page, contact: ContactMethod, ruleId: string): Promise<void> {
+  page.fired = [...page.fired, ruleId];
+  await r.notifications.updatePage(page);
+  await queueMessage(r, now, pageMessage(page, contact, publicUrl));
+  await r.events.append({ entityType: 'page', entityId: page.id, type: 'page.notified', actor: { type: 'system', id: null }, data: { ruleId, contactMethodId: contact.id, channel: contact.type, address: contact.address } });
 }
 
 /** A delivery of this page finally failed: fire the next rule now instead of at its time. */
