@@ -50,7 +50,7 @@ export interface HttpDeps {
   };
   /** The intake queue: an entry is committed before submit resolves (see storage/intake-queue.ts). */
   intake: {
-    submit(integrationId: string, entry: IntakeEntry): Promise<{ state: 'applied'; result: IntakeOutcome } | { state: 'failed'; error: unknown } | { state: 'queued' }>;
+    submit(integrationId: string, entry: IntakeEntry, orderKey?: string): Promise<{ state: 'applied'; result: IntakeOutcome } | { state: 'failed'; error: unknown } | { state: 'queued' }>;
   };
   /** Route modules added by later domains. */
   routes?: Array<(app: App, deps: HttpDeps) => void>;

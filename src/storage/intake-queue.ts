@@ -54,6 +54,7 @@ export interface IntakeQueueOptions<E, R> {
 }
 
 interface Pending<E, R> {
+  lane: number;
   integrationId: string;
   entry: E;
   receivedAt: number;
@@ -65,6 +66,20 @@ interface Pending<E, R> {
 
 const DRAIN_LOCK = 7_384_211_905; // pg advisory lock key of the intake drain
 const BATCH = 256;
+/** Entries per drain transaction on PostgreSQL (short transactions hold row locks briefly). */
+const PG_BATCH = 25;
+/** Lanes applied in parallel on PostgreSQL (entries are ordered within a lane). */
+const PG_LANES = 4;
+
+/** FNV-1a: the lane of an order key. */
+function laneOf(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % PG_LANES;
+}
+
+/** PostgreSQL errors that fail a transaction through no fault of its statements: retry it. */
+const isTransient = (err: unknown): boolean => ['40P01', '40001', '55P03'].includes(String((err as { code?: unknown }).code));
 /** Since the last drain transaction, a loop idle this share of the time has room for applying. */
 const IDLE_FRACTION = 0.2;
 /** A drain transaction's budget while requests keep the loop busy. */
@@ -98,13 +113,17 @@ export class IntakeQueue<E, R> {
     this.kick();
   }
 
-  /** Commits `entry`; resolves once it is durable (and applied, when the queue is short). */
-  async submit(integrationId: string, entry: E): Promise<Submitted<R>> {
+  /**
+   * Commits `entry`; resolves once it is durable (and applied, when the queue is short). Entries
+   * with the same `orderKey` (the service) are applied in the order they were submitted.
+   */
+  async submit(integrationId: string, entry: E, orderKey: string = integrationId): Promise<Submitted<R>> {
     if (this.stopped) throw new Error('The intake queue is stopped.');
     const waiting = this.backlog + this.pending.length;
     if (waiting >= this.o.maxBacklog) throw new IntakeBusyError(5);
     return new Promise<Submitted<R>>((resolve, reject) => {
-      this.pending.push({ integrationId, entry, receivedAt: this.o.clock.now(), wait: waiting < this.o.waitBelow, resolve, reject });
+      const lane = this.o.database.dialect === 'postgres' ? laneOf(orderKey) : 0;
+      this.pending.push({ lane, integrationId, entry, receivedAt: this.o.clock.now(), wait: waiting < this.o.waitBelow, resolve, reject });
       if (!this.committing) this.committing = new Promise<void>((done) => setImmediate(() => void this.commitPending().finally(done)));
     });
   }
@@ -120,7 +139,7 @@ export class IntakeQueue<E, R> {
       if (this.committing) await this.committing;
       else if (this.draining) await this.draining;
       else {
-        const n = await this.drainOnce(this.o.idleBudgetMs);
+        const n = await this.drainAll(this.o.idleBudgetMs);
         if (n === 0) return;
         if (n === -1) await new Promise((r) => setTimeout(r, 20)); // another process is draining
       }
@@ -148,7 +167,7 @@ export class IntakeQueue<E, R> {
         const batch = this.pending.splice(0, 500);
         try {
           await db.transaction().execute(async (trx) => {
-            const insert = trx.insertInto('intake_queue').values(batch.map((b) => ({ integration_id: b.integrationId, entry: JSON.stringify(b.entry), received_at: b.receivedAt })));
+            const insert = trx.insertInto('intake_queue').values(batch.map((b) => ({ lane: b.lane, integration_id: b.integrationId, entry: JSON.stringify(b.entry), received_at: b.receivedAt })));
             let seqs: number[];
             if (this.o.database.dialect === 'sqlite') {
               // One writer: the rows got consecutive sequence numbers ending at the last insert id.
@@ -218,7 +237,7 @@ export class IntakeQueue<E, R> {
         const budget = await this.turn();
         if (this.stopped) break;
         const started = performance.now();
-        const n = await this.drainOnce(budget);
+        const n = await this.drainAll(budget);
         const took = performance.now() - started;
         this.mark = performance.eventLoopUtilization();
         this.owed = (took * (1 - this.o.busyShare)) / this.o.busyShare;
@@ -229,8 +248,11 @@ export class IntakeQueue<E, R> {
         if ((n === 0 && !this.drainAgain) || this.stopped) break;
       }
     } catch (err) {
-      this.o.onError?.(err);
-      retryIn = 1000;
+      if (isTransient(err)) retryIn = 20;
+      else {
+        this.o.onError?.(err);
+        retryIn = 1000;
+      }
     } finally {
       this.draining = undefined;
     }
@@ -253,17 +275,37 @@ export class IntakeQueue<E, R> {
     }
   }
 
-  /** One drain transaction: the number of entries applied, or -1 when another process holds the drain. */
-  private async drainOnce(budgetMs: number): Promise<number> {
+  /**
+   * One drain transaction per lane (one lane on SQLite; on PostgreSQL the lanes run in parallel, on
+   * their own connections): the entries applied, or -1 when other processes hold every lane.
+   */
+  private async drainAll(budgetMs: number): Promise<number> {
+    if (this.o.database.dialect === 'sqlite') return this.drainOnce(budgetMs, 0);
+    const settled = await Promise.allSettled(Array.from({ length: PG_LANES }, (_, lane) => this.drainOnce(budgetMs, lane)));
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const results = settled.map((r) => (r as PromiseFulfilledResult<number>).value);
+    const applied = results.filter((n) => n > 0).reduce((a, b) => a + b, 0);
+    return applied === 0 && results.some((n) => n === -1) ? -1 : applied;
+  }
+
+  /** One drain transaction of one lane: the entries applied, or -1 when another process holds the lane. */
+  private async drainOnce(budgetMs: number, lane: number): Promise<number> {
     const { database, clock } = this.o;
     let earliest: number | undefined;
     const outcomes: Array<[number, Submitted<R>]> = [];
     const applied = await database.db.transaction().execute(async (trx) => {
       if (database.dialect === 'postgres') {
-        const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${DRAIN_LOCK}) as locked`.execute(trx);
+        const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${DRAIN_LOCK + lane}) as locked`.execute(trx);
         if (!rows[0]?.locked) return -1;
       }
-      const rows = await trx.selectFrom('intake_queue').selectAll().orderBy('seq').limit(BATCH).execute();
+      const rows = await trx
+        .selectFrom('intake_queue')
+        .selectAll()
+        .where('lane', '=', lane)
+        .orderBy('seq')
+        .limit(database.dialect === 'sqlite' ? BATCH : PG_BATCH)
+        .execute();
       if (rows.length === 0) return 0;
       const repos = createRepos(trx, database.dialect, clock, (runAt) => {
         earliest = earliest === undefined ? runAt : Math.min(earliest, runAt);
@@ -280,6 +322,9 @@ export class IntakeQueue<E, R> {
           await sql`release savepoint intake_entry`.execute(trx);
           outcomes.push([seq, { state: 'applied', result }]);
         } catch (err) {
+          // A deadlock or serialization failure is the transaction's, not the entry's: the whole
+          // batch is rolled back and retried.
+          if (isTransient(err)) throw err;
           await sql`rollback to savepoint intake_entry`.execute(trx);
           if (entry !== undefined) {
             try {
@@ -294,7 +339,9 @@ export class IntakeQueue<E, R> {
           this.o.onError?.(err);
           outcomes.push([seq, { state: 'failed', error: err }]);
         }
-        if (performance.now() - started >= budgetMs) break;
+        // The budget bounds how long the event loop is held: SQLite runs statements synchronously.
+        // On PostgreSQL the loop is free while statements run, and a batch is bounded by its size.
+        if (database.dialect === 'sqlite' && performance.now() - started >= budgetMs) break;
       }
       await trx
         .deleteFrom('intake_queue')

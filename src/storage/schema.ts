@@ -364,6 +364,7 @@ export interface AlertsTable {
 
 export interface IntakeQueueTable {
   seq: Generated<number>;
+  lane: number;
   integration_id: string;
   entry: string;
   received_at: number;

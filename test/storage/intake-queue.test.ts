@@ -94,7 +94,7 @@ describe.each(DIALECTS)('intake queue on %s', (dialect) => {
     const entity = `s${stream++}`;
     await database.db
       .insertInto('intake_queue')
-      .values([1, 2, 3].map((n) => ({ integration_id: 'int-1', entry: JSON.stringify({ n }), received_at: clock.now() })))
+      .values([1, 2, 3].map((n) => ({ lane: 0, integration_id: 'int-1', entry: JSON.stringify({ n }), received_at: clock.now() })))
       .execute();
     const q = queueOn(database, entity);
     q.start();

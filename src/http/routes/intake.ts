@@ -75,8 +75,8 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
   const resolve = (key: string) => cache.get(key, () => core.uow.run((r) => findIntegrationByKey(r, key)));
   const ctxFor = (integration: Integration): IngestContext => ({ now: core.clock.now(), publicUrl: deps.config.publicUrl, actor: { type: 'integration', id: integration.id } });
 
-  /** Commits an entry on the intake queue; resolves once it is durable (and applied, unless under a burst). */
-  const submit = (res: Resolved, entry: IntakeEntry) => deps.intake.submit(res.integration.id, entry);
+  /** Commits an entry on the intake queue, in order per service; resolves once it is durable (and applied, unless under a burst). */
+  const submit = (res: Resolved, entry: IntakeEntry) => deps.intake.submit(res.integration.id, entry, res.service.id);
   const busy = (reply: FastifyReply, err: IntakeBusyError) => reply.header('retry-after', String(err.retryAfterSeconds)).status(429);
 
   void app.register(async (scope) => {

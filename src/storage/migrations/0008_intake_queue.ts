@@ -1,9 +1,10 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { MigrationContext } from './index.js';
 
 /**
  * The intake queue (events accepted by the intake endpoints, committed before the 2xx and applied
- * in order) and the per-service window that detects alert storms in constant time.
+ * in order per lane), the per-service window that detects alert storms in constant time, and (on
+ * PostgreSQL) alert numbers from a sequence.
  */
 export async function up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void> {
   const ms = ctx.dialect === 'postgres' ? 'bigint' : 'integer';
@@ -12,11 +13,20 @@ export async function up(db: Kysely<unknown>, ctx: MigrationContext): Promise<vo
   await db.schema
     .createTable('intake_queue')
     .addColumn('seq', serial, (c) => (ctx.dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+    /** Entries of one lane are applied in order; lanes are applied in parallel on PostgreSQL */
+    .addColumn('lane', 'integer', (c) => c.notNull())
     .addColumn('integration_id', 'text', (c) => c.notNull())
     /** JSON: what the intake endpoint accepted (normalized events or an OpsGenie action) */
     .addColumn('entry', 'text', (c) => c.notNull())
     .addColumn('received_at', ms, (c) => c.notNull())
     .execute();
+  await db.schema.createIndex('intake_queue_lane').on('intake_queue').columns(['lane', 'seq']).execute();
+
+  if (ctx.dialect === 'postgres') {
+    // Alert numbers from a sequence: parallel intake lanes do not queue on one counter row.
+    await sql`create sequence alert_numbers`.execute(db);
+    await sql`select setval('alert_numbers', (select value from counters where name = 'alert') + 1, false)`.execute(db);
+  }
 
   await db.schema
     .createTable('storm_windows')

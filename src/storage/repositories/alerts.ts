@@ -202,6 +202,10 @@ export const alertsRepo = (db: Executor, dialect: Dialect): AlertsRepo => ({
     return (await db.selectFrom('integrations').selectAll().where('service_id', '=', serviceId).orderBy('created_at').execute()).map(toIntegration);
   },
   async nextAlertNumber() {
+    if (dialect === 'postgres') {
+      const { rows } = await sql<{ n: number }>`select nextval('alert_numbers') as n`.execute(db);
+      return Number(rows[0]!.n);
+    }
     const r = await db
       .updateTable('counters')
       .set({ value: sql`value + 1` })
