@@ -108,7 +108,7 @@ export class IntakeQueue<E, R> {
   /** Applies what an earlier run left, and looks again now and then. */
   start(): void {
     this.stopped = false;
-    this.sweep = setInterval(() => this.kick(), this.o.sweepIntervalMs);
+    this.sweep = setInterval(() => void this.recount().finally(() => this.kick()), this.o.sweepIntervalMs);
     this.sweep.unref();
     this.kick();
   }
@@ -126,6 +126,16 @@ export class IntakeQueue<E, R> {
       this.pending.push({ lane, integrationId, entry, receivedAt: this.o.clock.now(), wait: waiting < this.o.waitBelow, resolve, reject });
       if (!this.committing) this.committing = new Promise<void>((done) => setImmediate(() => void this.commitPending().finally(done)));
     });
+  }
+
+  /** Counts the waiting entries again: other processes apply entries this one committed, and the reverse. */
+  private async recount(): Promise<void> {
+    try {
+      const row = await this.o.database.db.selectFrom('intake_queue').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+      this.backlog = Number(row?.n ?? 0);
+    } catch (err) {
+      this.o.onError?.(err);
+    }
   }
 
   /** Entries not yet applied, by this process's count. */
@@ -280,12 +290,18 @@ export class IntakeQueue<E, R> {
    * their own connections): the entries applied, or -1 when other processes hold every lane.
    */
   private async drainAll(budgetMs: number): Promise<number> {
-    if (this.o.database.dialect === 'sqlite') return this.drainOnce(budgetMs, 0);
+    // The backlog count is approximate (it guides waiting and the bound); an empty queue resets it.
+    if (this.o.database.dialect === 'sqlite') {
+      const n = await this.drainOnce(budgetMs, 0);
+      if (n === 0) this.backlog = 0;
+      return n;
+    }
     const settled = await Promise.allSettled(Array.from({ length: PG_LANES }, (_, lane) => this.drainOnce(budgetMs, lane)));
     const failed = settled.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
     const results = settled.map((r) => (r as PromiseFulfilledResult<number>).value);
     const applied = results.filter((n) => n > 0).reduce((a, b) => a + b, 0);
+    if (results.every((n) => n === 0)) this.backlog = 0;
     return applied === 0 && results.some((n) => n === -1) ? -1 : applied;
   }
 
