@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { queueMessage } from '../../src/core/notifications/outbox.js';
+import { twilioSignature } from '../../src/integrations/outbound/sms/twilio.js';
 import { SIGNING_SECRET, startWorld, type World } from '../helpers/world.js';
 
 const MIN = 60_000;
@@ -88,6 +89,49 @@ describe('a page walks through the rules until acknowledged', () => {
     expect(page.body.page).toMatchObject({ status: 'acknowledged', acknowledgedVia: 'slack' });
     const types = page.body.timeline.map((e: { type: string; data: { channel?: string } }) => (e.data.channel ? `${e.type}:${e.data.channel}` : e.type));
     expect(types).toEqual(['page.created', 'page.notified:slack_dm', 'notification.sent:slack_dm', 'page.notified:email', 'notification.sent:email', 'page.acknowledged']);
+  });
+});
+
+describe('acknowledging a page by replying to its SMS', () => {
+  const TWILIO_TOKEN = 'twilio-test-token';
+  /** Twilio's incoming-message webhook, signed as Twilio signs it (or with `signature`). */
+  async function smsReply(from: string, body: string, signature?: string) {
+    const url = `${w.t.vigil.config.publicUrl.replace(/\/$/, '')}/hooks/twilio/sms`;
+    const params = { MessageSid: 'SM00000000000000000000000000000001', AccountSid: 'AC00000000000000000000000000000001', From: from, To: '+15005550006', Body: body };
+    const res = await fetch(`${w.t.baseUrl}/hooks/twilio/sms`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature ?? twilioSignature(TWILIO_TOKEN, url, params) },
+      body: new URLSearchParams(params).toString(),
+    });
+    return { status: res.status, text: await res.text() };
+  }
+
+  it('sends the SMS at 3 minutes, and a reply of ACK acknowledges the page', async () => {
+    const page = await w.t.api('POST', '/api/v1/pages/test', { token: dana.token });
+    expect(page.status).toBe(201);
+    await w.advance(3 * MIN);
+    const sms = await w.twilio.waitFor(() => w.twilio.messages.find((m) => m.to === '+14155550100' && m.body.includes('Reply ACK')));
+    expect(sms.body).toContain('Vigil test page');
+
+    const res = await smsReply('+14155550100', ' ack ');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('<Response><Message>Vigil: acknowledged');
+    expect(res.text).toContain('Vigil test page');
+    const after = await w.t.api('GET', `/api/v1/pages/${page.body.id}`, { token: dana.token });
+    expect(after.body.page).toMatchObject({ status: 'acknowledged', acknowledgedVia: 'sms' });
+
+    // Nothing left to acknowledge; other words get the help text.
+    expect((await smsReply('+14155550100', 'ACK')).text).toContain('nothing to acknowledge');
+    expect((await smsReply('+14155550100', 'what?')).text).toContain('reply ACK to acknowledge');
+    w.twilio.reset();
+    w.smtp.reset();
+  });
+
+  it('answers a number that is not a verified contact method, and refuses an unsigned request', async () => {
+    expect((await smsReply('+14155559999', 'ACK')).text).toContain('not a verified contact method');
+    const forged = await smsReply('+14155550100', 'ACK', 'bm90IGEgc2lnbmF0dXJl');
+    expect(forged.status).toBe(403);
+    expect(JSON.parse(forged.text).error.code).toBe('invalid_signature');
   });
 });
 

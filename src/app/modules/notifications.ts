@@ -22,6 +22,7 @@ import { TwilioProvider } from '../../integrations/outbound/sms/twilio.js';
 import { WebhookChannel } from '../../integrations/outbound/webhook/webhook.js';
 import { notificationRoutes } from '../../http/routes/notifications.js';
 import { slackRoutes } from '../../http/routes/slack.js';
+import { smsReplyRoutes } from '../../http/routes/sms.js';
 import type { ModuleContext, VigilModule } from '../modules.js';
 
 export const USERGROUP_SYNC_JOB = 'slack.usergroup_sync';
@@ -250,7 +251,7 @@ function jobHandlers({ core, config }: ModuleContext, messaging: Messaging): Job
 export function notificationsModule(config: VigilConfig, messaging: Messaging = buildMessaging(config)): VigilModule {
   return {
     name: 'notifications',
-    routes: [notificationRoutes, slackRoutes],
+    routes: [notificationRoutes, slackRoutes, smsReplyRoutes(config.twilio.authToken)],
     jobHandlers: (ctx) => jobHandlers(ctx, messaging),
     reconcilers: ({ core }) => [async () => void (await repairLanes(core.uow, core.clock.now()))],
     subscriptions: {

@@ -99,6 +99,8 @@ export interface NotificationsRepo {
   deleteContact(id: string): Promise<void>;
   findContact(id: string): Promise<ContactMethod | undefined>;
   listContacts(userId: string): Promise<ContactMethod[]>;
+  /** Contact methods of this type and address (an SMS reply names its sender's number). */
+  findContactsByAddress(type: ContactType, address: string): Promise<ContactMethod[]>;
   setVerification(id: string, codeHash: string | null, expiresAt: number | null): Promise<void>;
   getVerification(id: string): Promise<{ codeHash: string | null; expiresAt: number | null } | undefined>;
   insertRule(rule: NotificationRule): Promise<void>;

@@ -196,6 +196,29 @@ export async function ackPageAs(deps: CoreDeps, principal: Principal, pageId: st
   });
 }
 
+/**
+ * A reply to a paging SMS: `ACK` acknowledges the open pages of the person whose verified number sent
+ * it. Returns the text to answer with.
+ */
+export async function handleSmsReply(deps: CoreDeps, from: string, text: string): Promise<string> {
+  const command = text.trim().toUpperCase().replace(/[^A-Z]/g, '');
+  return deps.uow.run(async (r) => {
+    const contacts = (await r.notifications.findContactsByAddress('sms', from)).filter((c) => c.verifiedAt && !c.disabled);
+    if (contacts.length === 0) return 'Vigil: this number is not a verified contact method of any Vigil user.';
+    if (command !== 'ACK' && command !== 'ACKNOWLEDGE') return 'Vigil: reply ACK to acknowledge your open pages.';
+    const now = deps.clock.now();
+    const acknowledged: Page[] = [];
+    for (const userId of new Set(contacts.map((c) => c.userId))) {
+      for (const p of await r.notifications.listPages({ userId, status: 'active', limit: 100 })) {
+        acknowledged.push(await acknowledgePage(r, now, p.id, { type: 'user', id: userId }, 'sms'));
+      }
+    }
+    if (acknowledged.length === 0) return 'Vigil: nothing to acknowledge, you have no open pages.';
+    const what = acknowledged.map((p) => p.subject).join('; ');
+    return `Vigil: acknowledged ${acknowledged.length === 1 ? '' : `${acknowledged.length} pages: `}${what.length > 280 ? `${what.slice(0, 279)}…` : what}`;
+  });
+}
+
 /** "Send yourself a test page" from the setup checklist. */
 export async function sendTestPage(deps: CoreDeps, principal: Principal): Promise<Page> {
   return deps.uow.run((r) =>

@@ -3,8 +3,8 @@ import type { MigrationContext } from './index.js';
 
 /**
  * The intake queue (events accepted by the intake endpoints, committed before the 2xx and applied
- * in order per lane), the per-service window that detects alert storms in constant time, and (on
- * PostgreSQL) alert numbers from a sequence.
+ * in order per lane), the per-service window that detects alert storms in constant time, (on
+ * PostgreSQL) alert numbers from a sequence, and contact methods found by address (SMS replies).
  */
 export async function up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void> {
   const ms = ctx.dialect === 'postgres' ? 'bigint' : 'integer';
@@ -21,6 +21,9 @@ export async function up(db: Kysely<unknown>, ctx: MigrationContext): Promise<vo
     .addColumn('received_at', ms, (c) => c.notNull())
     .execute();
   await db.schema.createIndex('intake_queue_lane').on('intake_queue').columns(['lane', 'seq']).execute();
+
+  // An SMS reply is matched to its sender by number.
+  await db.schema.createIndex('contact_methods_address').on('contact_methods').columns(['type', 'address']).execute();
 
   if (ctx.dialect === 'postgres') {
     // Alert numbers from a sequence: parallel intake lanes do not queue on one counter row.

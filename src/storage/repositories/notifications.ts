@@ -104,6 +104,9 @@ export const notificationsRepo = (db: Executor, dialect: Dialect): Notifications
     const r = await db.selectFrom('contact_methods').selectAll().where('id', '=', id).executeTakeFirst();
     return r && toContact(r);
   },
+  async findContactsByAddress(type, address) {
+    return (await db.selectFrom('contact_methods').selectAll().where('type', '=', type).where('address', '=', address).orderBy('created_at').execute()).map(toContact);
+  },
   async listContacts(userId) {
     return (await db.selectFrom('contact_methods').selectAll().where('user_id', '=', userId).orderBy('created_at').orderBy('id').execute()).map(toContact);
   },

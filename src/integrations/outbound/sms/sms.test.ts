@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ChannelError, type OutboundMessage } from '../../../core/notifications/channels.js';
 import { startFakeTwilio, type FakeTwilio } from '../../../../test/fakes/twilio.js';
 import { SMS_MAX_LENGTH, SmsChannel, TWIML_MAX_LENGTH, VoiceChannel, smsBody, voiceTwiml, type SmsVoiceProvider } from './provider.js';
-import { TwilioProvider, parseRetryAfter } from './twilio.js';
+import { TwilioProvider, parseRetryAfter, twilioSignature, verifyTwilioSignature } from './twilio.js';
 
 let twilio: FakeTwilio;
 let provider: TwilioProvider;
@@ -188,5 +188,22 @@ describe('provider independence', () => {
     expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:05 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT'))).toBe(5000);
     expect(parseRetryAfter(null)).toBeUndefined();
     expect(parseRetryAfter('soon')).toBeUndefined();
+  });
+});
+
+describe('Twilio request signatures (incoming SMS replies)', () => {
+  const url = 'https://mycompany.com/myapp.php?foo=1&bar=2';
+  const params = { CallSid: 'CA1234567890ABCDE', Caller: '+12349013030', Digits: '1234', From: '+12349013030', To: '+18005551212' };
+
+  it('signs the URL and the sorted parameters with HMAC-SHA1 of the auth token (Twilio’s documented example)', () => {
+    expect(twilioSignature('12345', url, params)).toBe('0/KCTR6DLpKmkAf8muzZqo1nDgQ=');
+  });
+
+  it('accepts the right signature only', () => {
+    expect(verifyTwilioSignature('12345', url, params, '0/KCTR6DLpKmkAf8muzZqo1nDgQ=')).toBe(true);
+    expect(verifyTwilioSignature('12345', url, { ...params, Digits: '1235' }, '0/KCTR6DLpKmkAf8muzZqo1nDgQ=')).toBe(false);
+    expect(verifyTwilioSignature('54321', url, params, '0/KCTR6DLpKmkAf8muzZqo1nDgQ=')).toBe(false);
+    expect(verifyTwilioSignature('12345', url, params, undefined)).toBe(false);
+    expect(verifyTwilioSignature('12345', url, params, 'short')).toBe(false);
   });
 });

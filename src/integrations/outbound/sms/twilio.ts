@@ -4,10 +4,27 @@
  * and `…/Calls.json` (`To`, `From`, `Twiml`), form-encoded, HTTP Basic auth `AccountSid:AuthToken` (or an API
  * key `SK…:secret`). Success is 201 with the resource JSON (`sid`); errors are JSON `{code, message, more_info, status}`.
  */
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ChannelError } from '../../../core/notifications/channels.js';
 import { escapeXml, type SmsVoiceProvider } from './provider.js';
 
 export const DEFAULT_TWILIO_BASE_URL = 'https://api.twilio.com';
+
+/**
+ * Twilio's request signature (`X-Twilio-Signature`): base64 HMAC-SHA1, keyed by the auth token, of the
+ * full URL Twilio called followed by each POST parameter, sorted by name, as name then value.
+ */
+export function twilioSignature(authToken: string, url: string, params: Record<string, string>): string {
+  const data = url + Object.keys(params).sort().map((k) => `${k}${params[k]}`).join('');
+  return createHmac('sha1', authToken).update(data, 'utf8').digest('base64');
+}
+
+export function verifyTwilioSignature(authToken: string, url: string, params: Record<string, string>, signature: string | undefined): boolean {
+  if (!signature) return false;
+  const expected = Buffer.from(twilioSignature(authToken, url, params));
+  const given = Buffer.from(signature);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
 
 export interface TwilioOptions {
   accountSid: string;
