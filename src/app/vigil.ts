@@ -221,8 +221,8 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
             level: config.logLevel,
             redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.secret', '*.token'], censor: '[redacted]' },
           }),
-  });  logError = (err, msg) => http.log.error({ err }, msg);
-
+  });
+  logError = (err, msg) => http.log.error({ err }, msg);
 
   let started = false;
   return {

@@ -6,6 +6,7 @@ import type { CoreDeps } from '../core/shared/ports.js';
 import type { ConfigAsCode } from '../core/config-as-code/config-as-code.js';
 import type { SlackHandlers } from '../core/notifications/slack-app.js';
 import type { User } from '../core/users/users.js';
+import type { Submitted } from '../core/alerts/intake.js';
 import type { IntakeEntry, IntakeOutcome } from '../integrations/inbound/intake-entries.js';
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -50,7 +51,7 @@ export interface HttpDeps {
   };
   /** The intake queue: an entry is committed before submit resolves (see storage/intake-queue.ts). */
   intake: {
-    submit(integrationId: string, entry: IntakeEntry, orderKey?: string): Promise<{ state: 'applied'; result: IntakeOutcome } | { state: 'failed'; error: unknown } | { state: 'queued' }>;
+    submit(integrationId: string, entry: IntakeEntry, orderKey?: string): Promise<Submitted<IntakeOutcome>>;
   };
   /** Route modules added by later domains. */
   routes?: Array<(app: App, deps: HttpDeps) => void>;

@@ -19,13 +19,12 @@
  * others retry shortly. Entries left by a crash are applied at the next start.
  */
 import { sql } from 'kysely';
-import { IntakeBusyError } from '../core/alerts/intake.js';
+import { IntakeBusyError, type Submitted } from '../core/alerts/intake.js';
 import type { Clock } from '../core/shared/clock.js';
 import type { Repos } from '../core/shared/ports.js';
 import type { Database } from './database.js';
 import { createRepos, JOBS_CHANNEL } from './unit-of-work.js';
 
-export type Submitted<R> = { state: 'applied'; result: R } | { state: 'failed'; error: unknown } | { state: 'queued' };
 
 
 export interface IntakeQueueOptions<E, R> {
@@ -136,11 +135,6 @@ export class IntakeQueue<E, R> {
     } catch (err) {
       this.o.onError?.(err);
     }
-  }
-
-  /** Entries not yet applied, by this process's count. */
-  get size(): number {
-    return this.backlog + this.pending.length;
   }
 
   /** Resolves when everything submitted so far is committed and applied (tests, shutdown). */

@@ -71,6 +71,9 @@ export function truncate(text: string, limit: number): string {
   return chars.length <= limit ? text : `${chars.slice(0, limit - 1).join('')}…`;
 }
 
+/** What submitting to the intake queue came to: applied (with its result), failed, or durable and waiting. */
+export type Submitted<R> = { state: 'applied'; result: R } | { state: 'failed'; error: unknown } | { state: 'queued' };
+
 /** Intake refuses new events while too many are waiting to be applied; the sender retries later. */
 export class IntakeBusyError extends Error {
   constructor(readonly retryAfterSeconds: number) {
