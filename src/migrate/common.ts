@@ -6,7 +6,7 @@
 import type { Layer, Restriction } from '../core/schedules/model.js';
 import { isoWeekdayOfDay, layerShifts, parseDate, parseTime, zoneOffsets } from '../core/schedules/rotation.js';
 import { isValidTimeZone, slugify } from '../core/shared/validate.js';
-import type { UnmappedItem, UnmappedKind, VigilLayerDoc } from './types.js';
+import type { UnmappedItem, UnmappedKind, VigilDocument, VigilLayerDoc, VigilPolicyDoc, VigilScheduleDoc, VigilServiceDoc, VigilTeamDoc, VigilUserDoc } from './types.js';
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
@@ -68,6 +68,19 @@ export function toE164(raw: string | undefined | null, countryCode?: number | st
   s = s.replace(/[\s().-]/g, '');
   if (!s.startsWith('+')) s = countryCode !== undefined && countryCode !== null && countryCode !== '' ? `+${countryCode}${s.replace(/^0+/, '')}` : `+${s}`;
   return /^\+[1-9]\d{7,14}$/.test(s) ? s : undefined;
+}
+
+/** The vigil.yaml document of an import: only the sections that have something. */
+export function vigilDocument(parts: { users: VigilUserDoc[]; teams: VigilTeamDoc[]; schedules: VigilScheduleDoc[]; policies: VigilPolicyDoc[]; services: VigilServiceDoc[] }): VigilDocument {
+  const { users, teams, schedules, policies, services } = parts;
+  return {
+    version: 1,
+    ...(users.length ? { users } : {}),
+    ...(teams.length ? { teams } : {}),
+    ...(schedules.length ? { schedules } : {}),
+    ...(policies.length ? { escalationPolicies: policies } : {}),
+    ...(services.length ? { services } : {}),
+  };
 }
 
 export const pad2 = (n: number): string => String(n).padStart(2, '0');

@@ -17,7 +17,7 @@
  *   service; maintenance windows that disable integrations go to those integrations' services.
  */
 import type { Restriction } from '../../core/schedules/model.js';
-import { coverage, firstOverlap, hhmm, iso, Names, normEmail, Slugs, toE164, toLayer, Unmapped, validZone, WEEK } from '../common.js';
+import { coverage, firstOverlap, hhmm, iso, Names, normEmail, Slugs, toE164, toLayer, Unmapped, validZone, WEEK, vigilDocument } from '../common.js';
 import type {
   MappingResult,
   UserTodo,
@@ -566,14 +566,7 @@ export function mapOpsGenie(account: OpsGenieAccount, options: MapOptions): Mapp
   if (fallbackUsed) teams.push({ slug: FALLBACK_TEAM, name: 'Imported from OpsGenie', description: 'Objects that had no owner team in OpsGenie', members: [] });
 
   return {
-    document: {
-      version: 1,
-      ...(users.length ? { users } : {}),
-      ...(teams.length ? { teams } : {}),
-      ...(schedules.length ? { schedules } : {}),
-      ...(policies.length ? { escalationPolicies: policies } : {}),
-      ...(services.length ? { services } : {}),
-    },
+    document: vigilDocument({ users, teams, schedules, policies, services }),
     unmapped: out.items,
     todos,
     schedules: links,

@@ -15,7 +15,7 @@
  */
 import type { Restriction } from '../../core/schedules/model.js';
 import { zoneOffsets } from '../../core/schedules/rotation.js';
-import { DAY, hhmm, iso, localParts, Names, normEmail, rotateLeft, Slugs, toE164, toLayer, Unmapped, validZone } from '../common.js';
+import { DAY, hhmm, iso, localParts, Names, normEmail, rotateLeft, Slugs, toE164, toLayer, Unmapped, validZone, vigilDocument } from '../common.js';
 import type {
   MappingResult,
   UserTodo,
@@ -437,14 +437,7 @@ export function mapPagerDuty(account: PagerDutyAccount, options: MapOptions): Ma
   if (fallbackUsed) teams.push({ slug: FALLBACK_TEAM, name: 'Imported from PagerDuty', description: 'Objects that had no team in PagerDuty', members: [] });
 
   return {
-    document: {
-      version: 1,
-      ...(users.length ? { users } : {}),
-      ...(teams.length ? { teams } : {}),
-      ...(schedules.length ? { schedules } : {}),
-      ...(policies.length ? { escalationPolicies: policies } : {}),
-      ...(services.length ? { services } : {}),
-    },
+    document: vigilDocument({ users, teams, schedules, policies, services }),
     unmapped: out.items,
     todos,
     schedules: links,
