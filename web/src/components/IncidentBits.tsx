@@ -511,3 +511,41 @@ function CommsNote({ severity: s }: { severity: Severity }) {
     </div>
   );
 }
+
+/** The severity and service filters of the incident and post-mortem lists (values: level key, service slug). */
+export function SeverityAndServiceFilters({
+  severity,
+  service,
+  levels,
+  services,
+  onChange,
+}: {
+  severity: string;
+  service: string;
+  levels: Severity[];
+  services: Service[];
+  onChange: (change: { severity?: string; service?: string }) => void;
+}) {
+  return (
+    <>
+      <select aria-label="Severity" value={severity} onChange={(e) => onChange({ severity: e.target.value })}>
+        <option value="">All severities</option>
+        {levels.map((s) => (
+          <option key={s.key} value={s.key}>
+            {s.key} — {s.name}
+          </option>
+        ))}
+      </select>
+      <select aria-label="Service" value={service} onChange={(e) => onChange({ service: e.target.value })}>
+        <option value="">All services</option>
+        {[...services]
+          .sort((a, b) => a.name.localeCompare(b.name))
+          .map((s) => (
+            <option key={s.id} value={s.slug}>
+              {s.name}
+            </option>
+          ))}
+      </select>
+    </>
+  );
+}

@@ -5,7 +5,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { api, type Incident, type IncidentQuery } from '../api.ts';
 import { Icon } from '../components/Icon.tsx';
-import { DeclareIncidentModal, IncidentStatusBadge, isClosed, SeverityBadge, useSeverities } from '../components/IncidentBits.tsx';
+import { DeclareIncidentModal, IncidentStatusBadge, isClosed, SeverityAndServiceFilters, SeverityBadge, useSeverities } from '../components/IncidentBits.tsx';
 import { EmptyState, ErrorBanner, Loading, PageHeader, Panel } from '../components/ui.tsx';
 import { formatAge, formatDateTime } from '../format.ts';
 import { useDocumentTitle, useInterval, useNow, useResource } from '../hooks.ts';
@@ -138,24 +138,7 @@ export function IncidentsPage() {
           value={text}
           onChange={(e) => setText(e.target.value)}
         />
-        <select aria-label="Severity" value={filters.severity} onChange={(e) => setFilter({ severity: e.target.value })}>
-          <option value="">All severities</option>
-          {levels.map((s) => (
-            <option key={s.key} value={s.key}>
-              {s.key} — {s.name}
-            </option>
-          ))}
-        </select>
-        <select aria-label="Service" value={filters.service} onChange={(e) => setFilter({ service: e.target.value })}>
-          <option value="">All services</option>
-          {[...(services.data ?? [])]
-            .sort((a, b) => a.name.localeCompare(b.name))
-            .map((s) => (
-              <option key={s.id} value={s.slug}>
-                {s.name}
-              </option>
-            ))}
-        </select>
+        <SeverityAndServiceFilters severity={filters.severity} service={filters.service} levels={levels} services={services.data ?? []} onChange={setFilter} />
         {filtered ? (
           <button
             type="button"

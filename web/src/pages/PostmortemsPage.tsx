@@ -5,7 +5,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { api, type Postmortem, type PostmortemQuery, type PostmortemStatus } from '../api.ts';
 import { Icon } from '../components/Icon.tsx';
-import { SeverityBadge, useSeverities } from '../components/IncidentBits.tsx';
+import { SeverityAndServiceFilters, SeverityBadge, useSeverities } from '../components/IncidentBits.tsx';
 import { PostmortemStatusBadge } from '../components/PostmortemBits.tsx';
 import { EmptyState, ErrorBanner, Loading, PageHeader, Panel } from '../components/ui.tsx';
 import { formatDate, formatRelative } from '../format.ts';
@@ -99,24 +99,7 @@ export function PostmortemsPage() {
             </option>
           ))}
         </select>
-        <select aria-label="Severity" value={filters.severity} onChange={(e) => setFilter({ severity: e.target.value })}>
-          <option value="">All severities</option>
-          {(severities.data ?? []).map((s) => (
-            <option key={s.key} value={s.key}>
-              {s.key} — {s.name}
-            </option>
-          ))}
-        </select>
-        <select aria-label="Service" value={filters.service} onChange={(e) => setFilter({ service: e.target.value })}>
-          <option value="">All services</option>
-          {[...(services.data ?? [])]
-            .sort((a, b) => a.name.localeCompare(b.name))
-            .map((s) => (
-              <option key={s.id} value={s.slug}>
-                {s.name}
-              </option>
-            ))}
-        </select>
+        <SeverityAndServiceFilters severity={filters.severity} service={filters.service} levels={severities.data ?? []} services={services.data ?? []} onChange={setFilter} />
         <input aria-label="Tag" placeholder="Tag" value={tag} onChange={(e) => setTag(e.target.value)} className="filter-tag" />
         {filtered ? (
           <button type="button" className="btn btn-ghost btn-sm" onClick={() => navigate('/postmortems')}>
