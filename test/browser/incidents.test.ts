@@ -15,7 +15,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startFakeSlack, type FakeSlack } from '../fakes/slack.js';
 import { startSmtpSink, type SmtpSink } from '../fakes/smtp.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { ensureWebBuilt, HAVE_BROWSER, hidden, launchBrowser, MISSING_REASON, onPath, REQUIRE_BROWSER, screenshot, SKIP_REASON, visible } from './browser.js';
+import { ensureWebBuilt, HAVE_BROWSER, hidden, launchBrowser, MISSING_REASON, onPath, REQUIRE_BROWSER, screenshot, SKIP_REASON, visible, until } from './browser.js';
 
 if (!HAVE_BROWSER) {
   if (REQUIRE_BROWSER) {
@@ -32,17 +32,6 @@ if (!HAVE_BROWSER) {
 const RITA = { name: 'Rita Rossi', email: 'rita@example.com', password: 'rita-secret-password' };
 const COMPANY = 'everyone@example.com';
 const ANNOUNCE = 'C0ANNOUNCE';
-
-/** Polls `fn` until it returns a truthy value. */
-async function until<T>(fn: () => Promise<T | undefined | null | false>, what: string, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 describe.skipIf(!HAVE_BROWSER)('web UI: incidents', () => {
   let app: TestApp;

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startFakeJira, type FakeJira } from '../fakes/jira.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { ensureWebBuilt, HAVE_BROWSER, hidden, launchBrowser, MISSING_REASON, onPath, REQUIRE_BROWSER, screenshot, SKIP_REASON, visible } from './browser.js';
+import { ensureWebBuilt, HAVE_BROWSER, hidden, launchBrowser, MISSING_REASON, onPath, REQUIRE_BROWSER, screenshot, SKIP_REASON, visible, until } from './browser.js';
 
 if (!HAVE_BROWSER) {
   if (REQUIRE_BROWSER) {
@@ -30,17 +30,6 @@ if (!HAVE_BROWSER) {
 }
 
 const PAUL = { name: 'Paul Park', email: 'paul@example.com', password: 'paul-secret-password' };
-
-/** Polls `fn` until it returns a truthy value. */
-async function until<T>(fn: () => Promise<T | undefined | null | false>, what: string, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 describe.skipIf(!HAVE_BROWSER)('web UI: post-mortems and shift reports', () => {
   let app: TestApp;
