@@ -14,6 +14,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { Counter, Histogram } from 'prom-client';
+import { normalizeOpsGenieUrl } from '../integrations/inbound/opsgenie-paths.js';
 import { authHook } from './auth.js';
 import { errorBody, sendError } from './errors.js';
 import { authRoutes } from './routes/auth.js';
@@ -55,6 +56,8 @@ export async function buildHttpApp(deps: HttpDeps, options: BuildOptions = {}): 
     trustProxy: true,
     return503OnClosing: true,
     ajv: { customOptions: { allErrors: true } },
+    // OpsGenie clients' paths (trailing slashes, the JSM and api_url prefixes) -> the routed layout.
+    rewriteUrl: (req) => normalizeOpsGenieUrl(req.url ?? '/'),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Bodies are never coerced (a number is not a string); query strings and params are.
