@@ -173,6 +173,9 @@ describe('Go SDK v2, the Terraform provider’s client (opsgenie/opsgenie-go-sdk
     expect(err.status).toBe(404);
     expect(err.headers.get('x-request-id')).toBe(err.body.requestId);
     expect(err.body).toEqual({ message: expect.any(String), took: expect.any(Number), requestId: expect.any(String) });
+    const got = await send('GET', '/v2/alerts/tf-1?identifierType=alias');
+    expect(got.headers.get('x-request-id')).toBe(got.body.requestId);
+    expect(Number.parseFloat(got.headers.get('x-response-time') ?? '0')).toBeGreaterThan(0);
   });
 
   it('RetrieveStatus: 404 with X-Opsgenie-Errortype RequestNotProcessed while pending, then 200', async () => {
@@ -233,6 +236,10 @@ describe('the read side: who is on call, schedules, heartbeats (integration key 
     expect(res.body.data.onCallRecipients).toEqual([ADMIN_EMAIL]);
     expect((await send('GET', '/v2/schedules', undefined, `Bearer ${token}`)).status).toBe(200);
     expect((await send('GET', '/v2/schedules', undefined, 'GenieKey vgl_revoked_or_unknown')).status).toBe(401);
+    // Reading is enough for on-calls; a heartbeat ping is a write.
+    expect((await send('GET', '/v2/heartbeats/nightly-backup/ping', undefined, `GenieKey ${token}`)).status).toBe(403);
+    const responder = await t.createUserWithToken('responder');
+    expect((await send('GET', '/v2/heartbeats/nightly-backup/ping', undefined, `GenieKey ${responder.token}`)).status).toBe(202);
   });
 
   it('lists schedules and gets one by name', async () => {

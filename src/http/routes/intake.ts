@@ -107,7 +107,8 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
     scope.addHook('onSend', (req, reply, payload, done) => {
       const path = req.url;
       if (path.startsWith('/v2/') && !path.startsWith('/v2/enqueue') && !path.startsWith('/v2/change/')) {
-        void reply.header('x-response-time', (reply.elapsedTime / 1000).toFixed(3));
+        // Seconds, never 0 (the Go SDK warns on a zero response time).
+        void reply.header('x-response-time', Math.max(reply.elapsedTime / 1000, 0.001).toFixed(3));
         void reply.header('x-ratelimit-state', reply.statusCode === 429 ? 'THROTTLED' : 'OK');
         if (reply.statusCode === 429) void reply.header('x-ratelimit-reason', 'INTEGRATION');
       }
@@ -296,7 +297,7 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
         return ogError(reply.header('x-opsgenie-errortype', 'RequestNotProcessed'), s, 404, 'Request not found. It might not be processed, yet.');
       }
       if (!row || row.integrationId !== res.integration.id) return ogError(reply, s, 404, 'Request does not exist');
-      return reply.send({
+      return reply.header('x-request-id', s.requestId).send({
         data: { success: row.success, action: row.action, processedAt: new Date(row.createdAt).toISOString(), integrationId: row.integrationId, isSuccess: row.success, status: row.status, alertId: row.alertId ?? '', alias: row.alias ?? '' },
         took: took(s),
         requestId: s.requestId,
@@ -310,7 +311,7 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
       try {
         const id = opsgenie.parseIdentifier((req.params as { identifier: string }).identifier, (req.query as Record<string, unknown>).identifierType);
         const data = await core.uow.run(async (r) => opsgenie.formatAlert(await viewOf(r, await findAlert(r, id.value, id.type, id.type === 'alias' ? [res.service.id] : undefined)), { now: core.clock.now() }));
-        return reply.send({ data, took: took(s), requestId: s.requestId });
+        return reply.header('x-request-id', s.requestId).send({ data, took: took(s), requestId: s.requestId });
       } catch (err) {
         return ogFail(reply, s, err);
       }
@@ -543,6 +544,8 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
       const s = ogStart(req);
       const who = await ogReadAuth(req, reply, s);
       if (!who) return reply;
+      // A ping is a write: an API token needs the write scope.
+      if ('principal' in who && !who.principal.scopes.includes('write')) return ogError(reply, s, 403, 'This API token cannot ping heartbeats (it lacks the write scope).');
       try {
         const name = opsgenie.parseHeartbeatName((req.params as { name: string }).name);
         const ctx: IngestContext = { now: core.clock.now(), publicUrl: deps.config.publicUrl, actor: who.actor };
