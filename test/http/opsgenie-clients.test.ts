@@ -82,7 +82,16 @@ describe('Zabbix OpsGenie media type (zabbix/zabbix templates/media/opsgenie/med
 
 describe('Sentry OpsGenie integration (getsentry/sentry src/sentry/integrations/opsgenie/client.py)', () => {
   // base_url "https://api.opsgenie.com/" + "v2"; requests quotes the path, so the alias "sentry: 4711" arrives as "sentry:%204711".
-  it('install: authenticates the key and looks the team up by name', async () => {
+  // Earlier releases (commit 08c5d6c6) install with authorize_integration + get_team_id and acknowledge on resolve;
+  // current ones (commit 42099903) validate each key with get_alerts(limit=1) and close on resolve.
+  it('install (current): validates each key with GET /v2/alerts?limit=1', async () => {
+    const res = await send('GET', '/v2/alerts?limit=1');
+    expect(res.status).toBe(200);
+    expect(Array.isArray(res.body.data)).toBe(true);
+    expect((await send('GET', '/v2/alerts?limit=1', undefined, 'GenieKey not-a-key')).status).toBe(401);
+  });
+
+  it('install (earlier): authenticates the key and looks the team up by name', async () => {
     const auth = await send('POST', '/v2/integrations/authenticate', { type: 'sentry' });
     expect(auth.status).toBe(200);
     expect(auth.body).toMatchObject({ result: expect.any(String), requestId: expect.any(String) });
@@ -110,7 +119,11 @@ describe('Sentry OpsGenie integration (getsentry/sentry src/sentry/integrations/
     expect((await send('GET', `/v2/alerts/requests/${ack.body.requestId}`)).body.data.success).toBe(true);
     expect((await alertByAlias('sentry: 4711')).status).toBe('acknowledged');
     // Encoded fully, the identifier is the same alert.
-    expect((await send('GET', '/v2/alerts/sentry%3A%204711?identifierType=alias')).body.data.status).toBe('open');
+    expect((await send('GET', '/v2/alerts/sentry%3A%204711?identifierType=alias')).body.data).toMatchObject({ status: 'open', acknowledged: true });
+    // Current releases close on resolve.
+    const close = await send('POST', '/v2/alerts/sentry:%204711/close?identifierType=alias', {});
+    expect(close.status).toBe(202);
+    expect((await alertByAlias('sentry: 4711')).status).toBe('closed');
   });
 });
 
