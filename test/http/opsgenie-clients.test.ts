@@ -57,6 +57,9 @@ describe('Zabbix OpsGenie media type (zabbix/zabbix templates/media/opsgenie/med
     const status = await poll(res.body.requestId);
     expect(status.body.data).toMatchObject({ success: true, alertId: expect.any(String) });
     expect((await alertByAlias('4711')).id).toBe(status.body.data.alertId);
+    // The event's link, {opsgenie_web}alert/detail/{alertId}, opens the alert in Vigil's web UI.
+    const link = await fetch(`${t.baseUrl}/alert/detail/${status.body.data.alertId}`, { redirect: 'manual' });
+    expect([link.status, link.headers.get('location')]).toEqual([302, `/alerts/${status.body.data.alertId}`]);
   });
 
   it('update: acknowledge, a note, unacknowledge and the recovery close, each by alias and polled', async () => {

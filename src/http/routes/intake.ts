@@ -558,6 +558,9 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
     };
     for (const method of ['GET', 'POST', 'PUT'] as const) scope.route({ method, url: '/v2/heartbeats/:name/ping', config: { auth: 'public' }, schema: { hide: true }, handler: heartbeat });
 
+    // OpsGenie's web link to an alert (Zabbix stores `{opsgenie_web}alert/detail/{alertId}` on the event).
+    scope.get('/alert/detail/:id', { config: { auth: 'public' }, schema: { hide: true } }, async (req, reply) => reply.redirect(`/alerts/${encodeURIComponent((req.params as { id: string }).id)}`, 302));
+
     // Any other OpsGenie path: OpsGenie's 404 shape, not Vigil's.
     scope.all('/v2/*', { config: { auth: 'public' }, schema: { hide: true } }, async (req, reply) => ogError(reply, ogStart(req), 404, `No such API: ${req.method} ${req.url.split('?')[0]}`));
 
