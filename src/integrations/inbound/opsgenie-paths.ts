@@ -9,8 +9,8 @@
  * - Trailing slashes are dropped (`POST /v2/alerts/`: the Node `opsgenie-sdk`, Zabbix's media type).
  * - The Node SDK's `.../notes/&limit=10` (a query appended with `&` when no `identifierType` was given)
  *   gets its `?`.
- * - A `%` that does not start a percent-escape is taken literally (`%25`), so an identifier sent
- *   unencoded (`100%-cpu`) is not a 400.
+ * - A path segment that does not decode (a `%` that starts no escape, an escape that is not UTF-8) is
+ *   taken literally, so an identifier sent unencoded (`100%-cpu`) is not a 400.
  *
  * Paths under `/api/`, `/hooks/`, `/slack/` and the PagerDuty Events paths are never touched.
  */
@@ -26,7 +26,12 @@ export function normalizeOpsGenieUrl(url: string): string {
   let query = q === -1 ? '' : url.slice(q);
   if (UNTOUCHED.test(path)) return url;
   const m = OPSGENIE.exec(path);
-  if (!m) return url;
+  if (!m) {
+    // Another path under a prefixed /v2: OpsGenie's own 404 answers it (the router's catch-all).
+    const v2 = /^(?:\/.*?)?(\/v2)(?=\/|$)(.*)$/.exec(path);
+    if (!v2) return url;
+    return literalPercent(`/v2${(v2[2] ?? '').replace(/\/+$/, '')}`.replace(/^\/v2$/, '/v2/')) + query;
+  }
   let rest = m[3] ?? '';
   if (query === '') {
     const amp = /\/(notes|logs|tags|details|recipients)\/?&(.*)$/.exec(rest);
@@ -36,6 +41,20 @@ export function normalizeOpsGenieUrl(url: string): string {
     }
   }
   path = `/${m[2]}${rest}`.replace(/\/+$/, '');
-  path = path.replace(/%(?![0-9A-Fa-f]{2})/g, '%25');
-  return path + query;
+  return literalPercent(path) + query;
 }
+
+/** Segments that do not decode (a stray `%`, an escape that is not UTF-8) are taken literally. */
+const literalPercent = (path: string): string =>
+  path
+    .split('/')
+    .map((seg) => {
+      if (!seg.includes('%')) return seg;
+      try {
+        decodeURIComponent(seg);
+        return seg;
+      } catch {
+        return seg.replace(/%(?![0-9A-Fa-f]{2})/g, '%25').replace(/%([0-9A-Fa-f]{2})/g, (all, hex: string) => (parseInt(hex, 16) < 0x80 ? all : `%25${hex}`));
+      }
+    })
+    .join('/');
