@@ -45,7 +45,7 @@ describe('OpsGenie and PagerDuty endpoints under random input', () => {
       }),
       { numRuns: 400 },
     );
-  });
+  }, 120_000);
 
   it('PagerDuty v1 and v2 never answer 5xx', async () => {
     const field = fc.oneof(fc.constant(undefined), fc.string({ maxLength: 5 }), fc.integer(), fc.constant(null), fc.dictionary(fc.string({ maxLength: 3 }), fc.string({ maxLength: 3 })));
@@ -58,5 +58,5 @@ describe('OpsGenie and PagerDuty endpoints under random input', () => {
       }),
       { numRuns: 300 },
     );
-  });
+  }, 120_000);
 });
