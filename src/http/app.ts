@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyReply, type FastifyServerOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -14,6 +14,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { Counter, Histogram } from 'prom-client';
+import { normalizeOpsGenieUrl } from '../integrations/inbound/opsgenie-paths.js';
 import { authHook } from './auth.js';
 import { errorBody, sendError } from './errors.js';
 import { authRoutes } from './routes/auth.js';
@@ -55,6 +56,10 @@ export async function buildHttpApp(deps: HttpDeps, options: BuildOptions = {}): 
     trustProxy: true,
     return503OnClosing: true,
     ajv: { customOptions: { allErrors: true } },
+    // OpsGenie clients' paths (trailing slashes, the JSM and api_url prefixes) -> the routed layout.
+    rewriteUrl: (req) => normalizeOpsGenieUrl(req.url ?? '/'),
+    // A path the router cannot decode (a stray "%"): Vigil's error shape, not Fastify's.
+    frameworkErrors: (err, _req, reply) => void (reply as FastifyReply).status(400).send(errorBody('bad_url', `The request path cannot be decoded: ${err.message}`)),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Bodies are never coerced (a number is not a string); query strings and params are.

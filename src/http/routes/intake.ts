@@ -4,22 +4,33 @@
  * authenticated by its integration key (or vendor signature), mapped to normalized events by the
  * vendor adapter, and answered 2xx only after the events are committed.
  */
-import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { authenticateToken, type Principal } from '../../core/auth/auth.js';
 import { findAlert, pingHeartbeat, type IngestContext } from '../../core/alerts/alerts.js';
 import { IntakeBusyError, IntakeError, type AlertEvent } from '../../core/alerts/intake.js';
 import type { Alert, Integration, Service } from '../../core/alerts/model.js';
 import { findIntegrationByKey } from '../../core/alerts/services.js';
+import { whoIsOnCall, type ScheduleRecord } from '../../core/schedules/schedules.js';
 import { DomainError } from '../../core/shared/errors.js';
-import type { Repos } from '../../core/shared/ports.js';
+import { newId } from '../../core/shared/ids.js';
+import type { Actor, Repos } from '../../core/shared/ports.js';
+import type { Team } from '../../core/teams/teams.js';
 import * as alertmanager from '../../integrations/inbound/alertmanager.js';
 import * as generic from '../../integrations/inbound/generic.js';
 import * as grafana from '../../integrations/inbound/grafana.js';
 import type { IntakeEntry } from '../../integrations/inbound/intake-entries.js';
 import * as opsgenie from '../../integrations/inbound/opsgenie.js';
+import * as ogRead from '../../integrations/inbound/opsgenie-read.js';
 import * as pagerduty from '../../integrations/inbound/pagerduty.js';
 import { errorBody } from '../errors.js';
 import type { App, HttpDeps } from '../types.js';
+
+/** A UUIDv7 request id minted in the last ten minutes (by this server, or one like it). */
+function isRecentRequestId(id: string, now: number): boolean {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id)) return false;
+  const at = parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
+  return at <= now + 60_000 && at >= now - 10 * 60_000;
+}
 
 interface Resolved {
   integration: Integration;
@@ -73,7 +84,6 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
   const cache = new KeyCache();
   const limiter = new RateLimiter(deps.config.intakeRatePerSecond ?? 100, deps.config.intakeBurst ?? 1000);
   const resolve = (key: string) => cache.get(key, () => core.uow.run((r) => findIntegrationByKey(r, key)));
-  const ctxFor = (integration: Integration): IngestContext => ({ now: core.clock.now(), publicUrl: deps.config.publicUrl, actor: { type: 'integration', id: integration.id } });
 
   /** Commits an entry on the intake queue, in order per service; resolves once it is durable (and applied, unless under a burst). */
   const submit = (res: Resolved, entry: IntakeEntry) => deps.intake.submit(res.integration.id, entry, res.service.id);
@@ -93,7 +103,20 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
     // -------------------------------------------------------------------------------------------
     // OpsGenie Alert API v2
 
-    const ogStart = (req: FastifyRequest) => ({ started: process.hrtime.bigint(), requestId: randomUUID(), req });
+    // The response metadata the Go SDK (the Terraform provider's client) reads on every answer.
+    scope.addHook('onSend', (req, reply, payload, done) => {
+      const path = req.url;
+      if (path.startsWith('/v2/') && !path.startsWith('/v2/enqueue') && !path.startsWith('/v2/change/')) {
+        // Seconds, never 0 (the Go SDK warns on a zero response time).
+        void reply.header('x-response-time', Math.max(reply.elapsedTime / 1000, 0.001).toFixed(3));
+        void reply.header('x-ratelimit-state', reply.statusCode === 429 ? 'THROTTLED' : 'OK');
+        if (reply.statusCode === 429) void reply.header('x-ratelimit-reason', 'INTEGRATION');
+      }
+      done(null, payload);
+    });
+
+    // Request ids are UUIDv7: one issued moments ago whose entry is not applied yet is "pending".
+    const ogStart = (req: FastifyRequest) => ({ started: process.hrtime.bigint(), requestId: newId(core.clock.now()), req });
     const took = (s: { started: bigint }) => Number(process.hrtime.bigint() - s.started) / 1e9;
     const ogError = (reply: FastifyReply, s: { started: bigint; requestId: string }, status: number, message: string, errors?: Record<string, string>) =>
       reply.status(status).header('x-request-id', s.requestId).send({ message, ...(errors ? { errors } : {}), took: took(s), requestId: s.requestId });
@@ -116,13 +139,40 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
       return res;
     }
 
+    /** Who reads: an integration (its key) or a person (an API token, as GenieKey or Bearer). */
+    type Reader = { integration: Resolved; actor: Actor } | { principal: Principal; actor: Actor };
+    async function ogReadAuth(req: FastifyRequest, reply: FastifyReply, s: ReturnType<typeof ogStart>): Promise<Reader | undefined> {
+      const auth = header(req, 'authorization') ?? '';
+      const key = /^(?:GenieKey|Bearer)\s+(\S+)$/i.exec(auth)?.[1] ?? (req.query as Record<string, string | undefined>).apiKey;
+      if (!key) {
+        void ogError(reply, s, 401, 'Could not authenticate');
+        return undefined;
+      }
+      const res = await resolve(key);
+      if (res) {
+        const wait = limiter.take(res.integration.id);
+        if (wait) {
+          void ogError(reply.header('retry-after', String(wait)), s, 429, 'You are making too many requests! To avoid errors, we recommend you limit requests.');
+          return undefined;
+        }
+        return { integration: res, actor: { type: 'integration', id: res.integration.id } };
+      }
+      try {
+        const principal = await authenticateToken(core, key);
+        return { principal, actor: { type: 'user', id: principal.user.id } };
+      } catch {
+        void ogError(reply, s, 401, 'Could not authenticate');
+        return undefined;
+      }
+    }
+
     const ogFail = (reply: FastifyReply, s: ReturnType<typeof ogStart>, err: unknown) => {
       if (err instanceof IntakeBusyError) return ogError(busy(reply, err), s, 429, 'You are making too many requests! To avoid errors, we recommend you limit requests.');
       if (err instanceof opsgenie.OpsGenieValidationError) return reply.status(err.status).header('x-request-id', s.requestId).send(err.body(s.requestId, took(s)));
       if (err instanceof SyntaxError) return ogError(reply, s, 400, 'Could not parse the request body as JSON.');
       if (err instanceof IntakeError) return ogError(reply, s, 422, opsgenie.UNPROCESSABLE_MESSAGE, { [err.field ?? 'body']: err.message });
       if (err instanceof DomainError) {
-        const status = err.kind === 'not_found' ? 404 : err.kind === 'conflict' ? 409 : 422;
+        const status = err.kind === 'not_found' ? 404 : err.kind === 'conflict' ? 409 : err.kind === 'unauthenticated' ? 401 : err.kind === 'forbidden' ? 403 : 422;
         return ogError(reply, s, status, status === 404 ? 'Alert does not exist' : err.message);
       }
       throw err;
@@ -172,37 +222,65 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
       }
     });
 
+    /** The alerts matching an OpsGenie search (`query`), a page of them. */
+    const searchAlerts = async (r: Repos, f: opsgenie.AlertListFilter, page: { limit: number; offset: number; order: 'asc' | 'desc' }): Promise<{ matched: Alert[]; fetched: number }> => {
+      if (f.matchesNothing) return { matched: [], fetched: 0 };
+      const { data: alerts } = await r.alerts.listAlerts({
+        ...(f.status === 'closed' ? { status: 'closed' as const } : f.status === 'open' ? { status: 'unclosed' as const } : {}),
+        ...(f.alias ? { alias: f.alias } : {}),
+        ...(f.priority ? { priority: f.priority } : {}),
+        ...(f.tags[0] ? { tag: f.tags[0] } : {}),
+        ...(f.messageContains[0] ? { search: f.messageContains[0] } : f.text[0] ? { search: f.text[0] } : {}),
+        limit: page.limit,
+        offset: page.offset,
+        order: page.order,
+      });
+      const matched = alerts.filter(
+        (a) =>
+          (f.acknowledged === undefined || (a.status === 'acknowledged') === f.acknowledged) &&
+          f.tags.every((t) => a.tags.includes(t)) &&
+          (!f.tinyId || String(a.number) === f.tinyId) &&
+          (!f.source || a.source.toLowerCase().includes(f.source.toLowerCase())) &&
+          (!f.entity || a.entity.toLowerCase().includes(f.entity.toLowerCase())) &&
+          Object.entries(f.details).every(([k, v]) => (a.details[k] ?? '').toLowerCase().includes(v.toLowerCase())),
+      );
+      return { matched, fetched: alerts.length };
+    };
+
     scope.get('/v2/alerts', { config: { auth: 'public' }, schema: { hide: true } }, async (req, reply) => {
       const s = ogStart(req);
       const res = await ogAuth(req, reply, s);
       if (!res) return reply;
       try {
         const q = opsgenie.parseListQuery(req.query as Record<string, unknown>);
-        const f = q.filter;
         const data = await core.uow.run(async (r) => {
-          if (f.matchesNothing) return [];
-          const { data: alerts } = await r.alerts.listAlerts({
-            ...(f.status === 'closed' ? { status: 'closed' as const } : f.status === 'open' ? { status: 'unclosed' as const } : {}),
-            ...(f.alias ? { alias: f.alias } : {}),
-            ...(f.priority ? { priority: f.priority } : {}),
-            ...(f.tags[0] ? { tag: f.tags[0] } : {}),
-            ...(f.messageContains[0] ? { search: f.messageContains[0] } : f.text[0] ? { search: f.text[0] } : {}),
-            limit: q.limit,
-            offset: q.offset,
-            order: q.order,
-          });
-          const filtered = alerts.filter(
-            (a) =>
-              (f.acknowledged === undefined || (a.status === 'acknowledged') === f.acknowledged) &&
-              f.tags.every((t) => a.tags.includes(t)) &&
-              (!f.tinyId || String(a.number) === f.tinyId) &&
-              (!f.source || a.source.toLowerCase().includes(f.source.toLowerCase())) &&
-              (!f.entity || a.entity.toLowerCase().includes(f.entity.toLowerCase())) &&
-              Object.entries(f.details).every(([k, v]) => (a.details[k] ?? '').toLowerCase().includes(v.toLowerCase())),
-          );
-          return Promise.all(filtered.map(async (a) => opsgenie.formatAlertSummary(await viewOf(r, a), { now: core.clock.now() })));
+          const { matched: alerts } = await searchAlerts(r, q.filter, q);
+          return Promise.all(alerts.map(async (a) => opsgenie.formatAlertSummary(await viewOf(r, a), { now: core.clock.now() })));
         });
         return reply.status(200).header('x-request-id', s.requestId).send({ data, took: took(s), requestId: s.requestId });
+      } catch (err) {
+        return ogFail(reply, s, err);
+      }
+    });
+
+    // GET /v2/alerts/count?query=…: the matching alerts counted (in pages, up to 100,000).
+    scope.get('/v2/alerts/count', { config: { auth: 'public' }, schema: { hide: true } }, async (req, reply) => {
+      const s = ogStart(req);
+      const res = await ogAuth(req, reply, s);
+      if (!res) return reply;
+      try {
+        const { query, searchIdentifier, searchIdentifierType } = req.query as Record<string, unknown>;
+        const q = opsgenie.parseListQuery({ ...(query !== undefined ? { query } : {}), ...(searchIdentifier !== undefined ? { searchIdentifier } : {}), ...(searchIdentifierType !== undefined ? { searchIdentifierType } : {}) });
+        const count = await core.uow.run(async (r) => {
+          let n = 0;
+          for (let offset = 0; offset < 100_000; offset += 1000) {
+            const { matched, fetched } = await searchAlerts(r, q.filter, { limit: 1000, offset, order: 'desc' });
+            n += matched.length;
+            if (fetched < 1000) break;
+          }
+          return n;
+        });
+        return reply.header('x-request-id', s.requestId).send({ data: { count }, took: took(s), requestId: s.requestId });
       } catch (err) {
         return ogFail(reply, s, err);
       }
@@ -214,8 +292,12 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
       if (!res) return reply;
       const { requestId } = req.params as { requestId: string };
       const row = await core.uow.run((r) => r.alerts.findIntakeRequest(requestId));
+      if (!row && isRecentRequestId(requestId, core.clock.now())) {
+        // Accepted but not applied yet: the Go SDK retries while it reads this error type.
+        return ogError(reply.header('x-opsgenie-errortype', 'RequestNotProcessed'), s, 404, 'Request not found. It might not be processed, yet.');
+      }
       if (!row || row.integrationId !== res.integration.id) return ogError(reply, s, 404, 'Request does not exist');
-      return reply.send({
+      return reply.header('x-request-id', s.requestId).send({
         data: { success: row.success, action: row.action, processedAt: new Date(row.createdAt).toISOString(), integrationId: row.integrationId, isSuccess: row.success, status: row.status, alertId: row.alertId ?? '', alias: row.alias ?? '' },
         took: took(s),
         requestId: s.requestId,
@@ -229,7 +311,7 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
       try {
         const id = opsgenie.parseIdentifier((req.params as { identifier: string }).identifier, (req.query as Record<string, unknown>).identifierType);
         const data = await core.uow.run(async (r) => opsgenie.formatAlert(await viewOf(r, await findAlert(r, id.value, id.type, id.type === 'alias' ? [res.service.id] : undefined)), { now: core.clock.now() }));
-        return reply.send({ data, took: took(s), requestId: s.requestId });
+        return reply.header('x-request-id', s.requestId).send({ data, took: took(s), requestId: s.requestId });
       } catch (err) {
         return ogFail(reply, s, err);
       }
@@ -259,20 +341,228 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
     }
     scope.delete('/v2/alerts/:identifier', { config: { auth: 'public' }, schema: { hide: true } }, actionHandler);
 
-    const heartbeat = async (req: FastifyRequest, reply: FastifyReply) => {
+    // GET /v2/alerts/{identifier}/notes | logs | recipients
+    scope.get('/v2/alerts/:identifier/*', { config: { auth: 'public' }, schema: { hide: true } }, async (req, reply) => {
       const s = ogStart(req);
+      const params = req.params as { identifier: string; '*'?: string };
+      const sub = (params['*'] ?? '').replace(/^\/+|\/+$/g, '');
+      if (sub !== 'notes' && sub !== 'logs' && sub !== 'recipients') return ogError(reply, s, 404, 'Not found');
       const res = await ogAuth(req, reply, s);
       if (!res) return reply;
       try {
+        const query = req.query as Record<string, unknown>;
+        const id = opsgenie.parseIdentifier(params.identifier, query.identifierType);
+        const paging = sub === 'recipients' ? undefined : ogRead.parseReadPaging(query);
+        const data = await core.uow.run(async (r) => {
+          const alert = await findAlert(r, id.value, id.type, id.type === 'alias' ? [res.service.id] : undefined);
+          if (sub === 'recipients') {
+            const pages = await r.notifications.listPages({ sourceType: 'alert', sourceId: alert.id, limit: 500 });
+            const users = await Promise.all(pages.map((p) => r.users.findById(p.userId)));
+            return ogRead.recipientsOf(pages.flatMap((p, i) => (users[i] ? [{ ...p, user: { id: users[i].id, email: users[i].email } }] : [])));
+          }
+          const events = await r.events.list('alert', alert.id, { limit: 10_000 });
+          const owners = new Map<string, string>();
+          const ownerOf = async (a: Actor): Promise<string> => {
+            if (!a.id) return 'System';
+            const k = `${a.type}:${a.id}`;
+            if (!owners.has(k)) owners.set(k, a.type === 'user' ? ((await r.users.findById(a.id))?.email ?? a.id) : a.type === 'integration' ? ((await r.alerts.findIntegration(a.id))?.name ?? a.id) : 'System');
+            return owners.get(k)!;
+          };
+          const entries: ogRead.TimelineEntry[] = [];
+          for (const e of events) entries.push({ id: e.id, type: e.type, at: e.at, data: e.data, owner: await ownerOf(e.actor) });
+          return sub === 'notes' ? ogRead.pageOf(ogRead.notesOf(entries), paging!) : ogRead.pageOf(ogRead.logsOf(entries), paging!);
+        });
+        return reply.header('x-request-id', s.requestId).send({ data, ...(paging ? { paging: {} } : {}), took: took(s), requestId: s.requestId });
+      } catch (err) {
+        return ogFail(reply, s, err);
+      }
+    });
+
+    // -------------------------------------------------------------------------------------------
+    // OpsGenie configuration reads: integrations, teams, schedules and who is on call, heartbeats
+
+    const ok = (reply: FastifyReply, s: ReturnType<typeof ogStart>, data: unknown, status = 200) => reply.status(status).header('x-request-id', s.requestId).send({ data, took: took(s), requestId: s.requestId });
+
+    // Sentry's installation validates the key with this call (`{type}`: the integration type it installs as).
+    scope.post('/v2/integrations/authenticate', { config: { auth: 'public' }, schema: { hide: true } }, async (req, reply) => {
+      const s = ogStart(req);
+      const res = await ogAuth(req, reply, s);
+      if (!res) return reply;
+      let body: unknown;
+      try {
+        body = parseJson(req);
+      } catch {
+        return ogError(reply, s, 400, 'Could not parse the request body as JSON.');
+      }
+      const type = body && typeof body === 'object' && typeof (body as { type?: unknown }).type === 'string' ? (body as { type: string }).type : undefined;
+      if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body))) return ogError(reply, s, 400, 'Could not parse the request body as a JSON object.');
+      return reply
+        .header('x-request-id', s.requestId)
+        .send({ result: 'Authenticated', data: { id: res.integration.id, name: res.integration.name, type: type ?? res.integration.type, enabled: !res.integration.disabled }, took: took(s), requestId: s.requestId });
+    });
+
+    const teamView = async (r: Repos, t: Team) => {
+      const members = await Promise.all(t.memberIds.map((id) => r.users.findById(id)));
+      return ogRead.formatTeam(t, members.flatMap((u) => (u ? [{ id: u.id, email: u.email, lead: u.id === t.leadUserId }] : [])));
+    };
+    const findTeam = async (r: Repos, ref: string, type: 'id' | 'name'): Promise<Team | undefined> => {
+      if (type === 'id') return (await r.teams.findById(ref)) ?? (await r.teams.findBySlug(ref));
+      const all = await r.teams.list();
+      return all.find((t) => t.name === ref) ?? all.find((t) => t.slug === ref) ?? all.find((t) => t.name.toLowerCase() === ref.toLowerCase());
+    };
+
+    scope.get('/v2/teams', { config: { auth: 'public' }, schema: { hide: true } }, async (req, reply) => {
+      const s = ogStart(req);
+      if (!(await ogReadAuth(req, reply, s))) return reply;
+      const data = await core.uow.run(async (r) => Promise.all((await r.teams.list()).map(async (t) => ({ id: t.id, name: t.name, description: t.description }))));
+      return ok(reply, s, data);
+    });
+
+    scope.get('/v2/teams/:identifier', { config: { auth: 'public' }, schema: { hide: true } }, async (req, reply) => {
+      const s = ogStart(req);
+      if (!(await ogReadAuth(req, reply, s))) return reply;
+      try {
+        const type = ogRead.parseNameOrId((req.query as Record<string, unknown>).identifierType);
+        const ref = (req.params as { identifier: string }).identifier;
+        const data = await core.uow.run(async (r) => {
+          const t = await findTeam(r, ref, type);
+          return t ? teamView(r, t) : undefined;
+        });
+        if (!data) return ogError(reply, s, 404, `No team exists with ${type} [${ref}]`);
+        return ok(reply, s, data);
+      } catch (err) {
+        return ogFail(reply, s, err);
+      }
+    });
+
+    const findScheduleRef = async (r: Repos, ref: string, type: 'id' | 'name'): Promise<ScheduleRecord | undefined> => {
+      if (type === 'id') return (await r.schedules.findById(ref)) ?? (await r.schedules.findBySlug(ref));
+      const all = await r.schedules.list();
+      return all.find((x) => x.name === ref) ?? all.find((x) => x.slug === ref) ?? all.find((x) => x.name.toLowerCase() === ref.toLowerCase());
+    };
+    const scheduleView = async (r: Repos, x: ScheduleRecord, expand: boolean) => {
+      const team = await r.teams.findById(x.teamId);
+      return ogRead.formatSchedule({ id: x.id, name: x.name, description: x.description, timeZone: x.timeZone, ...(team ? { team: { id: team.id, name: team.name } } : {}), layers: x.layers.map((l) => ({ id: l.id, name: l.name })) }, expand);
+    };
+    const expandsRotations = (q: Record<string, unknown>) => String(q.expand ?? '').split(',').map((v) => v.trim().toLowerCase()).includes('rotation');
+
+    scope.get('/v2/schedules', { config: { auth: 'public' }, schema: { hide: true } }, async (req, reply) => {
+      const s = ogStart(req);
+      if (!(await ogReadAuth(req, reply, s))) return reply;
+      const expand = expandsRotations(req.query as Record<string, unknown>);
+      const data = await core.uow.run(async (r) => Promise.all((await r.schedules.list()).map((x) => scheduleView(r, x, expand))));
+      return ok(reply, s, data);
+    });
+
+    const onCallsOf = async (r: Repos, x: ScheduleRecord, at: number) => {
+      const [now] = await whoIsOnCall(r, [x], at);
+      const users = await Promise.all((now?.onCall ?? []).map((o) => r.users.findById(o.userId)));
+      const seen = new Set<string>();
+      return users.flatMap((u) => (u && !seen.has(u.id) && seen.add(u.id) ? [{ id: u.id, email: u.email }] : []));
+    };
+
+    // Who is on call for every schedule.
+    scope.get('/v2/schedules/on-calls', { config: { auth: 'public' }, schema: { hide: true } }, async (req, reply) => {
+      const s = ogStart(req);
+      if (!(await ogReadAuth(req, reply, s))) return reply;
+      try {
+        const q = req.query as Record<string, unknown>;
+        const flat = ogRead.parseFlat(q.flat);
+        const at = ogRead.parseOnCallDate(q.date, core.clock.now());
+        const data = await core.uow.run(async (r) => Promise.all((await r.schedules.list()).map(async (x) => ogRead.formatOnCalls(x, await onCallsOf(r, x, at), flat))));
+        return ok(reply, s, data);
+      } catch (err) {
+        return ogFail(reply, s, err);
+      }
+    });
+
+    scope.get('/v2/schedules/:identifier', { config: { auth: 'public' }, schema: { hide: true } }, async (req, reply) => {
+      const s = ogStart(req);
+      if (!(await ogReadAuth(req, reply, s))) return reply;
+      try {
+        const q = req.query as Record<string, unknown>;
+        const type = ogRead.parseNameOrId(q.identifierType);
+        const ref = (req.params as { identifier: string }).identifier;
+        const data = await core.uow.run(async (r) => {
+          const x = await findScheduleRef(r, ref, type);
+          return x ? scheduleView(r, x, true) : undefined;
+        });
+        if (!data) return ogError(reply, s, 404, `No schedule exists with ${type} [${ref}]`);
+        return ok(reply, s, data);
+      } catch (err) {
+        return ogFail(reply, s, err);
+      }
+    });
+
+    scope.get('/v2/schedules/:identifier/on-calls', { config: { auth: 'public' }, schema: { hide: true } }, async (req, reply) => {
+      const s = ogStart(req);
+      if (!(await ogReadAuth(req, reply, s))) return reply;
+      try {
+        const q = req.query as Record<string, unknown>;
+        const type = ogRead.parseNameOrId(q.scheduleIdentifierType ?? q.identifierType, 'scheduleIdentifierType');
+        const flat = ogRead.parseFlat(q.flat);
+        const at = ogRead.parseOnCallDate(q.date, core.clock.now());
+        const ref = (req.params as { identifier: string }).identifier;
+        const data = await core.uow.run(async (r) => {
+          const x = await findScheduleRef(r, ref, type);
+          return x ? ogRead.formatOnCalls(x, await onCallsOf(r, x, at), flat) : undefined;
+        });
+        if (!data) return ogError(reply, s, 404, `No schedule exists with ${type} [${ref}]`);
+        return ok(reply, s, data);
+      } catch (err) {
+        return ogFail(reply, s, err);
+      }
+    });
+
+    scope.get('/v2/heartbeats', { config: { auth: 'public' }, schema: { hide: true } }, async (req, reply) => {
+      const s = ogStart(req);
+      if (!(await ogReadAuth(req, reply, s))) return reply;
+      const heartbeats = await core.uow.run(async (r) => {
+        const list = await r.alerts.listHeartbeats();
+        return Promise.all(list.map(async (h) => ogRead.formatHeartbeat(h, (await r.alerts.findService(h.serviceId))?.name ?? '')));
+      });
+      return ok(reply, s, { heartbeats });
+    });
+
+    scope.get('/v2/heartbeats/:name', { config: { auth: 'public' }, schema: { hide: true } }, async (req, reply) => {
+      const s = ogStart(req);
+      if (!(await ogReadAuth(req, reply, s))) return reply;
+      try {
         const name = opsgenie.parseHeartbeatName((req.params as { name: string }).name);
-        const pinged = await core.uow.run((r) => pingHeartbeat(r, ctxFor(res.integration), name));
+        const data = await core.uow.run(async (r) => {
+          const h = await r.alerts.findHeartbeatByName(name);
+          return h ? ogRead.formatHeartbeat(h, (await r.alerts.findService(h.serviceId))?.name ?? '') : undefined;
+        });
+        if (!data) return ogError(reply, s, 404, `Heartbeat with name [${name}] does not exist`);
+        return ok(reply, s, data);
+      } catch (err) {
+        return ogFail(reply, s, err);
+      }
+    });
+
+    const heartbeat = async (req: FastifyRequest, reply: FastifyReply) => {
+      const s = ogStart(req);
+      const who = await ogReadAuth(req, reply, s);
+      if (!who) return reply;
+      // A ping is a write: an API token needs the write scope.
+      if ('principal' in who && !who.principal.scopes.includes('write')) return ogError(reply, s, 403, 'This API token cannot ping heartbeats (it lacks the write scope).');
+      try {
+        const name = opsgenie.parseHeartbeatName((req.params as { name: string }).name);
+        const ctx: IngestContext = { now: core.clock.now(), publicUrl: deps.config.publicUrl, actor: who.actor };
+        const pinged = await core.uow.run((r) => pingHeartbeat(r, ctx, name));
         if (!pinged.ok) return ogError(reply, s, 404, `Heartbeat with name [${name}] does not exist`);
-        return reply.status(202).send(opsgenie.heartbeatPingBody(s.requestId, took(s)));
+        return reply.status(202).header('x-request-id', s.requestId).send(opsgenie.heartbeatPingBody(s.requestId, took(s)));
       } catch (err) {
         return ogFail(reply, s, err);
       }
     };
     for (const method of ['GET', 'POST', 'PUT'] as const) scope.route({ method, url: '/v2/heartbeats/:name/ping', config: { auth: 'public' }, schema: { hide: true }, handler: heartbeat });
+
+    // OpsGenie's web link to an alert (Zabbix stores `{opsgenie_web}alert/detail/{alertId}` on the event).
+    scope.get('/alert/detail/:id', { config: { auth: 'public' }, schema: { hide: true } }, async (req, reply) => reply.redirect(`/alerts/${encodeURIComponent((req.params as { id: string }).id)}`, 302));
+
+    // Any other OpsGenie path: OpsGenie's 404 shape, not Vigil's.
+    scope.all('/v2/*', { config: { auth: 'public' }, schema: { hide: true } }, async (req, reply) => ogError(reply, ogStart(req), 404, `No such API: ${req.method} ${req.url.split('?')[0]}`));
 
     // -------------------------------------------------------------------------------------------
     // PagerDuty Events API v2
@@ -322,6 +612,33 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
       } catch (err) {
         if (err instanceof IntakeBusyError) return busy(reply, err).send({ status: 'throttle event', message: 'Too many events are waiting to be processed', errors: [] });
         if (err instanceof pagerduty.PagerDutyValidationError) return reply.status(400).send(err.body());
+        throw err;
+      }
+    });
+
+    // PagerDuty Events API v1 (older integrations; Alertmanager with `service_key`). PagerDuty answers 200
+    // on success and 403 when throttled (Alertmanager retries v1 on 403).
+    scope.post('/generic/2010-04-15/create_event.json', { config: { auth: 'public' }, schema: { hide: true } }, async (req, reply) => {
+      let body: unknown;
+      try {
+        body = parseJson(req);
+      } catch {
+        return pdError(reply, 400, ['Could not parse the request body as JSON']);
+      }
+      const key = pagerduty.readServiceKey(body);
+      if (!key) return pdError(reply, 400, [pagerduty.missing('service_key')]);
+      const res = await resolve(key);
+      if (!res) return pdError(reply, 400, ['Service key is invalid']);
+      const wait = limiter.take(res.integration.id);
+      if (wait) return reply.header('retry-after', String(wait)).status(403).send({ status: 'throttle event', message: 'Requests for this service key are being throttled', errors: [] });
+      try {
+        const parsed = pagerduty.parseV1Event(body);
+        await submit(res, { kind: 'events', events: [parsed.event] });
+        return reply.status(200).send(pagerduty.v1AcceptedBody(parsed.incidentKey));
+      } catch (err) {
+        if (err instanceof IntakeBusyError) return busy(reply, err).status(403).send({ status: 'throttle event', message: 'Too many events are waiting to be processed', errors: [] });
+        if (err instanceof pagerduty.PagerDutyValidationError) return reply.status(400).send(err.body());
+        if (err instanceof IntakeError) return pdError(reply, 400, [err.message]);
         throw err;
       }
     });

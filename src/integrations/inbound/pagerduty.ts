@@ -249,3 +249,89 @@ export function parseChangeEvent(body: unknown, options: AdapterOptions = {}): P
   else if (customDetails !== undefined && customDetails !== null) event.details = { custom_details: customDetails };
   return { routingKey: routingKey as string, event };
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Events API v1 — POST /generic/2010-04-15/create_event.json (older integrations, Alertmanager's service_key)
+// ---------------------------------------------------------------------------------------------------------
+
+export interface ParsedV1Event {
+  serviceKey: string;
+  /** The incident key: the one sent, or a generated one for a trigger without it. */
+  incidentKey: string;
+  event: TriggerEvent | ActionEvent;
+}
+
+/** The service key, to authenticate before parsing the rest. */
+export function readServiceKey(body: unknown): string | undefined {
+  if (!isObject(body)) return undefined;
+  const key = body.service_key;
+  return typeof key === 'string' && key.trim() !== '' ? key.trim() : undefined;
+}
+
+/** The 200 body of a v1 event: `{status: 'success', message: 'Event processed', incident_key}`. */
+export function v1AcceptedBody(incidentKey: string): { status: 'success'; message: 'Event processed'; incident_key: string } {
+  return { status: 'success', message: 'Event processed', incident_key: incidentKey };
+}
+
+/**
+ * A v1 event -> one normalized event. `event_type` trigger/acknowledge/resolve; `incident_key` is the alias
+ * (required for acknowledge and resolve); `description` (≤ 1024, required for trigger) is the summary; `details`
+ * become details; `client`/`client_url` and `contexts` of type link become links. v1 has no severity: P2 (error),
+ * as PagerDuty treats v1 triggers.
+ */
+export function parseV1Event(body: unknown, options: PagerDutyOptions = {}): ParsedV1Event {
+  if (!isObject(body)) throw new PagerDutyValidationError(['Event object must be a JSON object']);
+  const errors: string[] = [];
+  const serviceKey = readServiceKey(body);
+  if (serviceKey === undefined) errors.push(missing('service_key'));
+  const rawType = body.event_type;
+  const type = typeof rawType === 'string' ? rawType.trim().toLowerCase() : undefined;
+  if (type === undefined || type === '') errors.push(missing('event_type'));
+  else if (type !== 'trigger' && type !== 'acknowledge' && type !== 'resolve') errors.push("'event_type' is invalid (must be one of trigger, acknowledge, resolve)");
+  if (wrongType(body, 'incident_key')) errors.push("'incident_key' must be a string");
+  const sentKey = str(body, 'incident_key');
+  if (sentKey !== undefined && [...sentKey].length > DEDUP_KEY_LIMIT) errors.push(`'incident_key' is too long (maximum is ${DEDUP_KEY_LIMIT} characters)`);
+  if ((type === 'acknowledge' || type === 'resolve') && sentKey === undefined && !wrongType(body, 'incident_key')) errors.push(missing('incident_key'));
+  if (wrongType(body, 'description')) errors.push("'description' must be a string");
+
+  if (type !== 'trigger') {
+    if (errors.length > 0) throw new PagerDutyValidationError(errors);
+    const event: ActionEvent = { action: type === 'resolve' ? 'close' : 'acknowledge', alias: sentKey as string };
+    const note = str(body, 'description');
+    if (note !== undefined) event.note = note;
+    return { serviceKey: serviceKey as string, incidentKey: sentKey as string, event };
+  }
+
+  let description = str(body, 'description');
+  if (description === undefined && !wrongType(body, 'description')) errors.push(missing('description'));
+  else if (description !== undefined && [...description].length > SUMMARY_LIMIT) {
+    if (options.mode === 'strict') errors.push(`'description' is too long (maximum is ${SUMMARY_LIMIT} characters)`);
+    else description = truncate(description, SUMMARY_LIMIT);
+  }
+  if (body.details !== undefined && body.details !== null && !isObject(body.details) && typeof body.details !== 'string') errors.push("'details' must be an object");
+  const contexts = body.contexts;
+  if (contexts !== undefined && contexts !== null && !Array.isArray(contexts)) errors.push("'contexts' must be an array");
+  if (errors.length > 0) throw new PagerDutyValidationError(errors);
+
+  const incidentKey = sentKey ?? (options.generateDedupKey ?? randomUUID)();
+  const md = messageAndDescription(description as string, undefined);
+  const details: Record<string, string> = {};
+  if (isObject(body.details)) for (const [k, v] of Object.entries(body.details)) details[k] = detailValue(v);
+  else if (typeof body.details === 'string' && body.details !== '') details.details = body.details;
+  const client = str(body, 'client');
+  if (client !== undefined) details['pagerduty.client'] = client;
+  const links: Array<{ href: string; text?: string }> = [];
+  const clientUrl = str(body, 'client_url');
+  if (clientUrl !== undefined) links.push({ href: clientUrl, text: client ?? 'Client' });
+  if (Array.isArray(contexts)) {
+    for (const c of contexts) {
+      if (isObject(c) && c.type === 'link' && typeof c.href === 'string' && c.href !== '') links.push({ href: c.href, ...(typeof c.text === 'string' ? { text: c.text } : {}) });
+    }
+  }
+  const event: TriggerEvent = { action: 'trigger', alias: incidentKey, message: md.message, priority: 'P2' };
+  if (md.description !== undefined) event.description = md.description;
+  if (client !== undefined) event.source = client;
+  if (Object.keys(details).length > 0) event.details = details;
+  if (links.length > 0) event.links = links;
+  return { serviceKey: serviceKey as string, incidentKey, event };
+}
