@@ -112,23 +112,30 @@ export function requireSelfOrAdmin(p: Principal, subjectUserId: string, what: st
 export type IncidentViewer = { id: string } | null;
 
 /**
- * The rule in the form the incidents repository turns into SQL: private incidents are visible to
- * their members and to the security owner; non-private ones to everyone.
+ * The rule in the form the incidents repository turns into SQL (`IncidentFilter.visibleTo`):
+ * - a viewer: non-private incidents, and private ones the viewer is a member of or owns as the
+ *   security owner (admins included: an admin sees a private incident only when a member);
+ * - `'public'`: non-private incidents only, for what is shared beyond a private incident's
+ *   members (shift reports, company communication);
+ * - `'all'`: the system itself (jobs, reconcilers).
  */
-export interface IncidentVisibility {
-  viewerId: string;
-  securityOwnerUserId: string | null;
+export type IncidentVisibility = { viewerId: string; securityOwnerUserId: string | null } | 'public' | 'all';
+
+/** May this incident be shown beyond its members (company communication, Slack channels, emails, reports)? */
+export function shownToEveryone(incident: { private: boolean }): boolean {
+  return !incident.private;
 }
 
 /** The one rule, for one incident already loaded. */
 export function incidentVisible(incident: { private: boolean }, viewerId: string, members: Array<{ userId: string }>, securityOwnerUserId: string | null): boolean {
-  if (!incident.private) return true;
+  if (shownToEveryone(incident)) return true;
   if (securityOwnerUserId !== null && securityOwnerUserId === viewerId) return true;
   return members.some((m) => m.userId === viewerId);
 }
 
-export async function canSeeIncident(r: Repos, viewer: IncidentViewer, incident: { id: string; private: boolean }): Promise<boolean> {
-  if (!incident.private || viewer === null) return true;
+export async function canSeeIncident(r: Repos, viewer: IncidentViewer | 'public', incident: { id: string; private: boolean }): Promise<boolean> {
+  if (shownToEveryone(incident) || viewer === null) return true;
+  if (viewer === 'public') return false;
   return incidentVisible(incident, viewer.id, await r.incidents.members(incident.id), await securityOwnerOf(r));
 }
 
@@ -146,6 +153,8 @@ async function securityOwnerOf(r: Repos): Promise<string | null> {
 }
 
 /** The visibility to hand to the repository's list query for this viewer. */
-export async function incidentVisibilityFor(r: Repos, viewerId: string): Promise<IncidentVisibility> {
-  return { viewerId, securityOwnerUserId: await securityOwnerOf(r) };
+export async function incidentVisibilityFor(r: Repos, viewer: IncidentViewer | 'public'): Promise<IncidentVisibility> {
+  if (viewer === null) return 'all';
+  if (viewer === 'public') return 'public';
+  return { viewerId: viewer.id, securityOwnerUserId: await securityOwnerOf(r) };
 }

@@ -5,6 +5,8 @@
  * marks it done; a Jira task is then moved to Done in Jira too (a job, best effort, recorded).
  * Done tasks keep doneBy / doneAt so the shift report lists the work done during a shift.
  */
+import { canSeeIncident, type IncidentViewer } from '../auth/permissions.js';
+import { listIncidents } from '../incidents/incidents.js';
 import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { Actor, CoreDeps, Repos } from '../shared/ports.js';
@@ -428,11 +430,16 @@ export async function markDoneInJira(
 // ---------------------------------------------------------------------------------------------
 // What to work on
 
-/** Why the person is busy: open incidents they are on, active pages, alerts they own. Empty: free. */
-export async function busyWith(r: Repos, userId: string): Promise<string[]> {
+/**
+ * Why the person is busy: open incidents they are on, active pages, alerts they own. Empty: free.
+ * The reasons are shown to `viewer` (null: the person themselves): an incident the viewer may not
+ * see (a private one) counts, but is named only as "a private incident".
+ */
+export async function busyWith(r: Repos, userId: string, viewer: IncidentViewer = { id: userId }): Promise<string[]> {
   const reasons: string[] = [];
-  for (const i of await r.incidents.list({ viewerId: userId, status: 'open', limit: 200 })) {
-    if ((await r.incidents.members(i.id)).some((m) => m.userId === userId && m.role !== 'subscriber')) reasons.push(`INC-${i.number} ${i.title}`);
+  for (const i of await listIncidents(r, { id: userId }, { status: 'open', limit: 200 })) {
+    if (!(await r.incidents.members(i.id)).some((m) => m.userId === userId && m.role !== 'subscriber')) continue;
+    reasons.push((await canSeeIncident(r, viewer, i)) ? `INC-${i.number} ${i.title}` : 'a private incident');
   }
   for (const p of await r.notifications.listPages({ userId, status: 'active', limit: 50 })) {
     if (p.sourceType !== 'test') reasons.push(`page: ${p.subject}`);
@@ -457,8 +464,8 @@ export interface Suggestion {
 }
 
 /** When nothing is open for the person, the top of the backlog. */
-export async function suggestTask(r: Repos, userId: string): Promise<Suggestion> {
-  const reasons = await busyWith(r, userId);
+export async function suggestTask(r: Repos, userId: string, viewer: IncidentViewer = { id: userId }): Promise<Suggestion> {
+  const reasons = await busyWith(r, userId, viewer);
   const inProgress = await r.backlog.list({ status: 'in_progress', assigneeId: userId, limit: 20 });
   if (reasons.length) return { busy: true, reasons, task: null, inProgress };
   const [task] = await topTasks(r, userId, 1);
