@@ -432,8 +432,8 @@ export async function markDoneInJira(
 
 /**
  * Why the person is busy: open incidents they are on, active pages, alerts they own. Empty: free.
- * The reasons are shown to `viewer` (null: the person themselves): an incident the viewer may not
- * see (a private one) counts, but is named only as "a private incident".
+ * The reasons are shown to `viewer`: an incident the viewer may not see (a private one) counts, but
+ * is named only as "a private incident"; another person's pages are named only as "an active page".
  */
 export async function busyWith(r: Repos, userId: string, viewer: IncidentViewer = { id: userId }): Promise<string[]> {
   const reasons: string[] = [];
@@ -441,8 +441,12 @@ export async function busyWith(r: Repos, userId: string, viewer: IncidentViewer 
     if (!(await r.incidents.members(i.id)).some((m) => m.userId === userId && m.role !== 'subscriber')) continue;
     reasons.push((await canSeeIncident(r, viewer, i)) ? `INC-${i.number} ${i.title}` : 'a private incident');
   }
+  // Pages are the person's own (they may come from a private incident): others learn only that there is one.
+  const self = viewer !== null && viewer.id === userId;
   for (const p of await r.notifications.listPages({ userId, status: 'active', limit: 50 })) {
-    if (p.sourceType !== 'test') reasons.push(`page: ${p.subject}`);
+    if (p.sourceType === 'test') continue;
+    const source = self && p.sourceType === 'incident' && p.sourceId ? await r.incidents.find(p.sourceId) : undefined;
+    reasons.push(self && (!source || (await canSeeIncident(r, viewer, source))) ? `page: ${p.subject}` : 'an active page');
   }
   const { data: alerts } = await r.alerts.listAlerts({ status: 'unclosed', limit: 500 });
   for (const a of alerts) if (a.ownerId === userId || a.acknowledgedBy === userId) reasons.push(`alert #${a.number} ${a.message}`);
