@@ -207,6 +207,28 @@ tokens
     process.stdout.write(`Revoked ${id}\n`);
   });
 
+program
+  .command('audit')
+  .description('Search the audit log of configuration changes (admin)')
+  .option('--actor <userId>', 'who made the change')
+  .option('--action <action>', 'e.g. service.updated, integration.removed')
+  .option('--entity-type <type>', 'service, integration, schedule, override, team, user...')
+  .option('--entity-id <id>')
+  .option('--team <teamId>')
+  .option('-q, --query <text>', 'text in the action, the object id or the before/after documents')
+  .option('--limit <n>', 'at most this many (1-500)', '50')
+  .option('--json', 'print JSON')
+  .action(async (opts: { actor?: string; action?: string; entityType?: string; entityId?: string; team?: string; query?: string; limit: string; json?: boolean }) => {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries({ actor: opts.actor, action: opts.action, entityType: opts.entityType, entityId: opts.entityId, team: opts.team, q: opts.query, limit: opts.limit })) if (v) q.set(k, v);
+    const { data } = await globalClient().get<{ data: Array<Record<string, unknown>> }>(`/api/v1/audit?${q.toString()}`);
+    if (opts.json) return void process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+    printTable(
+      data.map((e) => ({ ...e, at: new Date(e.at as number).toISOString(), who: (e.actor as { id: string | null; type: string }).id ?? (e.actor as { type: string }).type })),
+      ['at', 'who', 'action', 'entityType', 'entityId'],
+    );
+  });
+
 registerScheduleCommands(program, globalClient);
 registerAvailabilityCommands(program, globalClient);
 registerSlackCommands(program);

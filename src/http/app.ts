@@ -21,6 +21,7 @@ import { authRoutes } from './routes/auth.js';
 import { configRoutes } from './routes/config.js';
 import { healthRoutes } from './routes/health.js';
 import { teamRoutes } from './routes/teams.js';
+import { auditRoutes } from './routes/audit.js';
 import { userRoutes } from './routes/users.js';
 import { SHARED_SCHEMAS } from './schemas.js';
 import type { App, HttpDeps } from './types.js';
@@ -135,6 +136,7 @@ export async function buildHttpApp(deps: HttpDeps, options: BuildOptions = {}): 
   userRoutes(app, deps);
   teamRoutes(app, deps);
   configRoutes(app, deps);
+  auditRoutes(app, deps);
   for (const register of deps.routes ?? []) register(app, deps);
 
   const indexHtml = deps.webRoot && existsSync(join(deps.webRoot, 'index.html')) ? readFileSync(join(deps.webRoot, 'index.html'), 'utf8') : undefined;

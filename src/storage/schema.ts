@@ -196,6 +196,20 @@ export interface DB {
   triage_items: TriageItemsTable;
   triage_decisions: TriageDecisionsTable;
   backlog_tasks: BacklogTasksTable;
+  audit_log: AuditLogTable;
+}
+
+export interface AuditLogTable {
+  id: string;
+  at: number;
+  actor_type: string;
+  actor_id: string | null;
+  action: string;
+  entity_type: string;
+  entity_id: string;
+  team_id: string | null;
+  before: string | null;
+  after: string | null;
 }
 
 export interface ContactMethodsTable {

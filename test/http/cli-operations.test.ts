@@ -1,5 +1,6 @@
 /**
- * The vigil command drives the operational API: alerts, incidents, severities, post-mortems, on-call.
+ * The vigil command drives the operational API: alerts, incidents, severities, post-mortems, on-call,
+ * the audit log.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -40,5 +41,12 @@ describe('vigil operations', () => {
     expect((await cli('severities', '--markdown')).stdout).toContain('# Incident severity levels');
     const bad = await cli('incident', 'sev', 'INC-1', 'P9').catch((e: { stderr: string }) => e);
     expect((bad as { stderr: string }).stderr).toContain('Unknown severity');
+  });
+
+  it('searches the audit log of configuration changes', async () => {
+    const out = (await cli('audit', '--entity-type', 'service')).stdout;
+    expect(out).toContain('service.created');
+    const json = JSON.parse((await cli('audit', '--action', 'integration.added', '--json')).stdout) as Array<{ action: string }>;
+    expect(json.map((e) => e.action)).toEqual(['integration.added']);
   });
 });

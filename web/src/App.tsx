@@ -95,6 +95,7 @@ export const ROUTES: AppRoute[] = [
   { path: '/settings/tokens', render: () => <SettingsPage section="tokens" /> },
   { path: '/settings/notifications', render: () => <SettingsPage section="notifications" /> },
   { path: '/settings/incidents', render: () => <SettingsPage section="incidents" /> },
+  { path: '/settings/audit', render: () => <SettingsPage section="audit" /> },
 ];
 
 function Redirect({ to }: { to: string }) {

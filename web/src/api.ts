@@ -824,6 +824,28 @@ export interface ReportQuery {
   status?: 'draft' | 'sent';
 }
 
+export interface AuditEntry {
+  id: string;
+  at: number;
+  actor: { type: string; id: string | null };
+  action: string;
+  entityType: string;
+  entityId: string;
+  teamId: string | null;
+  before: unknown;
+  after: unknown;
+}
+
+export interface AuditQuery {
+  actor?: string;
+  action?: string;
+  entityType?: string;
+  team?: string;
+  q?: string;
+  limit?: number;
+  offset?: number;
+}
+
 const enc = encodeURIComponent;
 
 export const api = {
@@ -850,6 +872,10 @@ export const api = {
     list: async () => (await request<ListResponse<Team>>('GET', '/teams')).data,
     create: (input: TeamInput) => request<Team>('POST', '/teams', input),
     update: (id: string, patch: Partial<TeamInput>) => request<Team>('PATCH', `/teams/${enc(id)}`, patch),
+  },
+
+  audit: {
+    search: (q: AuditQuery = {}) => request<{ data: AuditEntry[]; total: number }>('GET', `/audit${query({ ...q })}`),
   },
 
   tokens: {

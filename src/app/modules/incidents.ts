@@ -9,6 +9,7 @@ import {
   addIncidentNote,
   declareIncident,
   findIncident,
+  listIncidents,
   mobilize,
   postUpdate,
   remindUpdate,
@@ -21,6 +22,7 @@ import {
 import type { SlackWorkspace } from '../../core/notifications/channels.js';
 import { notLinkedReply, type SlackContext, type SlackReply } from '../../core/notifications/slack-app.js';
 import { DomainError } from '../../core/shared/errors.js';
+import { shownToEveryone } from '../../core/auth/permissions.js';
 import type { CoreDeps, Repos } from '../../core/shared/ports.js';
 import type { User } from '../../core/users/users.js';
 import { incidentRoutes } from '../../http/routes/incidents.js';
@@ -49,7 +51,7 @@ async function targetIncident(r: Repos, ctx: SlackContext, user: User, ref: stri
     if (inChannel) return inChannel;
   }
   // The newest open incident this person is part of.
-  const open = await r.incidents.list({ viewerId: user.id, status: 'open', limit: 50 });
+  const open = await listIncidents(r, { id: user.id }, { status: 'open', limit: 50 });
   for (const i of open) if ((await r.incidents.members(i.id)).some((m) => m.userId === user.id)) return i;
   if (open[0]) return open[0];
   throw new DomainError('not_found', 'incident_not_found', 'No open incident here: run it in the incident channel, or prefix with INC-42.');
@@ -151,7 +153,7 @@ export function incidentsModule(config: VigilConfig, slack?: SlackWorkspace): Vi
       [CHANNEL_JOB]: async (job) => {
         if (!slack) return;
         const incident = await core.uow.run((r) => r.incidents.find(String(job.payload.incidentId)));
-        if (!incident || incident.private) return;
+        if (!incident || !shownToEveryone(incident)) return;
         const channel = incident.slackChannelId ? { id: incident.slackChannelId } : await slack.createChannel(toSlackChannelName(`inc-${incident.number}-${incident.title}`));
         const { members, commander } = await core.uow.run(async (r) => {
           await r.incidents.update({ ...incident, slackChannelId: channel.id, updatedAt: core.clock.now() });

@@ -4,10 +4,12 @@
  */
 import { conflict, invalid, notFound } from '../shared/errors.js';
 import { newId, newSecret } from '../shared/ids.js';
-import type { Actor, CoreDeps, Repos } from '../shared/ports.js';
+import type { CoreDeps, Repos } from '../shared/ports.js';
 import { requireText, slugify } from '../shared/validate.js';
 import { findTeam } from '../teams/teams.js';
-import { hashSecret } from '../auth/auth.js';
+import { actorOf, hashSecret, type Principal } from '../auth/auth.js';
+import { requireTeamAdmin } from '../auth/permissions.js';
+import { audit } from '../audit/audit.js';
 import { reachabilityWarnings } from '../notifications/notifications.js';
 import { whoIsOnCall } from '../schedules/schedules.js';
 import type { Urgency } from '../notifications/notifications.js';
@@ -141,14 +143,19 @@ export async function resolveTargets(r: Repos, targets: EscalationTarget[], now:
   return { users: [...users], channels, problems };
 }
 
-export async function savePolicy(r: Repos, actor: Actor, input: PolicyInput, now: number, existing?: EscalationPolicy): Promise<{ policy: EscalationPolicy; changed: boolean }> {
+export async function savePolicy(r: Repos, who: Principal, input: PolicyInput, now: number, existing?: EscalationPolicy): Promise<{ policy: EscalationPolicy; changed: boolean }> {
+  const actor = actorOf(who);
+  // The team that owns it now, and the team it is given to, must both be the caller's to manage.
+  if (existing) await requireTeamAdmin(r, who, existing.teamId, 'change this escalation policy');
+  const owner = await teamId(r, input.teamId);
+  await requireTeamAdmin(r, who, owner, existing ? 'give an escalation policy to this team' : 'create an escalation policy for this team');
   const name = requireText(input.name, 'name');
   const slug = checkSlug(input.slug ?? slugify(name));
   const repeat = input.repeat ?? 0;
   if (!Number.isInteger(repeat) || repeat < 0 || repeat > 9) throw invalid('invalid_policy', 'repeat must be a whole number from 0 to 9.', { field: 'repeat' });
   const policy: EscalationPolicy = {
     id: existing?.id ?? newId(now),
-    teamId: await teamId(r, input.teamId),
+    teamId: owner,
     slug,
     name,
     description: input.description ?? existing?.description ?? '',
@@ -163,10 +170,12 @@ export async function savePolicy(r: Repos, actor: Actor, input: PolicyInput, now
     if (slug !== existing.slug && (await r.alerts.findPolicy(slug))) throw conflict('policy_exists', `An escalation policy "${slug}" exists already.`);
     await r.alerts.updatePolicy(policy);
     await r.events.append({ entityType: 'escalation_policy', entityId: policy.id, type: 'policy.updated', actor, data: { steps: policy.steps.length, repeat } });
+    await audit(r, actor, { action: 'policy.updated', entityType: 'escalation_policy', entityId: policy.id, teamId: policy.teamId, before: existing, after: policy });
   } else {
     if (await r.alerts.findPolicy(slug)) throw conflict('policy_exists', `An escalation policy "${slug}" exists already.`, { field: 'slug' });
     await r.alerts.insertPolicy(policy);
     await r.events.append({ entityType: 'escalation_policy', entityId: policy.id, type: 'policy.created', actor, data: { name, steps: policy.steps.length, repeat } });
+    await audit(r, actor, { action: 'policy.created', entityType: 'escalation_policy', entityId: policy.id, teamId: policy.teamId, before: null, after: policy });
   }
   return { policy, changed: true };
 }
@@ -191,7 +200,11 @@ export interface ServiceInput {
   stormThreshold?: number;
 }
 
-export async function saveService(r: Repos, actor: Actor, input: ServiceInput, now: number, existing?: Service): Promise<{ service: Service; changed: boolean }> {
+export async function saveService(r: Repos, who: Principal, input: ServiceInput, now: number, existing?: Service): Promise<{ service: Service; changed: boolean }> {
+  const actor = actorOf(who);
+  if (existing) await requireTeamAdmin(r, who, existing.teamId, 'change this service');
+  const owner = await teamId(r, input.teamId);
+  await requireTeamAdmin(r, who, owner, existing ? 'give a service to this team' : 'create a service for this team');
   const name = requireText(input.name, 'name');
   const slug = checkSlug(input.slug ?? slugify(name));
   let policyId: string | null = existing?.escalationPolicyId ?? null;
@@ -205,7 +218,7 @@ export async function saveService(r: Repos, actor: Actor, input: ServiceInput, n
   if (!Number.isInteger(stormThreshold) || stormThreshold < 2 || stormThreshold > 10_000) throw invalid('invalid_field', 'stormThreshold must be from 2 to 10000.', { field: 'stormThreshold' });
   const service: Service = {
     id: existing?.id ?? newId(now),
-    teamId: await teamId(r, input.teamId),
+    teamId: owner,
     slug,
     name,
     description: input.description ?? existing?.description ?? '',
@@ -221,10 +234,12 @@ export async function saveService(r: Repos, actor: Actor, input: ServiceInput, n
     if (slug !== existing.slug && (await r.alerts.findService(slug))) throw conflict('service_exists', `A service "${slug}" exists already.`);
     await r.alerts.updateService(service);
     await r.events.append({ entityType: 'service', entityId: service.id, type: 'service.updated', actor, data: {} });
+    await audit(r, actor, { action: 'service.updated', entityType: 'service', entityId: service.id, teamId: service.teamId, before: existing, after: service });
   } else {
     if (await r.alerts.findService(slug)) throw conflict('service_exists', `A service "${slug}" exists already.`, { field: 'slug' });
     await r.alerts.insertService(service);
     await r.events.append({ entityType: 'service', entityId: service.id, type: 'service.created', actor, data: { name } });
+    await audit(r, actor, { action: 'service.created', entityType: 'service', entityId: service.id, teamId: service.teamId, before: null, after: service });
   }
   return { service, changed: true };
 }
@@ -247,7 +262,9 @@ export interface IntegrationInput {
   options?: Record<string, unknown>;
 }
 
-export async function addIntegration(r: Repos, actor: Actor, service: Service, input: IntegrationInput, now: number): Promise<{ integration: Integration; key: string }> {
+export async function addIntegration(r: Repos, who: Principal, service: Service, input: IntegrationInput, now: number): Promise<{ integration: Integration; key: string }> {
+  const actor = actorOf(who);
+  await requireTeamAdmin(r, who, service.teamId, "add an integration to this service");
   if (!INTEGRATION_TYPES.includes(input.type as IntegrationType)) throw invalid('invalid_integration_type', `type must be one of ${INTEGRATION_TYPES.join(', ')}.`, { field: 'type' });
   const key = input.key ?? newSecret(input.type === 'pagerduty' ? '' : 'vgi_', 24).replace(/[^A-Za-z0-9]/g, '').slice(0, 32).padEnd(32, '0');
   if (key.length < 16 || key.length > 200 || /\s/.test(key)) throw invalid('invalid_key', 'An integration key has 16 to 200 characters and no spaces.', { field: 'key' });
@@ -265,7 +282,20 @@ export async function addIntegration(r: Repos, actor: Actor, service: Service, i
   };
   await r.alerts.insertIntegration(integration, hashSecret(key));
   await r.events.append({ entityType: 'service', entityId: service.id, type: 'integration.added', actor, data: { integrationId: integration.id, name: integration.name, type: integration.type } });
+  await audit(r, actor, { action: 'integration.added', entityType: 'integration', entityId: integration.id, teamId: service.teamId, before: null, after: integration });
   return { integration, key };
+}
+
+/** Removes an integration: its key stops working at once. */
+export async function removeIntegration(r: Repos, who: Principal, serviceRef: string, integrationId: string): Promise<void> {
+  const s = await findService(r, serviceRef);
+  const i = await r.alerts.findIntegration(integrationId);
+  if (!i || i.serviceId !== s.id) throw notFound('integration', integrationId);
+  await requireTeamAdmin(r, who, s.teamId, 'remove an integration of this service');
+  const actor = actorOf(who);
+  await r.alerts.deleteIntegration(i.id);
+  await r.events.append({ entityType: 'service', entityId: s.id, type: 'integration.removed', actor, data: { integrationId: i.id, name: i.name } });
+  await audit(r, actor, { action: 'integration.removed', entityType: 'integration', entityId: i.id, teamId: s.teamId, before: i, after: null });
 }
 
 export async function findIntegrationByKey(r: Repos, key: string): Promise<{ integration: Integration; service: Service } | undefined> {
@@ -278,21 +308,39 @@ export async function findIntegrationByKey(r: Repos, key: string): Promise<{ int
 // ---------------------------------------------------------------------------------------------
 // Maintenance windows and heartbeats
 
-export async function addMaintenance(deps: CoreDeps, actor: Actor, serviceRef: string, input: { start: number; end: number; reason?: string }): Promise<MaintenanceWindow> {
+export async function addMaintenance(deps: CoreDeps, who: Principal, serviceRef: string, input: { start: number; end: number; reason?: string }): Promise<MaintenanceWindow> {
   if (!(input.end > input.start)) throw invalid('invalid_window', 'end must be after start.', { field: 'end' });
   const now = deps.clock.now();
+  const actor = actorOf(who);
   return deps.uow.run(async (r) => {
     const s = await findService(r, serviceRef);
+    await requireTeamAdmin(r, who, s.teamId, 'schedule maintenance on this service');
     const m: MaintenanceWindow = { id: newId(now), serviceId: s.id, start: input.start, end: input.end, reason: input.reason ?? '', createdBy: actor.id, createdAt: now };
     await r.alerts.insertMaintenance(m);
     await r.events.append({ entityType: 'service', entityId: s.id, type: 'maintenance.scheduled', actor, data: { maintenanceId: m.id, start: m.start, end: m.end, reason: m.reason } });
+    await audit(r, actor, { action: 'maintenance.scheduled', entityType: 'maintenance_window', entityId: m.id, teamId: s.teamId, before: null, after: m });
     return m;
+  });
+}
+
+export async function removeMaintenance(deps: CoreDeps, who: Principal, serviceRef: string, windowId: string): Promise<void> {
+  const actor = actorOf(who);
+  await deps.uow.run(async (r) => {
+    const s = await findService(r, serviceRef);
+    const w = (await r.alerts.listMaintenance(s.id)).find((m) => m.id === windowId);
+    if (!w) throw notFound('maintenance_window', windowId);
+    await requireTeamAdmin(r, who, s.teamId, 'cancel maintenance on this service');
+    await r.alerts.deleteMaintenance(w.id);
+    await r.events.append({ entityType: 'service', entityId: s.id, type: 'maintenance.cancelled', actor, data: { maintenanceId: w.id } });
+    await audit(r, actor, { action: 'maintenance.cancelled', entityType: 'maintenance_window', entityId: w.id, teamId: s.teamId, before: w, after: null });
   });
 }
 
 export const HEARTBEAT_JOB = 'heartbeat.check';
 
-export async function saveHeartbeat(r: Repos, actor: Actor, service: Service, input: { name: string; intervalSeconds: number; priority?: AlertPriority; enabled?: boolean }, now: number): Promise<{ heartbeat: Heartbeat; changed: boolean }> {
+export async function saveHeartbeat(r: Repos, who: Principal, service: Service, input: { name: string; intervalSeconds: number; priority?: AlertPriority; enabled?: boolean }, now: number): Promise<{ heartbeat: Heartbeat; changed: boolean }> {
+  await requireTeamAdmin(r, who, service.teamId, 'change the heartbeats of this service');
+  const actor = actorOf(who);
   const name = requireText(input.name, 'name', 100);
   if (!Number.isInteger(input.intervalSeconds) || input.intervalSeconds < 30 || input.intervalSeconds > 7 * 86400) {
     throw invalid('invalid_field', 'intervalSeconds must be from 30 to 604800.', { field: 'intervalSeconds' });
@@ -314,11 +362,15 @@ export async function saveHeartbeat(r: Repos, actor: Actor, service: Service, in
   };
   if (existing) {
     const changed = existing.intervalSeconds !== hb.intervalSeconds || existing.priority !== hb.priority || existing.enabled !== hb.enabled;
-    if (changed) await r.alerts.updateHeartbeat(hb);
+    if (changed) {
+      await r.alerts.updateHeartbeat(hb);
+      await audit(r, actor, { action: 'heartbeat.updated', entityType: 'heartbeat', entityId: hb.id, teamId: service.teamId, before: existing, after: hb });
+    }
     return { heartbeat: hb, changed };
   }
   await r.alerts.insertHeartbeat(hb);
   await r.events.append({ entityType: 'service', entityId: service.id, type: 'heartbeat.created', actor, data: { name, intervalSeconds: hb.intervalSeconds } });
+  await audit(r, actor, { action: 'heartbeat.created', entityType: 'heartbeat', entityId: hb.id, teamId: service.teamId, before: null, after: hb });
   // A new heartbeat expects its first ping within one interval.
   await r.jobs.enqueue({ kind: HEARTBEAT_JOB, payload: { heartbeatId: hb.id }, runAt: now + hb.intervalSeconds * 1000, dedupeKey: `heartbeat:${hb.id}:${now + hb.intervalSeconds * 1000}` });
   return { heartbeat: hb, changed: true };

@@ -5,6 +5,8 @@
  * marks it done; a Jira task is then moved to Done in Jira too (a job, best effort, recorded).
  * Done tasks keep doneBy / doneAt so the shift report lists the work done during a shift.
  */
+import { canSeeIncident, type IncidentViewer } from '../auth/permissions.js';
+import { listIncidents } from '../incidents/incidents.js';
 import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { Actor, CoreDeps, Repos } from '../shared/ports.js';
@@ -428,14 +430,23 @@ export async function markDoneInJira(
 // ---------------------------------------------------------------------------------------------
 // What to work on
 
-/** Why the person is busy: open incidents they are on, active pages, alerts they own. Empty: free. */
-export async function busyWith(r: Repos, userId: string): Promise<string[]> {
+/**
+ * Why the person is busy: open incidents they are on, active pages, alerts they own. Empty: free.
+ * The reasons are shown to `viewer`: an incident the viewer may not see (a private one) counts, but
+ * is named only as "a private incident"; another person's pages are named only as "an active page".
+ */
+export async function busyWith(r: Repos, userId: string, viewer: IncidentViewer = { id: userId }): Promise<string[]> {
   const reasons: string[] = [];
-  for (const i of await r.incidents.list({ viewerId: userId, status: 'open', limit: 200 })) {
-    if ((await r.incidents.members(i.id)).some((m) => m.userId === userId && m.role !== 'subscriber')) reasons.push(`INC-${i.number} ${i.title}`);
+  for (const i of await listIncidents(r, { id: userId }, { status: 'open', limit: 200 })) {
+    if (!(await r.incidents.members(i.id)).some((m) => m.userId === userId && m.role !== 'subscriber')) continue;
+    reasons.push((await canSeeIncident(r, viewer, i)) ? `INC-${i.number} ${i.title}` : 'a private incident');
   }
+  // Pages are the person's own (they may come from a private incident): others learn only that there is one.
+  const self = viewer !== null && viewer.id === userId;
   for (const p of await r.notifications.listPages({ userId, status: 'active', limit: 50 })) {
-    if (p.sourceType !== 'test') reasons.push(`page: ${p.subject}`);
+    if (p.sourceType === 'test') continue;
+    const source = self && p.sourceType === 'incident' && p.sourceId ? await r.incidents.find(p.sourceId) : undefined;
+    reasons.push(self && (!source || (await canSeeIncident(r, viewer, source))) ? `page: ${p.subject}` : 'an active page');
   }
   const { data: alerts } = await r.alerts.listAlerts({ status: 'unclosed', limit: 500 });
   for (const a of alerts) if (a.ownerId === userId || a.acknowledgedBy === userId) reasons.push(`alert #${a.number} ${a.message}`);
@@ -457,8 +468,8 @@ export interface Suggestion {
 }
 
 /** When nothing is open for the person, the top of the backlog. */
-export async function suggestTask(r: Repos, userId: string): Promise<Suggestion> {
-  const reasons = await busyWith(r, userId);
+export async function suggestTask(r: Repos, userId: string, viewer: IncidentViewer = { id: userId }): Promise<Suggestion> {
+  const reasons = await busyWith(r, userId, viewer);
   const inProgress = await r.backlog.list({ status: 'in_progress', assigneeId: userId, limit: 20 });
   if (reasons.length) return { busy: true, reasons, task: null, inProgress };
   const [task] = await topTasks(r, userId, 1);

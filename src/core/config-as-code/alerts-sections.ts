@@ -34,6 +34,8 @@ import { invalid } from '../shared/errors.js';
 import { slugify } from '../shared/validate.js';
 import { newId } from '../shared/ids.js';
 import type { AlertPriority } from '../alerts/intake.js';
+import { requireTeamAdmin } from '../auth/permissions.js';
+import { audit } from '../audit/audit.js';
 import { addIntegration, saveHeartbeat, savePolicy, saveService } from '../alerts/services.js';
 import { checkFields, checkUnique, expectList, type ConfigSection } from './config-as-code.js';
 
@@ -67,7 +69,7 @@ export const policiesSection: ConfigSection = {
       const existing = await r.alerts.findPolicy(slug);
       const { changed } = await savePolicy(
         r,
-        ctx.actor,
+        ctx.principal,
         { name: item.name as string, slug, teamId: item.team as string, ...(item.description !== undefined ? { description: item.description as string } : {}), repeat: (item.repeat as number | undefined) ?? 0, steps },
         ctx.now,
         existing,
@@ -112,7 +114,7 @@ export const servicesSection: ConfigSection = {
       const existing = await r.alerts.findService(slug);
       const { service, changed } = await saveService(
         r,
-        ctx.actor,
+        ctx.principal,
         {
           name: item.name as string,
           slug,
@@ -133,11 +135,11 @@ export const servicesSection: ConfigSection = {
         const same = key ? integrations.find((i) => i.id && i.keyHint === `${key.slice(0, 4)}…${key.slice(-4)}`) : integrations.find((i) => i.name === x.name && i.type === x.type);
         if (same) continue;
         if (key && (await r.alerts.findIntegrationByKeyHash(hashSecret(key)))) continue;
-        await addIntegration(r, ctx.actor, service, { name: x.name as string, type: x.type as string, ...(key ? { key } : {}), ...(x.signingSecret ? { signingSecret: x.signingSecret as string } : {}), ...(x.options ? { options: x.options as Record<string, unknown> } : {}) }, ctx.now);
+        await addIntegration(r, ctx.principal, service, { name: x.name as string, type: x.type as string, ...(key ? { key } : {}), ...(x.signingSecret ? { signingSecret: x.signingSecret as string } : {}), ...(x.options ? { options: x.options as Record<string, unknown> } : {}) }, ctx.now);
         changes.integrationsAdded = ((changes.integrationsAdded as number) ?? 0) + 1;
       }
       for (const h of (item.heartbeats as Array<Record<string, unknown>> | undefined) ?? []) {
-        const res = await saveHeartbeat(r, ctx.actor, service, { name: h.name as string, intervalSeconds: h.intervalSeconds as number, ...(h.priority ? { priority: h.priority as AlertPriority } : {}), ...(h.enabled !== undefined ? { enabled: h.enabled as boolean } : {}) }, ctx.now);
+        const res = await saveHeartbeat(r, ctx.principal, service, { name: h.name as string, intervalSeconds: h.intervalSeconds as number, ...(h.priority ? { priority: h.priority as AlertPriority } : {}), ...(h.enabled !== undefined ? { enabled: h.enabled as boolean } : {}) }, ctx.now);
         if (res.changed) changes.heartbeats = ((changes.heartbeats as number) ?? 0) + 1;
       }
       const windows = await r.alerts.listMaintenance(service.id);
@@ -146,7 +148,10 @@ export const servicesSection: ConfigSection = {
         const end = Date.parse(String(m.end instanceof Date ? m.end.toISOString() : m.end));
         if (!Number.isFinite(start) || !Number.isFinite(end) || end <= start) throw invalid('invalid_config', `service ${slug} maintenance: start and end must be date-times with end after start.`);
         if (end <= ctx.now || windows.some((w) => w.start === start && w.end === end)) continue;
-        await r.alerts.insertMaintenance({ id: newId(ctx.now), serviceId: service.id, start, end, reason: (m.reason as string | undefined) ?? '', createdBy: ctx.actor.id, createdAt: ctx.now });
+        await requireTeamAdmin(r, ctx.principal, service.teamId, 'schedule maintenance on this service');
+        const window = { id: newId(ctx.now), serviceId: service.id, start, end, reason: (m.reason as string | undefined) ?? '', createdBy: ctx.actor.id, createdAt: ctx.now };
+        await r.alerts.insertMaintenance(window);
+        await audit(r, ctx.actor, { action: 'maintenance.scheduled', entityType: 'maintenance_window', entityId: window.id, teamId: service.teamId, before: null, after: window });
         changes.maintenanceAdded = ((changes.maintenanceAdded as number) ?? 0) + 1;
       }
       if (!existing) ctx.record({ key: slug, action: 'create' });

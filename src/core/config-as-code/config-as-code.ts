@@ -9,6 +9,8 @@
  */
 import { DomainError, invalid } from '../shared/errors.js';
 import type { Actor, CoreDeps, Repos } from '../shared/ports.js';
+import { actorOf, type Principal } from '../auth/auth.js';
+import { requireAdmin } from '../auth/permissions.js';
 
 export type PlanAction = 'create' | 'update' | 'unchanged' | 'delete';
 
@@ -21,6 +23,8 @@ export interface PlanItem {
 
 export interface ApplyContext {
   actor: Actor;
+  /** Who applies: each section's changes go through the same permission checks as the API. */
+  principal: Principal;
   now: number;
   dryRun: boolean;
   /** Record one planned (and, unless dry run, performed) change. */
@@ -47,7 +51,7 @@ export interface ApplyResult {
 }
 
 export interface ConfigAsCode {
-  apply(actor: Actor, document: unknown, options: { dryRun: boolean }): Promise<ApplyResult>;
+  apply(principal: Principal, document: unknown, options: { dryRun: boolean }): Promise<ApplyResult>;
   export(): Promise<Record<string, unknown>>;
   sections(): string[];
 }
@@ -75,13 +79,16 @@ export function createConfigAsCode(deps: CoreDeps, sections: ConfigSection[]): C
 
   return {
     sections: () => ordered.map((s) => s.key),
-    async apply(actor, document, { dryRun }) {
+    async apply(principal, document, { dryRun }) {
+      // A document spans users, teams and every team's configuration: applying it is an admin's.
+      requireAdmin(principal, 'apply a configuration document');
+      const actor = actorOf(principal);
       const doc = validate(document);
       const plan: PlanItem[] = [];
       const run = deps.uow.run(async (r) => {
         for (const s of ordered) {
           if (doc[s.key] === undefined || doc[s.key] === null) continue;
-          const ctx: ApplyContext = { actor, now: deps.clock.now(), dryRun, record: (item) => plan.push({ section: s.key, ...item }) };
+          const ctx: ApplyContext = { actor, principal, now: deps.clock.now(), dryRun, record: (item) => plan.push({ section: s.key, ...item }) };
           try {
             await s.apply(r, doc[s.key], ctx);
           } catch (err) {

@@ -87,10 +87,10 @@ export const schedulesSection: ConfigSection = {
       let scheduleChanged = false;
       let record;
       if (!existing) {
-        record = await insertSchedule(r, ctx.actor, input, ctx.now);
+        record = await insertSchedule(r, ctx.principal, input, ctx.now);
         ctx.record({ key: slug, action: 'create' });
       } else {
-        const { schedule, changed } = await saveSchedule(r, ctx.actor, existing, input, ctx.now);
+        const { schedule, changed } = await saveSchedule(r, ctx.principal, existing, input, ctx.now);
         record = schedule;
         scheduleChanged = changed.length > 0;
       }
@@ -105,7 +105,7 @@ export const schedulesSection: ConfigSection = {
         const end = toMs(o.end, `${path}.end`);
         if (current.some((c) => c.userId === userId && c.start === start && c.end === end && (c.replacesUserId ?? null) === replacesUserId)) continue;
         if (end <= ctx.now) continue; // past overrides are history
-        await insertOverride(r, ctx.actor, record, { userId, replacesUserId, start, end, reason: (o.reason as string | undefined) ?? 'vigil.yaml' }, ctx.now);
+        await insertOverride(r, ctx.principal, record, { userId, replacesUserId, start, end, reason: (o.reason as string | undefined) ?? 'vigil.yaml' }, ctx.now);
         added += 1;
       }
       if (existing) {

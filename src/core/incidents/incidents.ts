@@ -3,6 +3,8 @@
  * the communication threshold) keeps the company informed. Everything is on the incident's
  * timeline; private incidents (security reports) are visible to their members only.
  */
+import { audit } from '../audit/audit.js';
+import { canSeeIncident, shownToEveryone, incidentVisibilityFor, type IncidentViewer, type IncidentVisibility } from '../auth/permissions.js';
 import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { Actor, Repos } from '../shared/ports.js';
@@ -71,9 +73,8 @@ export const DEFAULT_INCIDENT_SETTINGS: IncidentSettings = {
 
 export interface IncidentFilter {
   status?: 'open' | IncidentStatus;
-  /** Only incidents this user may see (private ones need membership). */
-  viewerId: string;
-  viewerIsAdmin?: boolean;
+  /** Who looks: the one rule of core/auth/permissions.ts (private incidents need membership). */
+  visibleTo: IncidentVisibility;
   serviceId?: string;
   severity?: string;
   from?: number;
@@ -115,8 +116,10 @@ export async function setIncidentSettings(r: Repos, actor: Actor, patch: Partial
   }
   if (next.oncallUserGroup && !/^S[A-Z0-9]{2,20}$/.test(next.oncallUserGroup)) throw invalid('invalid_slack_id', `oncallUserGroup: "${next.oncallUserGroup}" is not a Slack user group id (S...).`, { field: 'oncallUserGroup' });
   if (next.companyEmail && !/^[^\s@]+@[^\s@]+$/.test(next.companyEmail)) throw invalid('invalid_email', `companyEmail: "${next.companyEmail}" is not an email address.`, { field: 'companyEmail' });
+  const before = await getIncidentSettings(r);
   await r.settings.set('incidents', JSON.stringify(next));
   await r.events.append({ entityType: 'settings', entityId: 'incidents', type: 'settings.updated', actor, data: patch as Record<string, unknown> });
+  await audit(r, actor, { action: 'settings.updated', entityType: 'settings', entityId: 'incidents', before, after: next });
   return next;
 }
 
@@ -136,19 +139,21 @@ export const POSTMORTEM_JOB = 'incident.postmortem_needed';
 // ---------------------------------------------------------------------------------------------
 // Visibility
 
-/** Private incidents are visible to their members and the security owner only (admins included). */
-export async function canSee(r: Repos, incident: Incident, userId: string, _isAdmin: boolean): Promise<boolean> {
-  if (!incident.private) return true;
-  const settings = await getIncidentSettings(r);
-  if (settings.securityOwnerUserId === userId) return true;
-  return (await r.incidents.members(incident.id)).some((m) => m.userId === userId);
+/** Private incidents are visible to their members and the security owner only (admins included): the rule of core/auth/permissions.ts. */
+export async function canSee(r: Repos, incident: Incident, userId: string): Promise<boolean> {
+  return canSeeIncident(r, { id: userId }, incident);
+}
+
+/** The incidents a viewer (null: the system) may see, by the one rule, with the other filters applied in the query. */
+export async function listIncidents(r: Repos, viewer: IncidentViewer | 'public', filter: Omit<IncidentFilter, 'visibleTo'>): Promise<Incident[]> {
+  return r.incidents.list({ ...filter, visibleTo: await incidentVisibilityFor(r, viewer) });
 }
 
 export async function findIncident(r: Repos, ref: string, viewer: { id: string; isAdmin: boolean } | null): Promise<Incident> {
   const m = /^(?:INC-)?#?(\d+)$/i.exec(ref);
   const incident = m ? await r.incidents.findByNumber(Number(m[1])) : await r.incidents.find(ref);
   // A private incident the viewer may not see does not exist for them.
-  if (!incident || (viewer && !(await canSee(r, incident, viewer.id, viewer.isAdmin)))) throw notFound('incident', ref);
+  if (!incident || (viewer && !(await canSee(r, incident, viewer.id)))) throw notFound('incident', ref);
   return incident;
 }
 
@@ -252,8 +257,8 @@ export async function declareIncident(r: Repos, ctx: IncidentContext, input: Dec
   if (commanderId && commanderId !== ctx.user?.id) {
     await createPage(r, now, { userId: commanderId, urgency: severity.urgency, subject: `You are commander of ${label(incident)} [${severity.key}] ${title}`, text: `${incident.summary}\n${ctx.publicUrl}/incidents/${incident.id}`, sourceType: 'incident', sourceId: incident.id });
   }
-  if (severity.incidentChannel && !incident.private) await r.jobs.enqueue({ kind: CHANNEL_JOB, payload: { incidentId: incident.id }, dedupeKey: `incident-channel:${incident.id}` });
-  if (severity.companyComms && !incident.private) await communicate(r, ctx, incident, severity, 'declared', incident.summary || title);
+  if (severity.incidentChannel && shownToEveryone(incident)) await r.jobs.enqueue({ kind: CHANNEL_JOB, payload: { incidentId: incident.id }, dedupeKey: `incident-channel:${incident.id}` });
+  if (severity.companyComms && shownToEveryone(incident)) await communicate(r, ctx, incident, severity, 'declared', incident.summary || title);
   await notifySubscribers(r, ctx, incident, `${label(incident)} declared: ${title}`);
   await scheduleReminder(r, incident, severity, now);
   return incident;
@@ -297,7 +302,7 @@ export async function communicate(r: Repos, ctx: IncidentContext, incident: Inci
 }
 
 async function notifySubscribers(r: Repos, ctx: IncidentContext, incident: Incident, text: string): Promise<void> {
-  if (incident.private) return;
+  if (!shownToEveryone(incident)) return;
   const members = (await r.incidents.members(incident.id)).filter((m) => m.role === 'subscriber').map((m) => m.userId);
   const byService = await r.incidents.serviceSubscribers(incident.serviceIds);
   for (const userId of new Set([...members, ...byService])) {
@@ -333,10 +338,10 @@ export async function setStatus(r: Repos, ctx: IncidentContext, incident: Incide
   const severity = await findSeverity(r, updated.severity);
   if (next === 'resolved') {
     await r.jobs.cancelPending(`incident-reminder:${incident.id}:`);
-    if (severity.companyComms && !updated.private) await communicate(r, ctx, updated, severity, 'resolved', options.reason ?? `${label(updated)} is resolved.`);
+    if (severity.companyComms && shownToEveryone(updated)) await communicate(r, ctx, updated, severity, 'resolved', options.reason ?? `${label(updated)} is resolved.`);
     await notifySubscribers(r, ctx, updated, `${label(updated)} resolved: ${updated.title}`);
     await r.jobs.enqueue({ kind: POSTMORTEM_JOB, payload: { incidentId: incident.id }, dedupeKey: `postmortem-needed:${incident.id}:${now}` });
-  } else if (severity.companyComms && !updated.private) {
+  } else if (severity.companyComms && shownToEveryone(updated)) {
     await communicate(r, ctx, updated, severity, 'update', options.reason ?? `Status is now ${next}.`);
   }
   return updated;
@@ -350,8 +355,8 @@ export async function setSeverity(r: Repos, ctx: IncidentContext, incident: Inci
   const updated = { ...incident, severity: to.key, updatedAt: ctx.now };
   await r.incidents.update(updated);
   await r.events.append({ entityType: 'incident', entityId: incident.id, type: 'incident.severity_changed', actor: ctx.actor, data: { from: from.key, to: to.key, ...(reason ? { reason } : {}) } });
-  if (to.companyComms && !updated.private) await communicate(r, ctx, updated, to, from.companyComms ? 'update' : 'severity_raised', reason ?? `Severity changed from ${from.key} to ${to.key}.`);
-  if (to.incidentChannel && !updated.slackChannelId && !updated.private) await r.jobs.enqueue({ kind: CHANNEL_JOB, payload: { incidentId: incident.id }, dedupeKey: `incident-channel:${incident.id}` });
+  if (to.companyComms && shownToEveryone(updated)) await communicate(r, ctx, updated, to, from.companyComms ? 'update' : 'severity_raised', reason ?? `Severity changed from ${from.key} to ${to.key}.`);
+  if (to.incidentChannel && !updated.slackChannelId && shownToEveryone(updated)) await r.jobs.enqueue({ kind: CHANNEL_JOB, payload: { incidentId: incident.id }, dedupeKey: `incident-channel:${incident.id}` });
   return updated;
 }
 
@@ -363,7 +368,7 @@ export async function postUpdate(r: Repos, ctx: IncidentContext, incident: Incid
   await r.incidents.update(updated);
   await r.events.append({ entityType: 'incident', entityId: incident.id, type: 'incident.update', actor: ctx.actor, data: { text: body } });
   const severity = await findSeverity(r, incident.severity);
-  if (severity.companyComms && !incident.private) await communicate(r, ctx, updated, severity, 'update', body);
+  if (severity.companyComms && shownToEveryone(incident)) await communicate(r, ctx, updated, severity, 'update', body);
   await notifySubscribers(r, ctx, updated, `${label(updated)} update: ${body.slice(0, 120)}`);
   await r.jobs.cancelPending(`incident-reminder:${incident.id}:`);
   await scheduleReminder(r, updated, severity, ctx.now);

@@ -2,6 +2,7 @@
  * Insight: MTTA and MTTR per severity, service and month; incidents per week; on-call load per
  * person (pages, and pages out of hours in their own time zone).
  */
+import { listIncidents } from './incidents.js';
 import type { Repos } from '../shared/ports.js';
 import { localMinutes } from '../notifications/notifications.js';
 
@@ -38,7 +39,7 @@ function weekOf(ms: number): string {
 }
 
 export async function insights(r: Repos, o: { from: number; to: number; viewerId: string }) {
-  const incidents = await r.incidents.list({ viewerId: o.viewerId, from: o.from, to: o.to, limit: 1000 });
+  const incidents = await listIncidents(r, { id: o.viewerId }, { from: o.from, to: o.to, limit: 1000 });
   const services = new Map((await r.alerts.listServices()).map((s) => [s.id, s.name]));
   const rows = incidents.map((i) => ({
     i,

@@ -7,7 +7,9 @@ import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { Actor, CoreDeps, Repos } from '../shared/ports.js';
 import { normalizeEmail, normalizePhone } from '../shared/validate.js';
-import { hashSecret, type Principal } from '../auth/auth.js';
+import { actorOf, hashSecret, type Principal } from '../auth/auth.js';
+import { requireAdmin } from '../auth/permissions.js';
+import { audit } from '../audit/audit.js';
 import type { ChannelType } from './channels.js';
 
 export type ContactType = 'slack_dm' | 'email' | 'sms' | 'voice' | 'webhook';
@@ -354,3 +356,15 @@ export async function markSeverityLevelsRead(deps: CoreDeps, p: Principal): Prom
 }
 
 export const actorUser = (p: Principal): Actor => ({ type: 'user', id: p.user.id });
+
+/** Overrides the message template of an event type (null restores the default); admins. */
+export async function setMessageTemplate(deps: CoreDeps, who: Principal, eventType: string, t: { subject: string; body: string } | null): Promise<void> {
+  requireAdmin(who, 'change message templates');
+  const actor = actorOf(who);
+  await deps.uow.run(async (r) => {
+    const before = (await r.notifications.getTemplate(eventType)) ?? null;
+    await r.notifications.setTemplate(eventType, t, deps.clock.now());
+    await r.events.append({ entityType: 'settings', entityId: 'message-templates', type: 'template.updated', actor, data: { eventType } });
+    await audit(r, actor, { action: 'template.updated', entityType: 'message_template', entityId: eventType, before, after: t });
+  });
+}

@@ -6,7 +6,10 @@
  */
 import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import type { Actor, Repos } from '../shared/ports.js';
+import type { Actor, CoreDeps, Repos } from '../shared/ports.js';
+import { actorOf, type Principal } from '../auth/auth.js';
+import { requireAdmin, shownToEveryone } from '../auth/permissions.js';
+import { audit } from '../audit/audit.js';
 import { requireText } from '../shared/validate.js';
 import { findIncident, getIncidentSettings, type Incident } from '../incidents/incidents.js';
 import { findSeverity } from '../incidents/severities.js';
@@ -248,7 +251,7 @@ export async function setPostmortemStatus(r: Repos, actor: Actor, pm: Postmortem
     const severity = await findSeverity(r, pm.severity);
     const incident = await r.incidents.find(pm.incidentId);
     const settings = await getIncidentSettings(r);
-    if (severity.postmortemEmailed && settings.companyEmail && incident && !incident.private) {
+    if (severity.postmortemEmailed && settings.companyEmail && incident && shownToEveryone(incident)) {
       await queueMessage(r, now, {
         channel: 'email',
         address: settings.companyEmail,
@@ -358,4 +361,15 @@ export function markdownToHtml(md: string): string {
 /** Print-friendly HTML (PDF via the browser's print). */
 export function toHtml(pm: Postmortem, items: ActionItem[], names: Map<string, string>): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>${esc(pm.title)}</title><style>body{font:15px/1.5 system-ui,sans-serif;max-width:760px;margin:2em auto;color:#1f2430}h1{font-size:1.6em}h2{font-size:1.15em;margin-top:1.6em;border-bottom:1px solid #ddd}code{background:#f3f3f3;padding:0 3px}@media print{body{margin:0}}</style></head><body>${markdownToHtml(toMarkdown(pm, items, names))}</body></html>`;
+}
+
+/** Replaces the post-mortem template (each section's starting text); admins. */
+export async function setPostmortemTemplate(deps: CoreDeps, who: Principal, sections: unknown): Promise<void> {
+  requireAdmin(who, 'change the post-mortem template');
+  const actor = actorOf(who);
+  await deps.uow.run(async (r) => {
+    const raw = await r.settings.get('postmortem_template');
+    await r.settings.set('postmortem_template', JSON.stringify(sections));
+    await audit(r, actor, { action: 'postmortem_template.updated', entityType: 'settings', entityId: 'postmortem_template', before: raw ? (JSON.parse(raw) as unknown) : null, after: sections });
+  });
 }

@@ -4,6 +4,7 @@
  * items), and is sent by the engineer before the hand-off: stored, emailed to the team, optionally
  * posted to Slack. The next on-call sees it when their shift starts.
  */
+import { listIncidents } from '../incidents/incidents.js';
 import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { Repos } from '../shared/ports.js';
@@ -118,7 +119,7 @@ export async function fillReport(r: Repos, report: ShiftReport, now: number, sou
   const byService = services.map((x) => ({ service: x.name, count: inShift.filter((a) => a.serviceId === x.id).length })).filter((x) => x.count > 0);
   const pages = (await r.notifications.listPages({ userId: report.userId, limit: 1000 })).filter((p) => p.createdAt >= from && p.createdAt < to && p.sourceType !== 'test');
   const ooh = user ? pages.filter((p) => { const m = localMinutes(p.createdAt, user.timeZone); return m < 8 * 60 || m >= 20 * 60; }).length : 0;
-  const incidents = (await r.incidents.list({ viewerId: report.userId, limit: 500 })).filter((i) => !i.private && (i.serviceIds.some((x) => serviceIds.includes(x)) || i.commanderId === report.userId) && i.createdAt < to && (i.resolvedAt === null || i.resolvedAt >= from));
+  const incidents = (await listIncidents(r, 'public', { limit: 500 })).filter((i) => (i.serviceIds.some((x) => serviceIds.includes(x)) || i.commanderId === report.userId) && i.createdAt < to && (i.resolvedAt === null || i.resolvedAt >= from));
   const ref = (i: (typeof incidents)[number]) => ({ reference: `INC-${i.number}`, id: i.id, title: i.title, severity: i.severity, status: i.status });
   return {
     from,

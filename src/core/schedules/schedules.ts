@@ -10,7 +10,9 @@ import { assertTimeZone, requireText, slugify } from '../shared/validate.js';
 import { findTeam } from '../teams/teams.js';
 import { finalSchedule, handoffsBetween, validateOverride, validateSchedule } from './final-schedule.js';
 import type { FinalSchedule, FinalShift, Layer, Override, Schedule } from './model.js';
-import { hashSecret, type Principal } from '../auth/auth.js';
+import { actorOf, hashSecret, type Principal } from '../auth/auth.js';
+import { requireOverrideRight, requireTeamAdmin, requireTeamMember } from '../auth/permissions.js';
+import { audit } from '../audit/audit.js';
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
@@ -224,18 +226,20 @@ async function planReminders(r: Repos, s: ScheduleRecord, now: number): Promise<
 // ---------------------------------------------------------------------------------------------
 // Use cases: schedules
 
-export async function createSchedule(deps: CoreDeps, actor: Actor, input: ScheduleInput): Promise<ScheduleRecord> {
+export async function createSchedule(deps: CoreDeps, who: Principal, input: ScheduleInput): Promise<ScheduleRecord> {
   const now = deps.clock.now();
   assertTimeZone(input.timeZone);
-  return deps.uow.run(async (r) => insertSchedule(r, actor, input, now));
+  return deps.uow.run(async (r) => insertSchedule(r, who, input, now));
 }
 
-export async function insertSchedule(r: Repos, actor: Actor, input: ScheduleInput, now: number): Promise<ScheduleRecord> {
+export async function insertSchedule(r: Repos, who: Principal, input: ScheduleInput, now: number): Promise<ScheduleRecord> {
+  const actor = actorOf(who);
   assertTimeZone(input.timeZone);
   const name = requireText(input.name, 'name');
   const slug = checkSlug(input.slug ?? slugify(name));
   const team = await findTeam(r, input.teamId);
   if (!team) throw invalid('unknown_team', `teamId: no team "${input.teamId}".`, { field: 'teamId' });
+  await requireTeamAdmin(r, who, team.id, 'create a schedule for this team');
   if (await r.schedules.findBySlug(slug)) throw conflict('schedule_exists', `A schedule with slug "${slug}" exists already.`, { field: 'slug' });
   const record: ScheduleRecord = {
     id: newId(now),
@@ -253,11 +257,14 @@ export async function insertSchedule(r: Repos, actor: Actor, input: ScheduleInpu
   };
   await r.schedules.insert(record);
   await r.events.append({ entityType: 'schedule', entityId: record.id, type: 'schedule.created', actor, data: { name, slug, teamId: team.id } });
+  await audit(r, actor, { action: 'schedule.created', entityType: 'schedule', entityId: record.id, teamId: team.id, before: null, after: record });
   await planHandoffs(r, record, now);
   return record;
 }
 
-export async function saveSchedule(r: Repos, actor: Actor, current: ScheduleRecord, patch: Partial<ScheduleInput>, now: number): Promise<{ schedule: ScheduleRecord; changed: string[] }> {
+export async function saveSchedule(r: Repos, who: Principal, current: ScheduleRecord, patch: Partial<ScheduleInput>, now: number): Promise<{ schedule: ScheduleRecord; changed: string[] }> {
+  const actor = actorOf(who);
+  await requireTeamAdmin(r, who, current.teamId, 'change this schedule');
   const timeZone = patch.timeZone ?? current.timeZone;
   assertTimeZone(timeZone);
   let teamId = current.teamId;
@@ -265,6 +272,7 @@ export async function saveSchedule(r: Repos, actor: Actor, current: ScheduleReco
     const team = await findTeam(r, patch.teamId);
     if (!team) throw invalid('unknown_team', `teamId: no team "${patch.teamId}".`, { field: 'teamId' });
     teamId = team.id;
+    if (teamId !== current.teamId) await requireTeamAdmin(r, who, teamId, 'give a schedule to this team');
   }
   const next: ScheduleRecord = {
     ...current,
@@ -286,6 +294,7 @@ export async function saveSchedule(r: Repos, actor: Actor, current: ScheduleReco
   if (changed.length === 0) return { schedule: current, changed };
   await r.schedules.update(next);
   await r.events.append({ entityType: 'schedule', entityId: next.id, type: 'schedule.updated', actor, data: { changed } });
+  await audit(r, actor, { action: 'schedule.updated', entityType: 'schedule', entityId: next.id, teamId: next.teamId, before: current, after: next });
   await planHandoffs(r, next, now);
   return { schedule: next, changed };
 }
@@ -295,26 +304,31 @@ function stripIds(layers: Layer[]): unknown[] {
   return layers.map((l) => ({ ...l, id: undefined }));
 }
 
-export async function updateSchedule(deps: CoreDeps, actor: Actor, idOrSlug: string, patch: Partial<ScheduleInput>): Promise<ScheduleRecord> {
-  return deps.uow.run(async (r) => (await saveSchedule(r, actor, await findSchedule(r, idOrSlug), patch, deps.clock.now())).schedule);
+export async function updateSchedule(deps: CoreDeps, who: Principal, idOrSlug: string, patch: Partial<ScheduleInput>): Promise<ScheduleRecord> {
+  return deps.uow.run(async (r) => (await saveSchedule(r, who, await findSchedule(r, idOrSlug), patch, deps.clock.now())).schedule);
 }
 
-export async function deleteSchedule(deps: CoreDeps, actor: Actor, idOrSlug: string): Promise<void> {
+export async function deleteSchedule(deps: CoreDeps, who: Principal, idOrSlug: string): Promise<void> {
+  const actor = actorOf(who);
   await deps.uow.run(async (r) => {
     const s = await findSchedule(r, idOrSlug);
+    await requireTeamAdmin(r, who, s.teamId, 'delete this schedule');
     await r.schedules.delete(s.id);
     await r.jobs.cancelPending(`handoff:${s.id}:`);
     await r.jobs.cancelPending(`reminder:${s.id}:`);
     await r.events.append({ entityType: 'schedule', entityId: s.id, type: 'schedule.deleted', actor, data: { name: s.name } });
+    await audit(r, actor, { action: 'schedule.deleted', entityType: 'schedule', entityId: s.id, teamId: s.teamId, before: s, after: null });
   });
 }
 
 // ---------------------------------------------------------------------------------------------
 // Use cases: overrides
 
-export async function insertOverride(r: Repos, actor: Actor, s: ScheduleRecord, input: OverrideInput, now: number, swapRequestId: string | null = null): Promise<OverrideRecord> {
+export async function insertOverride(r: Repos, who: Principal, s: ScheduleRecord, input: OverrideInput, now: number, swapRequestId: string | null = null): Promise<OverrideRecord> {
+  const actor = actorOf(who);
   const userId = await resolveUserRef(r, input.userId, 'userId');
   const replacesUserId = input.replacesUserId ? await resolveUserRef(r, input.replacesUserId, 'replacesUserId') : null;
+  await requireOverrideRight(r, who, s.teamId, { userId, replacesUserId }, 'add an override');
   const o: OverrideRecord = {
     id: newId(now),
     scheduleId: s.id,
@@ -338,21 +352,25 @@ export async function insertOverride(r: Repos, actor: Actor, s: ScheduleRecord, 
     actor,
     data: { overrideId: o.id, userId, replacesUserId, start: o.start, end: o.end, reason: o.reason, swapRequestId },
   });
+  await audit(r, actor, { action: 'override.created', entityType: 'override', entityId: o.id, teamId: s.teamId, before: null, after: o });
   await planHandoffs(r, s, now);
   return o;
 }
 
-export async function addOverride(deps: CoreDeps, actor: Actor, scheduleRef: string, input: OverrideInput): Promise<OverrideRecord> {
-  return deps.uow.run(async (r) => insertOverride(r, actor, await findSchedule(r, scheduleRef), input, deps.clock.now()));
+export async function addOverride(deps: CoreDeps, who: Principal, scheduleRef: string, input: OverrideInput): Promise<OverrideRecord> {
+  return deps.uow.run(async (r) => insertOverride(r, who, await findSchedule(r, scheduleRef), input, deps.clock.now()));
 }
 
-export async function removeOverride(deps: CoreDeps, actor: Actor, scheduleRef: string, overrideId: string): Promise<void> {
+export async function removeOverride(deps: CoreDeps, who: Principal, scheduleRef: string, overrideId: string): Promise<void> {
+  const actor = actorOf(who);
   await deps.uow.run(async (r) => {
     const s = await findSchedule(r, scheduleRef);
     const o = await r.schedules.findOverride(overrideId);
     if (!o || o.scheduleId !== s.id) throw notFound('override', overrideId);
+    await requireOverrideRight(r, who, s.teamId, o, 'remove an override');
     await r.schedules.deleteOverride(o.id);
     await r.events.append({ entityType: 'schedule', entityId: s.id, type: 'override.deleted', actor, data: { overrideId, userId: o.userId, start: o.start, end: o.end } });
+    await audit(r, actor, { action: 'override.deleted', entityType: 'override', entityId: o.id, teamId: s.teamId, before: o, after: null });
     await planHandoffs(r, s, deps.clock.now());
   });
 }
@@ -413,8 +431,9 @@ export async function acceptSwap(deps: CoreDeps, principal: Principal, swapId: s
     if (swap.requesterId === principal.user.id) throw invalid('invalid_swap', 'You cannot take your own shift.');
     if (swap.end <= now) throw conflict('swap_expired', 'This shift is over.');
     const s = await findSchedule(r, swap.scheduleId);
+    await requireTeamMember(r, principal, s.teamId, 'take a shift on this schedule');
     const actor: Actor = { type: 'user', id: principal.user.id };
-    const override = await insertOverride(r, actor, s, { userId: principal.user.id, replacesUserId: swap.requesterId, start: Math.max(swap.start, now), end: swap.end, reason: `swap ${swap.id}` }, now, swap.id);
+    const override = await insertOverride(r, principal, s, { userId: principal.user.id, replacesUserId: swap.requesterId, start: Math.max(swap.start, now), end: swap.end, reason: `swap ${swap.id}` }, now, swap.id);
     const done: SwapRequest = { ...swap, status: 'accepted', takerId: principal.user.id, overrideId: override.id, resolvedAt: now };
     await r.schedules.updateSwap(done);
     await r.events.append({ entityType: 'schedule', entityId: s.id, type: 'swap.accepted', actor, data: { swapId, takerId: principal.user.id, overrideId: override.id } });

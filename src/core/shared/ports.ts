@@ -16,6 +16,7 @@ import type { ReportsRepo } from '../reports/reports.js';
 import type { TriageRepo } from '../triage/triage.js';
 import type { BacklogRepo } from '../backlog/backlog.js';
 import type { Publisher } from './publish.js';
+import type { AuditRepo } from '../audit/audit.js';
 
 export type ActorType = 'user' | 'system' | 'integration';
 
@@ -80,6 +81,7 @@ export interface Repos {
   reports: ReportsRepo;
   triage: TriageRepo;
   backlog: BacklogRepo;
+  audit: AuditRepo;
 }
 
 export interface UnitOfWork {

@@ -4,6 +4,9 @@
 import { conflict, invalid, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { Actor, CoreDeps, Repos } from '../shared/ports.js';
+import { actorOf, type Principal } from '../auth/auth.js';
+import { requireAdmin, requireTeamAdmin } from '../auth/permissions.js';
+import { audit } from '../audit/audit.js';
 import { requireText, slugify } from '../shared/validate.js';
 
 export interface Team {
@@ -76,6 +79,7 @@ export async function insertTeam(r: Repos, actor: Actor, input: TeamInput, now: 
   await r.teams.insert(team);
   await r.teams.setMembers(team.id, memberIds, now);
   await r.events.append({ entityType: 'team', entityId: team.id, type: 'team.created', actor, data: { name, slug, leadUserId, memberIds } });
+  await audit(r, actor, { action: 'team.created', entityType: 'team', entityId: team.id, teamId: team.id, before: null, after: team });
   return team;
 }
 
@@ -106,27 +110,35 @@ export async function saveTeam(r: Repos, actor: Actor, current: Team, patch: Par
   await r.teams.update(next);
   if (added.length || removed.length) await r.teams.setMembers(next.id, next.memberIds, now);
   await r.events.append({ entityType: 'team', entityId: next.id, type: 'team.updated', actor, data: { changes } });
+  await audit(r, actor, { action: 'team.updated', entityType: 'team', entityId: next.id, teamId: next.id, before: current, after: next });
   return { team: next, changes };
 }
 
-export async function createTeam(deps: CoreDeps, actor: Actor, input: TeamInput): Promise<Team> {
-  return deps.uow.run((r) => insertTeam(r, actor, input, deps.clock.now()));
+export async function createTeam(deps: CoreDeps, who: Principal, input: TeamInput): Promise<Team> {
+  requireAdmin(who, 'create a team');
+  return deps.uow.run((r) => insertTeam(r, actorOf(who), input, deps.clock.now()));
 }
 
-export async function updateTeam(deps: CoreDeps, actor: Actor, idOrSlug: string, patch: Partial<TeamInput>): Promise<Team> {
+/** The global admin changes any team; the team's admin (its lead) changes its own, but not who leads it. */
+export async function updateTeam(deps: CoreDeps, who: Principal, idOrSlug: string, patch: Partial<TeamInput>): Promise<Team> {
   return deps.uow.run(async (r) => {
     const current = await findTeam(r, idOrSlug);
     if (!current) throw notFound('team', idOrSlug);
-    return (await saveTeam(r, actor, current, patch, deps.clock.now())).team;
+    await requireTeamAdmin(r, who, current.id, 'change this team');
+    if (patch.leadUserId !== undefined && patch.leadUserId !== current.leadUserId) requireAdmin(who, "change a team's lead");
+    return (await saveTeam(r, actorOf(who), current, patch, deps.clock.now())).team;
   });
 }
 
-export async function deleteTeam(deps: CoreDeps, actor: Actor, idOrSlug: string): Promise<void> {
+export async function deleteTeam(deps: CoreDeps, who: Principal, idOrSlug: string): Promise<void> {
+  requireAdmin(who, 'delete a team');
+  const actor = actorOf(who);
   await deps.uow.run(async (r) => {
     const team = await findTeam(r, idOrSlug);
     if (!team) throw notFound('team', idOrSlug);
     await r.teams.delete(team.id);
     await r.events.append({ entityType: 'team', entityId: team.id, type: 'team.deleted', actor, data: { name: team.name } });
+    await audit(r, actor, { action: 'team.deleted', entityType: 'team', entityId: team.id, teamId: team.id, before: team, after: null });
   });
 }
 

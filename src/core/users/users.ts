@@ -4,6 +4,7 @@
 import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { Actor, CoreDeps, Repos } from '../shared/ports.js';
+import { audit } from '../audit/audit.js';
 import { assertTimeZone, normalizeEmail, normalizePhone, requireText } from '../shared/validate.js';
 
 export const ROLES = ['admin', 'responder', 'stakeholder'] as const;
@@ -109,6 +110,7 @@ export async function insertUser(r: Repos, actor: Actor, user: User, passwordHas
   if (await r.users.findByEmail(user.email)) throw conflict('email_taken', `A user with email ${user.email} exists already.`, { field: 'email' });
   await r.users.insert(user, passwordHash);
   await r.events.append({ entityType: 'user', entityId: user.id, type: 'user.created', actor, data: { name: user.name, email: user.email, role: user.role } });
+  await audit(r, actor, { action: 'user.created', entityType: 'user', entityId: user.id, before: null, after: user });
 }
 
 /** Saves a changed user inside a transaction; returns the changes recorded (empty when none). */
@@ -122,6 +124,7 @@ export async function saveUser(r: Repos, actor: Actor, current: User, next: User
   if (Object.keys(changes).length > 0) {
     await r.users.update(next);
     await r.events.append({ entityType: 'user', entityId: current.id, type: 'user.updated', actor, data: { changes } });
+    await audit(r, actor, { action: 'user.updated', entityType: 'user', entityId: current.id, before: current, after: next });
   }
   return changes;
 }

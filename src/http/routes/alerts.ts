@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { actorOf } from '../../core/auth/auth.js';
 import { acknowledge, addNote, addResponder, assign, close, escalateNow, findAlert, snooze, updateTagsDetails, type IngestContext } from '../../core/alerts/alerts.js';
 import type { Alert } from '../../core/alerts/model.js';
-import { addIntegration, addMaintenance, findPolicy, findService, policyWarnings, saveHeartbeat, savePolicy, saveService } from '../../core/alerts/services.js';
+import { addIntegration, addMaintenance, removeIntegration, removeMaintenance, findPolicy, findService, policyWarnings, saveHeartbeat, savePolicy, saveService } from '../../core/alerts/services.js';
 import { notFound } from '../../core/shared/errors.js';
 import type { Repos } from '../../core/shared/ports.js';
 import { findTeam } from '../../core/teams/teams.js';
@@ -216,13 +216,13 @@ export function alertRoutes(app: App, deps: HttpDeps): void {
   app.post('/api/v1/escalation-policies', {
     schema: { tags, summary: 'Create an escalation policy: ordered steps, each notifying schedules, users, teams or Slack channels; repeated N times', body: PolicyBody, response: { 201: PolicyOut, ...StdErrors } },
     handler: async (req, reply) => {
-      const p = await core.uow.run(async (r) => { const { policy } = await savePolicy(r, actorOf(principalOf(req)), req.body, core.clock.now()); return { ...policy, warnings: await policyWarnings(r, policy, core.clock.now()) }; });
+      const p = await core.uow.run(async (r) => { const { policy } = await savePolicy(r, principalOf(req), req.body, core.clock.now()); return { ...policy, warnings: await policyWarnings(r, policy, core.clock.now()) }; });
       return reply.status(201).send(p);
     },
   });
   app.put('/api/v1/escalation-policies/:id', {
     schema: { tags, summary: 'Replace an escalation policy', params: IdParams, body: PolicyBody, response: { 200: PolicyOut, ...StdErrors } },
-    handler: async (req) => core.uow.run(async (r) => { const existing = await findPolicy(r, req.params.id); const { policy } = await savePolicy(r, actorOf(principalOf(req)), req.body, core.clock.now(), existing); return { ...policy, warnings: await policyWarnings(r, policy, core.clock.now()) }; }),
+    handler: async (req) => core.uow.run(async (r) => { const existing = await findPolicy(r, req.params.id); const { policy } = await savePolicy(r, principalOf(req), req.body, core.clock.now(), existing); return { ...policy, warnings: await policyWarnings(r, policy, core.clock.now()) }; }),
   });
 
   // Services
@@ -249,11 +249,11 @@ export function alertRoutes(app: App, deps: HttpDeps): void {
   });
   app.post('/api/v1/services', {
     schema: { tags, summary: 'Create a service', body: ServiceBody, response: { 201: ServiceOut, ...StdErrors } },
-    handler: async (req, reply) => reply.status(201).send(await core.uow.run(async (r) => (await saveService(r, actorOf(principalOf(req)), req.body, core.clock.now())).service)),
+    handler: async (req, reply) => reply.status(201).send(await core.uow.run(async (r) => (await saveService(r, principalOf(req), req.body, core.clock.now())).service)),
   });
   app.put('/api/v1/services/:id', {
     schema: { tags, summary: 'Replace a service', params: IdParams, body: ServiceBody, response: { 200: ServiceOut, ...StdErrors } },
-    handler: async (req) => core.uow.run(async (r) => (await saveService(r, actorOf(principalOf(req)), req.body, core.clock.now(), await findService(r, req.params.id))).service),
+    handler: async (req) => core.uow.run(async (r) => (await saveService(r, principalOf(req), req.body, core.clock.now(), await findService(r, req.params.id))).service),
   });
   app.post('/api/v1/services/:id/integrations', {
     schema: {
@@ -273,7 +273,7 @@ export function alertRoutes(app: App, deps: HttpDeps): void {
       response: { 201: Type.Object({ integration: IntegrationOut, key: Type.String() }), ...StdErrors },
     },
     handler: async (req, reply) => {
-      const res = await core.uow.run(async (r) => addIntegration(r, actorOf(principalOf(req)), await findService(r, req.params.id), req.body, core.clock.now()));
+      const res = await core.uow.run(async (r) => addIntegration(r, principalOf(req), await findService(r, req.params.id), req.body, core.clock.now()));
       const i = res.integration;
       return reply.status(201).send({ integration: { id: i.id, serviceId: i.serviceId, name: i.name, type: i.type, keyHint: i.keyHint, disabled: i.disabled, createdAt: i.createdAt, intakeUrl: intakeUrl(i.type) }, key: res.key });
     },
@@ -281,36 +281,24 @@ export function alertRoutes(app: App, deps: HttpDeps): void {
   app.delete('/api/v1/services/:id/integrations/:integrationId', {
     schema: { tags, summary: 'Remove an integration (its key stops working)', params: Type.Object({ id: Type.String(), integrationId: Type.String() }), response: { 204: Type.Null(), ...StdErrors } },
     handler: async (req, reply) => {
-      await core.uow.run(async (r) => {
-        const s = await findService(r, req.params.id);
-        const i = await r.alerts.findIntegration(req.params.integrationId);
-        if (!i || i.serviceId !== s.id) throw notFound('integration', req.params.integrationId);
-        await r.alerts.deleteIntegration(i.id);
-        await r.events.append({ entityType: 'service', entityId: s.id, type: 'integration.removed', actor: actorOf(principalOf(req)), data: { integrationId: i.id, name: i.name } });
-      });
+      await core.uow.run((r) => removeIntegration(r, principalOf(req), req.params.id, req.params.integrationId));
       return reply.status(204).send(null);
     },
   });
   app.post('/api/v1/services/:id/maintenance', {
     schema: { tags, summary: 'Schedule a maintenance window: alerts are recorded, nobody is paged', params: IdParams, body: Type.Object({ start: Instant, end: Instant, reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }), response: { 201: Type.Unknown(), ...StdErrors } },
-    handler: async (req, reply) => reply.status(201).send(await addMaintenance(core, actorOf(principalOf(req)), req.params.id, { start: toMs(req.body.start, 'start'), end: toMs(req.body.end, 'end'), ...(req.body.reason ? { reason: req.body.reason } : {}) })),
+    handler: async (req, reply) => reply.status(201).send(await addMaintenance(core, principalOf(req), req.params.id, { start: toMs(req.body.start, 'start'), end: toMs(req.body.end, 'end'), ...(req.body.reason ? { reason: req.body.reason } : {}) })),
   });
   app.delete('/api/v1/services/:id/maintenance/:windowId', {
     schema: { tags, summary: 'Cancel a maintenance window', params: Type.Object({ id: Type.String(), windowId: Type.String() }), response: { 204: Type.Null(), ...StdErrors } },
     handler: async (req, reply) => {
-      await core.uow.run(async (r) => {
-        const s = await findService(r, req.params.id);
-        const w = (await r.alerts.listMaintenance(s.id)).find((m) => m.id === req.params.windowId);
-        if (!w) throw notFound('maintenance_window', req.params.windowId);
-        await r.alerts.deleteMaintenance(w.id);
-        await r.events.append({ entityType: 'service', entityId: s.id, type: 'maintenance.cancelled', actor: actorOf(principalOf(req)), data: { maintenanceId: w.id } });
-      });
+      await removeMaintenance(core, principalOf(req), req.params.id, req.params.windowId);
       return reply.status(204).send(null);
     },
   });
   app.post('/api/v1/services/:id/heartbeats', {
     schema: { tags, summary: 'Create or update a heartbeat: a missed ping raises an alert', params: IdParams, body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), intervalSeconds: Type.Integer({ minimum: 30, maximum: 604800 }), priority: Type.Optional(Priority), enabled: Type.Optional(Type.Boolean()) }, { additionalProperties: false }), response: { 201: Type.Unknown(), ...StdErrors } },
-    handler: async (req, reply) => reply.status(201).send((await core.uow.run(async (r) => saveHeartbeat(r, actorOf(principalOf(req)), await findService(r, req.params.id), req.body, core.clock.now()))).heartbeat),
+    handler: async (req, reply) => reply.status(201).send((await core.uow.run(async (r) => saveHeartbeat(r, principalOf(req), await findService(r, req.params.id), req.body, core.clock.now()))).heartbeat),
   });
   app.get('/api/v1/services/:id/timeline', {
     schema: { tags, summary: "A service's timeline (changes, change events, storms)", params: IdParams, response: { 200: Type.Object({ data: Type.Array(TimelineEventSchema) }), ...StdErrors } },

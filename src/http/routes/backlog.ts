@@ -182,7 +182,7 @@ export function backlogRoutes(source: BacklogSource | undefined) {
             if (!u) throw invalid('unknown_user', `user: no user "${req.query.user}".`, { field: 'user' });
             userId = u.id;
           }
-          const s = await suggestTask(r, userId);
+          const s = await suggestTask(r, userId, { id: p.user.id });
           return { busy: s.busy, reasons: s.reasons, task: s.task ? out(s.task) : null, inProgress: s.inProgress.map(out) };
         });
       },

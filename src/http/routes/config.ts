@@ -1,6 +1,5 @@
 import { Type } from '@sinclair/typebox';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
-import { actorOf } from '../../core/auth/auth.js';
 import { invalid } from '../../core/shared/errors.js';
 import { principalOf } from '../auth.js';
 import { StdErrors } from '../schemas.js';
@@ -38,7 +37,7 @@ export function configRoutes(app: App, deps: HttpDeps): void {
           throw invalid('malformed_yaml', `The YAML document does not parse: ${(err as Error).message}`);
         }
       }
-      return deps.configAsCode.apply(actorOf(principalOf(req)), doc, { dryRun: req.query.dryRun ?? false });
+      return deps.configAsCode.apply(principalOf(req), doc, { dryRun: req.query.dryRun ?? false });
     },
   });
 

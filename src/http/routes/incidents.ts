@@ -7,6 +7,7 @@ import {
   assertCanRun,
   declareIncident,
   findIncident,
+  listIncidents,
   getIncidentSettings,
   loopInEscalationContact,
   mobilize,
@@ -21,7 +22,7 @@ import {
   type IncidentContext,
 } from '../../core/incidents/incidents.js';
 import { insights } from '../../core/incidents/insights.js';
-import { findSeverity, severitiesMarkdown, validateSeverity, type Severity } from '../../core/incidents/severities.js';
+import { findSeverity, severitiesMarkdown, saveSeverityLevel, type Severity } from '../../core/incidents/severities.js';
 import { forbidden } from '../../core/shared/errors.js';
 import type { Repos } from '../../core/shared/ports.js';
 import { principalOf } from '../auth.js';
@@ -116,12 +117,7 @@ export function incidentRoutes(app: App, deps: HttpDeps): void {
     schema: { tags, summary: 'Create or replace a severity level', params: Type.Object({ key: Type.String({ maxLength: 10 }) }), body: Type.Omit(SeveritySchema, ['key']), response: { 200: SeveritySchema, ...StdErrors } },
     handler: async (req) => {
       const s: Severity = { key: req.params.key.toUpperCase(), ...req.body } as Severity;
-      validateSeverity(s);
-      await core.uow.run(async (r) => {
-        await r.incidents.saveSeverity(s, core.clock.now());
-        await r.events.append({ entityType: 'settings', entityId: 'severities', type: 'severity.saved', actor: actorOf(principalOf(req)), data: { key: s.key } });
-      });
-      return s;
+      return saveSeverityLevel(core, principalOf(req), s);
     },
   });
 
@@ -151,9 +147,7 @@ export function incidentRoutes(app: App, deps: HttpDeps): void {
       const v = viewer(req);
       return core.uow.run(async (r) => {
         const serviceId = req.query.service ? (await r.alerts.findService(req.query.service))?.id ?? 'none' : undefined;
-        const list = await r.incidents.list({
-          viewerId: v.id,
-          viewerIsAdmin: v.isAdmin,
+        const list = await listIncidents(r, v, {
           ...(req.query.status ? { status: req.query.status as 'open' } : {}),
           ...(req.query.severity ? { severity: req.query.severity.toUpperCase() } : {}),
           ...(serviceId ? { serviceId } : {}),

@@ -1,5 +1,4 @@
 import { Type } from '@sinclair/typebox';
-import { actorOf } from '../../core/auth/auth.js';
 import {
   addContactMethod,
   addRule,
@@ -12,8 +11,10 @@ import {
   resendVerification,
   setQuietHours,
   verifyContactMethod,
+  setMessageTemplate,
 } from '../../core/notifications/notifications.js';
 import { ackPageAs, sendTestPage } from '../../core/notifications/pages.js';
+import { checklistOf, contactMethodsOf, notificationRulesOf, quietHoursOf } from '../../core/users/personal.js';
 import { notFound } from '../../core/shared/errors.js';
 import { resolveUserRef, finalScheduleOf, DAY } from '../../core/schedules/schedules.js';
 import { findTeam } from '../../core/teams/teams.js';
@@ -58,11 +59,15 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
   const userOf = async (ref: string, meId: string) => (ref === 'me' ? meId : await core.uow.run((r) => resolveUserRef(r, ref, 'userId')));
 
   app.get('/api/v1/users/:userId/contact-methods', {
-    schema: { tags, summary: "A user's contact methods", params: UserParams, response: { 200: Type.Object({ data: Type.Array(ContactSchema), warnings: Type.Array(Type.String()) }), ...StdErrors } },
+    schema: {
+      tags,
+      summary: "A user's contact methods (the person, admins and the leads of the person's teams; others get none, only whether pages would reach the person)",
+      params: UserParams,
+      response: { 200: Type.Object({ data: Type.Array(ContactSchema), warnings: Type.Array(Type.String()), hidden: Type.Boolean({ description: 'True when the contact methods are private to this viewer' }) }), ...StdErrors },
+    },
     handler: async (req) => {
       const p = principalOf(req);
-      const userId = await userOf(req.params.userId, p.user.id);
-      return core.uow.run(async (r) => ({ data: await r.notifications.listContacts(userId), warnings: await reachabilityWarnings(r, userId) }));
+      return contactMethodsOf(core, p, await userOf(req.params.userId, p.user.id));
     },
   });
   app.post('/api/v1/users/:userId/contact-methods', {
@@ -105,11 +110,10 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
   });
 
   app.get('/api/v1/users/:userId/notification-rules', {
-    schema: { tags, summary: "A user's notification rules", params: UserParams, response: { 200: Type.Object({ data: Type.Array(RuleSchema) }), ...StdErrors } },
+    schema: { tags, summary: "A user's notification rules (the person, admins and the leads of the person's teams)", params: UserParams, response: { 200: Type.Object({ data: Type.Array(RuleSchema) }), ...StdErrors } },
     handler: async (req) => {
       const p = principalOf(req);
-      const userId = await userOf(req.params.userId, p.user.id);
-      return core.uow.run(async (r) => ({ data: await r.notifications.listRules(userId) }));
+      return { data: await notificationRulesOf(core, p, await userOf(req.params.userId, p.user.id)) };
     },
   });
   app.post('/api/v1/users/:userId/notification-rules', {
@@ -134,11 +138,10 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
     },
   });
   app.get('/api/v1/users/:userId/quiet-hours', {
-    schema: { tags, summary: 'Quiet hours (null when off)', params: UserParams, response: { 200: Type.Object({ quietStart: Type.Union([Type.String(), Type.Null()]), quietEnd: Type.Union([Type.String(), Type.Null()]) }), ...StdErrors } },
+    schema: { tags, summary: "Quiet hours (null when off; the person, admins and the leads of the person's teams)", params: UserParams, response: { 200: Type.Object({ quietStart: Type.Union([Type.String(), Type.Null()]), quietEnd: Type.Union([Type.String(), Type.Null()]) }), ...StdErrors } },
     handler: async (req) => {
       const p = principalOf(req);
-      const userId = await userOf(req.params.userId, p.user.id);
-      const prefs = await core.uow.run((r) => r.notifications.getPrefs(userId));
+      const prefs = await quietHoursOf(core, p, await userOf(req.params.userId, p.user.id));
       return { quietStart: prefs.quietStart, quietEnd: prefs.quietEnd };
     },
   });
@@ -159,11 +162,10 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
 
   // Checklist
   app.get('/api/v1/users/:userId/checklist', {
-    schema: { tags, summary: 'The on-call setup checklist', params: UserParams, response: { 200: ChecklistSchema, ...StdErrors } },
+    schema: { tags, summary: "The on-call setup checklist (the person, admins and the leads of the person's teams)", params: UserParams, response: { 200: ChecklistSchema, ...StdErrors } },
     handler: async (req) => {
       const p = principalOf(req);
-      const userId = await userOf(req.params.userId, p.user.id);
-      return core.uow.run((r) => checklistFor(r, userId));
+      return checklistOf(core, p, await userOf(req.params.userId, p.user.id));
     },
   });
   app.post('/api/v1/me/severity-levels-read', {
@@ -269,11 +271,7 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
       response: { 204: Type.Null(), ...StdErrors },
     },
     handler: async (req, reply) => {
-      const p = principalOf(req);
-      await core.uow.run(async (r) => {
-        await r.notifications.setTemplate(req.params.eventType, req.body, core.clock.now());
-        await r.events.append({ entityType: 'settings', entityId: 'message-templates', type: 'template.updated', actor: actorOf(p), data: { eventType: req.params.eventType } });
-      });
+      await setMessageTemplate(core, principalOf(req), req.params.eventType, req.body);
       return reply.status(204).send(null);
     },
   });

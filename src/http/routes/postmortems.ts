@@ -13,6 +13,7 @@ import {
   toHtml,
   toMarkdown,
   updateActionItem,
+  setPostmortemTemplate,
 } from '../../core/postmortems/postmortems.js';
 import { createDraft, editReport, fillReport, findReport, sendReport, type ReportSources } from '../../core/reports/reports.js';
 import { forbidden, invalid, notFound } from '../../core/shared/errors.js';
@@ -174,7 +175,7 @@ export function postmortemRoutes(app: App, deps: HttpDeps): void {
     config: { auth: 'admin' },
     schema: { tags, summary: 'Edit the post-mortem template (each section’s starting text)', body: Sections, response: { 204: Type.Null(), ...StdErrors } },
     handler: async (req, reply) => {
-      await core.uow.run((r) => r.settings.set('postmortem_template', JSON.stringify(req.body)));
+      await setPostmortemTemplate(core, principalOf(req), req.body);
       return reply.status(204).send(null);
     },
   });

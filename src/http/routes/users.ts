@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { personalTimeline, usersAsSeenBy } from '../../core/users/personal.js';
 import { actorOf } from '../../core/auth/auth.js';
 import { createUser, deactivateUser, getUser, listUsers, updateUser } from '../../core/users/users.js';
 import { principalOf } from '../auth.js';
@@ -53,7 +54,7 @@ export function userRoutes(app: App, deps: HttpDeps): void {
 
   app.get('/api/v1/users', {
     schema: { tags: ['identity'], summary: 'List users', querystring: ListQuery, response: { 200: listOf('User'), ...StdErrors } },
-    handler: async (req) => ({ data: await listUsers(core, { includeInactive: req.query.includeInactive ?? false }) }),
+    handler: async (req) => ({ data: await usersAsSeenBy(core, principalOf(req), await listUsers(core, { includeInactive: req.query.includeInactive ?? false })) }),
   });
 
   app.post('/api/v1/users', {
@@ -67,7 +68,7 @@ export function userRoutes(app: App, deps: HttpDeps): void {
 
   app.get('/api/v1/users/:id', {
     schema: { tags: ['identity'], summary: 'Get a user by id or email', params: IdParams, response: { 200: Type.Ref('User'), ...StdErrors } },
-    handler: async (req) => getUser(core, req.params.id),
+    handler: async (req) => (await usersAsSeenBy(core, principalOf(req), [await getUser(core, req.params.id)]))[0]!,
   });
 
   app.patch('/api/v1/users/:id', {
@@ -93,10 +94,10 @@ export function userRoutes(app: App, deps: HttpDeps): void {
   });
 
   app.get('/api/v1/users/:id/timeline', {
-    schema: { tags: ['identity'], summary: "A user's timeline", params: IdParams, response: { 200: Type.Object({ data: Type.Array(TimelineEventSchema) }), ...StdErrors } },
+    schema: { tags: ['identity'], summary: "A user's timeline (the person, admins and the leads of the person's teams)", params: IdParams, response: { 200: Type.Object({ data: Type.Array(TimelineEventSchema) }), ...StdErrors } },
     handler: async (req) => {
       const target = await getUser(core, req.params.id);
-      return { data: await core.uow.run((r) => r.events.list('user', target.id)) };
+      return { data: await personalTimeline(core, principalOf(req), target.id) };
     },
   });
 

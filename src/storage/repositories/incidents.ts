@@ -103,14 +103,17 @@ export const incidentsRepo = (db: Executor, dialect: Dialect): IncidentsRepo => 
     if (f.to !== undefined) q = q.where('created_at', '<', f.to);
     if (f.serviceId) q = q.where('service_ids', 'like', `%"${f.serviceId}"%`);
     if (f.q) q = q.where((eb) => eb.or([eb('title', 'like', `%${f.q!.replace(/[%_]/g, '')}%`), eb('summary', 'like', `%${f.q!.replace(/[%_]/g, '')}%`)]));
-    // Private incidents only for their members and the security owner.
-    q = q.where((eb) =>
-      eb.or([
-        eb('private', '=', 0),
-        eb.exists(db.selectFrom('incident_members').select('user_id').where(sql<boolean>`incident_members.incident_id = incidents.id`).where('incident_members.user_id', '=', f.viewerId)),
-        eb.exists(db.selectFrom('settings').select('key').where('key', '=', 'incidents').where('value', 'like', `%"securityOwnerUserId":"${f.viewerId.replace(/[%_"]/g, '')}"%`)),
-      ]),
-    );
+    // The one visibility rule (core/auth/permissions.ts): private incidents only for their members and the security owner.
+    const v = f.visibleTo;
+    if (v === 'public') q = q.where('private', '=', 0);
+    else if (v !== 'all') {
+      const ownerSeesAll = v.securityOwnerUserId !== null && v.securityOwnerUserId === v.viewerId;
+      if (!ownerSeesAll) {
+        q = q.where((eb) =>
+          eb.or([eb('private', '=', 0), eb.exists(db.selectFrom('incident_members').select('user_id').where(sql<boolean>`incident_members.incident_id = incidents.id`).where('incident_members.user_id', '=', v.viewerId))]),
+        );
+      }
+    }
     return (await q.execute()).map(toIncident);
   },
   async addMember(incidentId, userId, role, at) {

@@ -11,6 +11,7 @@ import { Badge, EmptyState, ErrorBanner, Loading, PageHeader, Panel, TabLinks } 
 import { formatDateTime, formatRelative } from '../format.ts';
 import { useDocumentTitle, useResource } from '../hooks.ts';
 import { scopesForRole, useSession } from '../session.tsx';
+import { AuditLogSection } from './AuditLogSection.tsx';
 import { IncidentSettingsSection } from './IncidentSettingsSection.tsx';
 import { NotificationSettings } from './NotificationSettingsPage.tsx';
 
@@ -19,15 +20,18 @@ export const SETTINGS_SECTIONS = [
   { to: '/settings/tokens', label: 'API tokens' },
   { to: '/settings/incidents', label: 'Incidents' },
 ];
+const ADMIN_SECTIONS = [{ to: '/settings/audit', label: 'Audit log' }];
 
-export function SettingsPage({ section }: { section: 'tokens' | 'notifications' | 'incidents' }) {
+export function SettingsPage({ section }: { section: 'tokens' | 'notifications' | 'incidents' | 'audit' }) {
+  const { can } = useSession();
   return (
     <>
       <PageHeader title="Settings" description="How you are paged, access to the Vigil API, and where incident news goes." />
-      <TabLinks tabs={SETTINGS_SECTIONS} current={`/settings/${section}`} label="Settings sections" />
+      <TabLinks tabs={can('admin') ? [...SETTINGS_SECTIONS, ...ADMIN_SECTIONS] : SETTINGS_SECTIONS} current={`/settings/${section}`} label="Settings sections" />
       {section === 'tokens' ? <ApiTokensSection /> : null}
       {section === 'notifications' ? <NotificationSettings /> : null}
       {section === 'incidents' ? <IncidentSettingsSection /> : null}
+      {section === 'audit' ? <AuditLogSection /> : null}
     </>
   );
 }
