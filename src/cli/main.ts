@@ -63,22 +63,31 @@ program
 
 program
   .command('login')
-  .description('Store the server URL and an API token for later commands')
+  .description("Store the server URL and an API token for later commands (with your own scopes: an admin's token can administer)")
   .option('--email <email>', 'sign in with email and password to create a token')
   .option('--password <password>', 'password (prompted when omitted; or VIGIL_PASSWORD)')
+  .option('--scopes <scopes>', 'narrow the new token to these scopes, comma separated (read,write,admin); default: all of yours')
   .option('--token <token>', 'use an existing API token instead')
-  .action(async (opts: { email?: string; password?: string; token?: string }) => {
+  .action(async (opts: { email?: string; password?: string; token?: string; scopes?: string }) => {
     const globals = program.opts<{ url?: string; token?: string }>();
     const url = globals.url || process.env.VIGIL_URL || 'http://localhost:8080';
     let token = opts.token ?? globals.token;
+    const scopes = opts.scopes
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    if (opts.scopes !== undefined && !scopes?.length) throw new CliError('--scopes: give one or more of read, write, admin.');
+    if (token && scopes) throw new CliError('--scopes applies to a token created by signing in with --email; an existing token keeps its scopes.');
     if (!token) {
       if (!opts.email) throw new CliError('Give --token <token>, or --email <email> to sign in with a password.');
       const password = opts.password ?? process.env.VIGIL_PASSWORD ?? (await promptHidden('Password: '));
-      token = await new ApiClient(url).loginForToken(opts.email, password);
+      token = (await new ApiClient(url).loginForToken(opts.email, password, scopes)).secret;
     }
-    const me = await new ApiClient(url, token).get<{ user: { name: string; email: string; role: string } }>('/api/v1/me');
+    const me = await new ApiClient(url, token).get<{ user: { name: string; email: string; role: string }; scopes: string[] }>('/api/v1/me');
     saveCredentials({ url, token });
-    process.stdout.write(`Signed in to ${url} as ${me.user.name} <${me.user.email}> (${me.user.role}). Token stored in ${credentialsPath()}.\n`);
+    process.stdout.write(
+      `Signed in to ${url} as ${me.user.name} <${me.user.email}> (${me.user.role}; scopes ${me.scopes.join(', ')}). Token stored in ${credentialsPath()}.\n`,
+    );
   });
 
 program
