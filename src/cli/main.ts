@@ -234,6 +234,26 @@ admin
     process.stdout.write(`New password for ${email}: ${password}\n`);
   });
 
+admin
+  .command('backup <file>')
+  .description('Back up the database to a file while Vigil runs (SQLite online backup; for PostgreSQL, prints how to use pg_dump)')
+  .option('--force', 'overwrite the file if it exists')
+  .action(async (file: string, opts: { force?: boolean }) => {
+    const config = serverConfig();
+    const { backupSqlite, postgresBackupGuidance, BackupError } = await import('../storage/backup.js');
+    if (!config.databaseUrl.startsWith('sqlite:')) throw new CliError(postgresBackupGuidance(config.databaseUrl, file));
+    try {
+      const r = await backupSqlite(config.databaseUrl.slice('sqlite:'.length), file, { overwrite: opts.force ?? false });
+      process.stdout.write(
+        `Backed up ${r.source} to ${r.destination} (${r.pages} pages, ${(r.bytes / 1048576).toFixed(1)} MiB; checked; latest migration ${r.latestMigration ?? 'none'}).\n` +
+          `Restore: stop Vigil, then start it with VIGIL_DATABASE_URL=sqlite:${r.destination} (or put it in place of ${r.source} and delete that file's -wal and -shm companions).\n`,
+      );
+    } catch (err) {
+      if (err instanceof BackupError) throw new CliError(`backup: ${err.message}`);
+      throw err;
+    }
+  });
+
 program
   .command('openapi')
   .description('Print the OpenAPI document of this version')
