@@ -606,6 +606,8 @@ export interface Severity {
   postmortemDueDays: number;
   stakeholderGroups: string[];
   incidentChannel: boolean;
+  /** When to escalate (to a higher level, or to whom), in words. */
+  whenToEscalate: string;
 }
 export type SeverityInput = Omit<Severity, 'key'>;
 
