@@ -75,13 +75,30 @@ export class ApiClient {
     return (await this.request<T>('DELETE', path)).data;
   }
 
-  /** Signs in with a password and creates a CLI token with the session. */
-  async loginForToken(email: string, password: string): Promise<string> {
+  /**
+   * Signs in with a password and creates a CLI token with the session. The token holds the
+   * signed-in user's own scopes (an admin's include `admin`), or `scopes` when given, which must
+   * be among them.
+   */
+  async loginForToken(email: string, password: string, scopes?: string[]): Promise<{ secret: string; scopes: string[] }> {
     const { headers } = await this.request('POST', '/api/v1/auth/login', { email, password });
     const cookie = (headers.get('set-cookie') ?? '').split(';')[0];
     if (!cookie) throw new CliError('sign-in did not return a session');
-    const { data } = await this.request<{ secret: string }>('POST', '/api/v1/tokens', { name: `cli ${new Date().toISOString().slice(0, 10)}` }, cookie);
-    await this.request('POST', '/api/v1/auth/logout', undefined, cookie);
-    return data.secret;
+    try {
+      const { data: me } = await this.request<{ scopes: string[] }>('GET', '/api/v1/me', undefined, cookie);
+      const own = me.scopes;
+      const wanted = scopes && scopes.length ? [...new Set(scopes)] : own;
+      const beyond = wanted.filter((s) => !own.includes(s));
+      if (beyond.length) throw new CliError(`--scopes: ${email} cannot hold ${beyond.map((s) => `"${s}"`).join(', ')}; your scopes are ${own.join(', ')}.`);
+      const { data } = await this.request<{ secret: string; token: { scopes: string[] } }>(
+        'POST',
+        '/api/v1/tokens',
+        { name: `cli ${new Date().toISOString().slice(0, 10)}`, scopes: wanted },
+        cookie,
+      );
+      return { secret: data.secret, scopes: data.token.scopes };
+    } finally {
+      await this.request('POST', '/api/v1/auth/logout', undefined, cookie).catch(() => undefined);
+    }
   }
 }

@@ -63,22 +63,31 @@ program
 
 program
   .command('login')
-  .description('Store the server URL and an API token for later commands')
+  .description("Store the server URL and an API token for later commands (with your own scopes: an admin's token can administer)")
   .option('--email <email>', 'sign in with email and password to create a token')
   .option('--password <password>', 'password (prompted when omitted; or VIGIL_PASSWORD)')
+  .option('--scopes <scopes>', 'narrow the new token to these scopes, comma separated (read,write,admin); default: all of yours')
   .option('--token <token>', 'use an existing API token instead')
-  .action(async (opts: { email?: string; password?: string; token?: string }) => {
+  .action(async (opts: { email?: string; password?: string; token?: string; scopes?: string }) => {
     const globals = program.opts<{ url?: string; token?: string }>();
     const url = globals.url || process.env.VIGIL_URL || 'http://localhost:8080';
     let token = opts.token ?? globals.token;
+    const scopes = opts.scopes
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    if (opts.scopes !== undefined && !scopes?.length) throw new CliError('--scopes: give one or more of read, write, admin.');
+    if (token && scopes) throw new CliError('--scopes applies to a token created by signing in with --email; an existing token keeps its scopes.');
     if (!token) {
       if (!opts.email) throw new CliError('Give --token <token>, or --email <email> to sign in with a password.');
       const password = opts.password ?? process.env.VIGIL_PASSWORD ?? (await promptHidden('Password: '));
-      token = await new ApiClient(url).loginForToken(opts.email, password);
+      token = (await new ApiClient(url).loginForToken(opts.email, password, scopes)).secret;
     }
-    const me = await new ApiClient(url, token).get<{ user: { name: string; email: string; role: string } }>('/api/v1/me');
+    const me = await new ApiClient(url, token).get<{ user: { name: string; email: string; role: string }; scopes: string[] }>('/api/v1/me');
     saveCredentials({ url, token });
-    process.stdout.write(`Signed in to ${url} as ${me.user.name} <${me.user.email}> (${me.user.role}). Token stored in ${credentialsPath()}.\n`);
+    process.stdout.write(
+      `Signed in to ${url} as ${me.user.name} <${me.user.email}> (${me.user.role}; scopes ${me.scopes.join(', ')}). Token stored in ${credentialsPath()}.\n`,
+    );
   });
 
 program
@@ -245,6 +254,26 @@ admin
     const { resetPassword } = await import('./server.js');
     const password = await resetPassword(serverConfig(), email);
     process.stdout.write(`New password for ${email}: ${password}\n`);
+  });
+
+admin
+  .command('backup <file>')
+  .description('Back up the database to a file while Vigil runs (SQLite online backup; for PostgreSQL, prints how to use pg_dump)')
+  .option('--force', 'overwrite the file if it exists')
+  .action(async (file: string, opts: { force?: boolean }) => {
+    const config = serverConfig();
+    const { backupSqlite, postgresBackupGuidance, BackupError } = await import('../storage/backup.js');
+    if (!config.databaseUrl.startsWith('sqlite:')) throw new CliError(postgresBackupGuidance(config.databaseUrl, file));
+    try {
+      const r = await backupSqlite(config.databaseUrl.slice('sqlite:'.length), file, { overwrite: opts.force ?? false });
+      process.stdout.write(
+        `Backed up ${r.source} to ${r.destination} (${r.pages} pages, ${(r.bytes / 1048576).toFixed(1)} MiB; checked; latest migration ${r.latestMigration ?? 'none'}).\n` +
+          `Restore: stop Vigil, then start it with VIGIL_DATABASE_URL=sqlite:${r.destination} (or put it in place of ${r.source} and delete that file's -wal and -shm companions).\n`,
+      );
+    } catch (err) {
+      if (err instanceof BackupError) throw new CliError(`backup: ${err.message}`);
+      throw err;
+    }
   });
 
 program

@@ -308,11 +308,16 @@ describe.skipIf(!HAVE_BROWSER)('web UI: incidents', () => {
     await visible(p0.getByText('within 5 minutes'));
     await visible(p0.getByText('Yes, within 5 days'));
     expect(await p0.getByRole('button', { name: 'Edit P0' }).count()).toBe(0); // responders read, admins edit
+    // Each level says when to escalate; one line tells alert priorities from incident severities.
+    await visible(page.getByRole('region', { name: 'P2 Significant' }).getByText(/^Escalate to P1 when a core feature fails/));
+    await visible(page.getByRole('note').filter({ hasText: 'Alert priorities (P1-P5, P1 most urgent)' }));
 
     const href = await page.getByRole('link', { name: 'Download Markdown' }).getAttribute('href');
     const md = await context.request.get(href!);
     expect(md.status()).toBe(200);
-    expect(await md.text()).toContain('## P0 — Critical');
+    const markdown = await md.text();
+    expect(markdown).toContain('## P0 — Critical');
+    expect(markdown).toContain('**When to escalate:** Escalate to P1 when a core feature fails');
 
     await screenshot(page, 'inc-severities');
     await page.getByRole('button', { name: 'Mark as read' }).click();
@@ -329,6 +334,7 @@ describe.skipIf(!HAVE_BROWSER)('web UI: incidents', () => {
     await page.getByRole('button', { name: 'Edit P3' }).click();
     const dialog = await visible(page.getByRole('dialog', { name: 'Edit P3' }));
     await dialog.getByLabel('Updates every (minutes)').fill('180');
+    await dialog.getByLabel('When to escalate').fill('Escalate to P2 when a second customer reports it.');
     await dialog.getByLabel('Stakeholder groups').fill('not-a-group');
     await dialog.getByRole('button', { name: 'Save P3' }).click();
     await visible(dialog.getByText('is not a Slack user group id'));
@@ -336,7 +342,10 @@ describe.skipIf(!HAVE_BROWSER)('web UI: incidents', () => {
     await dialog.getByRole('button', { name: 'Save P3' }).click();
     await hidden(dialog);
     await visible(page.getByRole('region', { name: 'P3 Minor' }).getByText('every 3 hours'));
-    expect((await app.api('GET', '/api/v1/severities')).body.data.find((s: { key: string }) => s.key === 'P3').updateCadenceMinutes).toBe(180);
+    const p3 = (await app.api('GET', '/api/v1/severities')).body.data.find((s: { key: string }) => s.key === 'P3');
+    expect(p3.updateCadenceMinutes).toBe(180);
+    expect(p3.whenToEscalate).toBe('Escalate to P2 when a second customer reports it.');
+    await visible(page.getByRole('region', { name: 'P3 Minor' }).getByText('Escalate to P2 when a second customer reports it.'));
 
     // Settings › Incidents.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();

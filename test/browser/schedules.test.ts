@@ -112,6 +112,9 @@ describe.skipIf(!HAVE_BROWSER)('web UI: schedules', () => {
     await layer.getByLabel('Hand-off time').fill('09:00');
     await layer.getByLabel('Hand-off day').selectOption({ label: 'Monday' });
     const startDate = DateTime.now().setZone(ZONE).startOf('week').minus({ weeks: 3 }).toISODate()!;
+    // A new layer starts now unless a date is chosen.
+    expect(await layer.getByLabel('Starts', { exact: true }).inputValue()).toBe('now');
+    await layer.getByLabel('Starts', { exact: true }).selectOption('date');
     await layer.getByLabel('Starts on').fill(startDate);
     // The editor restates the rotation in words, in the schedule's zone.
     const summary = (await layer.locator('.layer-summary').textContent()) ?? '';
@@ -401,6 +404,29 @@ describe.skipIf(!HAVE_BROWSER)('web UI: schedules', () => {
     expect(await page.getByRole('button', { name: 'Add override' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Edit schedule' }).count()).toBe(0);
     await visible(page.getByRole('button', { name: 'Subscribe in calendar' }));
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+  it('a weekly schedule made with the form defaults has somebody on call at once', { timeout: 60_000 }, async () => {
+    const { context, page, errors } = await newPage();
+    await signIn(page, app.adminEmail, app.adminPassword, '/schedules');
+    await onPath(page, '/schedules');
+    await page.getByRole('button', { name: 'New schedule' }).click();
+    const dialog = await visible(page.getByRole('dialog', { name: 'New schedule' }));
+    await dialog.getByLabel('Schedule name').fill('Payments day one');
+    await dialog.getByLabel('Team').selectOption({ label: 'Payments' });
+    const layer = dialog.getByRole('group', { name: 'Layer 1' });
+    for (const p of PEOPLE.slice(0, 2)) await layer.getByLabel('Add person').selectOption({ label: p.name });
+    expect((await layer.locator('.layer-summary').textContent()) ?? '').toContain('starting now');
+    expect(await layer.getByLabel('Starts on').count()).toBe(0);
+    await dialog.getByRole('button', { name: 'Create schedule' }).click();
+    await hidden(dialog);
+    await onPath(page, '/schedules/payments-day-one');
+    const now = (await app.api('GET', '/api/v1/schedules/payments-day-one/oncall')).body;
+    expect(now.gap).toBe(false);
+    expect(now.onCall[0].userId).toBe(ids[PEOPLE[0]!.name]);
+    const created = (await app.api('GET', '/api/v1/schedules/payments-day-one')).body;
+    expect(created.layers[0].startAt).toEqual(expect.any(Number));
     expect(errors).toEqual([]);
     await context.close();
   });

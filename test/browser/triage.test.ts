@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startFakeSentry, type FakeSentry } from '../fakes/sentry.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { ensureWebBuilt, HAVE_BROWSER, hidden, launchBrowser, MISSING_REASON, onPath, REQUIRE_BROWSER, screenshot, SKIP_REASON, visible } from './browser.js';
+import { ensureWebBuilt, HAVE_BROWSER, hidden, launchBrowser, MISSING_REASON, onPath, REQUIRE_BROWSER, screenshot, SKIP_REASON, until, visible } from './browser.js';
 
 if (!HAVE_BROWSER) {
   if (REQUIRE_BROWSER) {
@@ -113,7 +113,7 @@ describe.skipIf(!HAVE_BROWSER)('web UI: triage, security reports, backlog', () =
     await onPath(page, '/security/report');
     await page.getByLabel('Title').fill('Customer emails in a public bucket');
     await page.getByLabel('Description').fill('s3://acme-exports is world-readable.');
-    await page.getByLabel('Severity').selectOption('high');
+    await page.getByLabel('Severity').selectOption({ label: 'Major (P1)' });
     await page.getByRole('button', { name: 'Send report' }).click();
     const status = await visible(page.getByRole('status').filter({ hasText: /Reported as INC-\d+; only the security owner and the on-call can see it\./ }));
     const ref = /INC-\d+/.exec((await status.textContent()) ?? '')![0];
@@ -131,6 +131,43 @@ describe.skipIf(!HAVE_BROWSER)('web UI: triage, security reports, backlog', () =
     const inc = mine.body.incident ?? mine.body;
     expect(inc.private).toBe(true);
     expect(inc.title).toContain('Customer emails in a public bucket');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('creates exactly the severity each label of the form names', { timeout: 90_000 }, async () => {
+    const { context, page, errors } = await newPage();
+    await signIn(page, '/security/report', STAKEHOLDER.email, STAKEHOLDER.password);
+    await onPath(page, '/security/report');
+    const select = page.getByLabel('Severity');
+    // The labels come from the severity document (loaded after the first paint).
+    const labels = await until(async () => {
+      const l = await select.locator('option').allTextContents();
+      return l.length === 5 ? l : undefined;
+    }, 'the severity levels');
+    expect(labels).toEqual(['Critical (P0)', 'Major (P1)', 'Significant (P2)', 'Minor (P3)', 'Low (P4)']);
+    expect(await select.inputValue()).toBe('P2');
+    let previous = '';
+    for (const label of labels) {
+      const key = /\((P\d)\)/.exec(label)![1]!;
+      await page.getByLabel('Title').fill(`Finding at ${key}`);
+      await select.selectOption({ label });
+      await page.getByRole('button', { name: 'Send report' }).click();
+      const status = page.getByRole('status').filter({ hasText: /Reported as INC-\d+/ });
+      const ref = await until(async () => {
+        const text = (await status.count()) ? ((await status.first().textContent()) ?? '') : '';
+        const found = /INC-\d+/.exec(text)?.[0];
+        return found && found !== previous ? found : undefined;
+      }, `the report at ${key}`);
+      previous = ref;
+      const created = await page.evaluate(async (r) => {
+        const res = await fetch(`/api/v1/incidents/${r}`, { credentials: 'same-origin' });
+        const body = (await res.json()) as { incident?: { severity: string; title: string }; severity?: string; title?: string };
+        return body.incident ?? body;
+      }, ref);
+      expect(created.title, label).toContain(`Finding at ${key}`);
+      expect(created.severity, label).toBe(key);
+    }
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -111,6 +111,32 @@ describe('the vigil CLI', () => {
     expect((await cli('users', '--json')).stdout).toContain('ada@example.com');
   });
 
+  it("an admin's password sign-in holds the admin scope, so admin verbs work; --scopes narrows it", async () => {
+    const login = await cli('--url', t.baseUrl, 'login', '--email', t.adminEmail, '--password', t.adminPassword);
+    expect(login.stdout).toContain('scopes read, write, admin');
+    expect(JSON.parse((await cli('whoami', '--json')).stdout).scopes).toEqual(['read', 'write', 'admin']);
+    const created = await cli('users', 'create', '--name', 'Lin Login', '--email', 'lin@example.com', '--password', 'lin-secret-password');
+    expect(created.stdout).toContain('Created lin@example.com');
+
+    await cli('--url', t.baseUrl, 'login', '--email', t.adminEmail, '--password', t.adminPassword, '--scopes', 'read');
+    expect(JSON.parse((await cli('whoami', '--json')).stdout).scopes).toEqual(['read']);
+    const refused = await cli('users', 'create', '--name', 'No One', '--email', 'no@example.com').catch((e: { stderr: string; code: number }) => e);
+    expect((refused as { code: number }).code).not.toBe(0);
+    expect((refused as { stderr: string }).stderr).toContain('403');
+  });
+
+  it("a responder's sign-in holds read and write; asking for admin is refused before any token is made", async () => {
+    const login = await cli('--url', t.baseUrl, 'login', '--email', 'lin@example.com', '--password', 'lin-secret-password');
+    expect(login.stdout).toContain('(responder; scopes read, write)');
+    const tokensBefore = (await t.api('GET', '/api/v1/tokens?all=true')).body.data.length;
+    const err = await cli('--url', t.baseUrl, 'login', '--email', 'lin@example.com', '--password', 'lin-secret-password', '--scopes', 'read,admin').catch(
+      (e: { stderr: string; code: number }) => e,
+    );
+    expect((err as { code: number }).code).not.toBe(0);
+    expect((err as { stderr: string }).stderr).toContain('cannot hold "admin"');
+    expect((await t.api('GET', '/api/v1/tokens?all=true')).body.data.length).toBe(tokensBefore);
+  });
+
   it('explains errors plainly', async () => {
     const err = await cli('apply', '-f', join(dir, 'missing.yaml')).catch((e: { stderr: string; code: number }) => e);
     expect((err as { code: number }).code).not.toBe(0);

@@ -76,3 +76,21 @@ describe('sprint availability', () => {
     void D;
   });
 });
+
+describe('the sprint check', () => {
+  it('with Jira on: the active sprint is the window, with hours per engineer and the conflicts', async () => {
+    const res = await t.api('GET', '/api/v1/availability/sprint?team=payments');
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ window: 'jira_sprint', from: Date.parse(S1.start), to: Date.parse(S1.end), jira: { enabled: true, boards: [7], note: null } });
+    expect(res.body.engineers.map((e: { email: string; onCallHours: number }) => [e.email, e.onCallHours])).toEqual([
+      ['gus@example.com', 0],
+      ['hal@example.com', 0],
+      ['ivy@example.com', 0],
+    ]);
+    expect(res.body.conflicts.map((c: { issue: { key: string } }) => c.issue.key)).toEqual(['PAY-2']);
+    const s2 = await t.api('GET', `/api/v1/availability/sprint?team=payments&from=${S2.start}&to=${S2.end}`);
+    expect(s2.body.window).toBe('requested');
+    expect(s2.body.engineers.find((e: { email: string }) => e.email === 'gus@example.com')).toMatchObject({ onCallHours: 7 * 24, allocatable: false });
+    expect((await t.api('GET', `/api/v1/availability/sprint?team=payments&from=${S2.start}`)).status).toBe(400);
+  });
+});

@@ -194,3 +194,17 @@ describe('security tools report by webhook', () => {
     expect((await w.t.api('POST', `/hooks/security/${integrationKey}`, { token: null, body: { title: 'x', severity: 'apocalyptic' } })).status).toBe(400);
   });
 });
+
+describe('the report form names the level it creates', () => {
+  it('each level the form offers ("Name (KEY)", sent as the key) creates exactly that level; no choice is P2', async () => {
+    const levels = (await w.t.api('GET', '/api/v1/severities', { token: stan.token })).body.data as Array<{ key: string; name: string }>;
+    expect(levels.map((l) => `${l.name} (${l.key})`)).toEqual(['Critical (P0)', 'Major (P1)', 'Significant (P2)', 'Minor (P3)', 'Low (P4)']);
+    for (const level of levels) {
+      const res = await w.t.api('POST', '/api/v1/security-reports', { token: stan.token, body: { title: `Finding at ${level.key}`, description: '', severity: level.key } });
+      expect(res.status, level.key).toBe(201);
+      expect(res.body.severity, `${level.name} (${level.key})`).toBe(level.key);
+    }
+    const plain = await w.t.api('POST', '/api/v1/security-reports', { token: stan.token, body: { title: 'No severity chosen', description: '' } });
+    expect(plain.body.severity).toBe('P2');
+  });
+});

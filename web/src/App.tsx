@@ -23,6 +23,7 @@ import { PostmortemDetailPage } from './pages/PostmortemDetailPage.tsx';
 import { PostmortemsPage } from './pages/PostmortemsPage.tsx';
 import { ScheduleDetailPage } from './pages/ScheduleDetailPage.tsx';
 import { SchedulesPage } from './pages/SchedulesPage.tsx';
+import { AvailabilityPage } from './pages/AvailabilityPage.tsx';
 import { ServiceDetailPage } from './pages/ServiceDetailPage.tsx';
 import { EscalationPoliciesPage, ServicesPage } from './pages/ServicesPage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
@@ -41,6 +42,7 @@ export const NAV: NavItem[] = [
   { label: 'Home', to: '/', icon: 'home', group: 'On call' },
   { label: 'Schedules', to: '/schedules', icon: 'calendar', group: 'On call' },
   { label: 'My shifts', to: '/shifts', icon: 'clock', group: 'On call' },
+  { label: 'Sprint availability', to: '/availability', icon: 'users', group: 'On call' },
   { label: 'Alerts', to: '/alerts', icon: 'bell', group: 'On call', activeFor: ['/pages'] },
   { label: 'Services', to: '/services', icon: 'server', group: 'On call', activeFor: ['/escalation-policies'] },
   { label: 'Incidents', to: '/incidents', icon: 'flame', group: 'On call', activeFor: ['/severities'] },
@@ -68,6 +70,7 @@ export const ROUTES: AppRoute[] = [
   { path: '/schedules', render: () => <SchedulesPage /> },
   { path: '/schedules/:slug', render: (p) => <ScheduleDetailPage key={p.slug} slug={p.slug!} /> },
   { path: '/shifts', render: () => <MyShiftsPage /> },
+  { path: '/availability', render: () => <AvailabilityPage /> },
   { path: '/alerts', render: () => <AlertsPage /> },
   { path: '/alerts/:id', render: (p) => <AlertDetailPage key={p.id} id={p.id!} /> },
   { path: '/pages/:id', render: (p) => <PageDetailPage key={p.id} id={p.id!} /> },

@@ -128,7 +128,7 @@ export const triageApi = {
     get: (id: string) => request<{ item: TriageItem; timeline: TimelineEvent[] }>('GET', `/triage/${enc(id)}`),
     incident: (id: string, body: { severity?: string; incidentId?: string } = {}) =>
       request<{ item: TriageItem; incident: Incident }>('POST', `/triage/${enc(id)}/incident`, body),
-    bug: (id: string) => request<{ item: TriageItem; ticket: { key: string; url: string } }>('POST', `/triage/${enc(id)}/bug`),
+    bug: (id: string) => request<{ item: TriageItem; ticket: { key: string; url: string; local: boolean } }>('POST', `/triage/${enc(id)}/bug`),
     fixing: (id: string) => request<TriageItem>('POST', `/triage/${enc(id)}/fixing`),
     noise: (id: string, action: 'ignore' | 'resolve', ignoreDurationMinutes?: number) =>
       request<TriageItem>('POST', `/triage/${enc(id)}/noise`, { action, ...(ignoreDurationMinutes ? { ignoreDurationMinutes } : {}) }),

@@ -222,12 +222,15 @@ export interface Layer {
   handoffWeekday?: IsoWeekday | null;
   /** 'YYYY-MM-DD' in the schedule's zone. */
   startDate: string;
+  /** Epoch ms the layer took effect (a rotation started "now"); nothing before it. */
+  startAt?: number | null;
   endDate?: string | null;
   /** When non-empty, the layer only covers these windows. */
   restrictions?: Restriction[] | null;
 }
 
-export type LayerInput = Omit<Layer, 'id'> & { id?: string };
+/** Without startDate the rotation starts now: the first shift begins at once. */
+export type LayerInput = Omit<Layer, 'id' | 'startDate'> & { id?: string; startDate?: string };
 
 export interface Schedule {
   id: string;
@@ -603,6 +606,8 @@ export interface Severity {
   postmortemDueDays: number;
   stakeholderGroups: string[];
   incidentChannel: boolean;
+  /** When to escalate (to a higher level, or to whom), in words. */
+  whenToEscalate: string;
 }
 export type SeverityInput = Omit<Severity, 'key'>;
 

@@ -256,6 +256,8 @@ export function notificationsModule(config: VigilConfig, messaging: Messaging = 
     reconcilers: ({ core }) => [async () => void (await repairLanes(core.uow, core.clock.now()))],
     subscriptions: {
       'schedule.handoff': [USERGROUP_SYNC_JOB, HANDOFF_ANNOUNCE_JOB],
+      // A schedule created or changed: the group follows whoever is on call now, at once.
+      'schedule.changed': [USERGROUP_SYNC_JOB],
       'shift.reminder': [SHIFT_REMINDER_NOTIFY_JOB],
       'swap.requested': [SWAP_REQUESTED_NOTIFY_JOB],
       'swap.accepted': [SWAP_ACCEPTED_NOTIFY_JOB],

@@ -1,5 +1,5 @@
 import { schedulesSection } from '../../core/config-as-code/schedules-section.js';
-import { HANDOFF_JOB, REMINDER_JOB, processHandoffs, reconcileSchedules, remindShift } from '../../core/schedules/schedules.js';
+import { HANDOFF_JOB, REMINDER_JOB, RUNNING_SHIFT_JOB, processHandoffs, reconcileSchedules, remindShift, syncRunningShift } from '../../core/schedules/schedules.js';
 import { calendarRoutes, scheduleRoutes } from '../../http/routes/schedules.js';
 import type { VigilModule } from '../modules.js';
 
@@ -10,6 +10,9 @@ export const schedulesModule: VigilModule = {
   jobHandlers: ({ core }) => ({
     [HANDOFF_JOB]: async (job) => {
       await core.uow.run((r) => processHandoffs(r, String(job.payload.scheduleId), core.clock.now(), core.publish));
+    },
+    [RUNNING_SHIFT_JOB]: async (job) => {
+      await core.uow.run((r) => syncRunningShift(r, String(job.payload.scheduleId), String(job.payload.changeId ?? job.id), core.clock.now(), core.publish));
     },
     [REMINDER_JOB]: async (job) => {
       const p = job.payload as { scheduleId: string; userId: string; start: number; end: number };

@@ -82,7 +82,7 @@ function slackHandlers(core: CoreDeps, config: VigilConfig, bugs: BugTracker | u
         }
         case 'bug': {
           const { ticket } = await decideBug({ core, publicUrl: config.publicUrl, ...(bugs ? { bugs } : {}) }, c.actor, ctx.user, action.value);
-          return { text: `Bug filed: <${ticket.url}|${ticket.key}>.` };
+          return { text: `Bug filed${ticket.local ? ' in the backlog' : ''}: <${ticket.url}|${ticket.key}>.` };
         }
         case 'fixing': {
           const item = await core.uow.run((r) => decideFixing(r, c, action.value));

@@ -162,30 +162,47 @@ export function registerScheduleCommands(program: Command, client: () => ApiClie
 export function registerAvailabilityCommands(program: Command, client: () => ApiClient): void {
   program
     .command('availability')
-    .description('Sprint availability: on-call hours per engineer in a window, and Jira sprint conflicts')
+    .description('The sprint check: on-call hours per engineer in the sprint window, and Jira sprint conflicts when Jira is on')
     .requiredOption('--team <team>', 'team slug or id')
-    .option('--from <time>', 'window start (ISO 8601); default now')
-    .option('--to <time>', 'window end (ISO 8601); default 14 days after --from')
-    .option('--conflicts', "also check the team's Jira sprints for work assigned to people on call")
+    .option('--from <time>', "window start (ISO 8601); default: the team's active Jira sprint, else now")
+    .option('--to <time>', 'window end (ISO 8601); default: the sprint end, else 14 days after --from')
+    .option('--max-hours <hours>', 'engineers with more on-call hours than this are not allocatable (default 0)')
+    .option('--conflicts', 'kept for scripts: conflicts are always listed when Jira is on')
     .option('--json', 'print JSON')
-    .action(async (opts: { team: string; from?: string; to?: string; conflicts?: boolean; json?: boolean }) => {
-      const from = opts.from ?? new Date().toISOString();
-      const to = opts.to ?? new Date(Date.parse(from) + 14 * 86_400_000).toISOString();
-      const avail = await client().get<{ data: Array<{ name: string; email: string; onCallHours: number; allocatable: boolean }> }>(
-        `/api/v1/availability?team=${encodeURIComponent(opts.team)}&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`,
-      );
-      const conflicts = opts.conflicts ? await client().get<{ conflicts: Array<{ issue: { key: string; summary: string }; user: { name: string }; sprint: { name: string }; onCallHours: number }> }>(`/api/v1/availability/conflicts?team=${encodeURIComponent(opts.team)}`) : undefined;
-      if (opts.json) return json({ availability: avail.data, ...(conflicts ? { conflicts: conflicts.conflicts } : {}) });
+    .action(async (opts: { team: string; from?: string; to?: string; maxHours?: string; conflicts?: boolean; json?: boolean }) => {
+      const q = new URLSearchParams({ team: opts.team });
+      if (opts.from || opts.to) {
+        const from = opts.from ?? new Date().toISOString();
+        q.set('from', from);
+        q.set('to', opts.to ?? new Date(Date.parse(from) + 14 * 86_400_000).toISOString());
+      }
+      if (opts.maxHours) q.set('maxOnCallHours', opts.maxHours);
+      type Check = {
+        team: { name: string };
+        from: number;
+        to: number;
+        window: string;
+        jira: { enabled: boolean; note: string | null };
+        engineers: Array<{ name: string; email: string; onCallHours: number; allocatable: boolean }>;
+        sprints: Array<{ name: string; state: string }>;
+        conflicts: Array<{ issue: { key: string; summary: string }; user: { name: string }; sprint: { name: string }; onCallHours: number }>;
+      };
+      const check = await client().get<Check>(`/api/v1/availability/sprint?${q.toString()}`);
+      if (opts.json) return json(check);
+      const windowWord = check.window === 'jira_sprint' ? ' (the Jira sprint)' : check.window === 'default' ? ' (the next 14 days)' : '';
+      process.stdout.write(`${check.team.name}: ${fmt(check.from)} – ${fmt(check.to)}${windowWord}\n`);
+      process.stdout.write(check.jira.enabled ? `Jira: on (sprints: ${check.sprints.map((s) => `${s.name} [${s.state}]`).join(', ') || 'none'})\n\n` : `${check.jira.note ?? 'Jira: off.'}\n\n`);
       printTable(
-        avail.data.map((m) => ({ engineer: m.name, 'on-call hours': m.onCallHours.toFixed(1), allocatable: m.allocatable ? 'yes' : 'no (on call)' })),
+        check.engineers.map((m) => ({ engineer: m.name, 'on-call hours': m.onCallHours.toFixed(1), allocatable: m.allocatable ? 'yes' : 'no (on call)' })),
         ['engineer', 'on-call hours', 'allocatable'],
       );
-      if (conflicts) {
-        process.stdout.write(`\nSprint conflicts (${conflicts.conflicts.length}):\n`);
-        printTable(
-          conflicts.conflicts.map((c) => ({ issue: c.issue.key, summary: c.issue.summary, assignee: c.user.name, sprint: c.sprint.name, 'on-call hours': c.onCallHours.toFixed(1) })),
-          ['issue', 'summary', 'assignee', 'sprint', 'on-call hours'],
-        );
+      if (check.jira.enabled) {
+        process.stdout.write(`\nSprint conflicts (${check.conflicts.length}):\n`);
+        if (check.conflicts.length)
+          printTable(
+            check.conflicts.map((c) => ({ issue: c.issue.key, summary: c.issue.summary, assignee: c.user.name, sprint: c.sprint.name, 'on-call hours': c.onCallHours.toFixed(1) })),
+            ['issue', 'summary', 'assignee', 'sprint', 'on-call hours'],
+          );
       }
     });
 }

@@ -81,3 +81,59 @@ export async function sprintConflicts(deps: CoreDeps, source: SprintSource, team
     conflicts,
   };
 }
+
+/** The sprint check: on-call hours per engineer in the sprint window, and conflicts when Jira is on. */
+export interface SprintCheck {
+  team: { id: string; slug: string; name: string };
+  from: number;
+  to: number;
+  /** Where the window came from: asked for, the team's active (or next) Jira sprint, or the next 14 days. */
+  window: 'requested' | 'jira_sprint' | 'default';
+  jira: { enabled: boolean; boards: number[]; note: string | null };
+  engineers: MemberAvailability[];
+  sprints: ConflictReport['sprints'];
+  conflicts: SprintConflict[];
+}
+
+export const DEFAULT_SPRINT_DAYS = 14;
+
+export async function sprintCheck(
+  deps: CoreDeps,
+  source: SprintSource | undefined,
+  teamRef: string,
+  options: { from?: number; to?: number; maxOnCallHours?: number } = {},
+): Promise<SprintCheck> {
+  const team = await deps.uow.run((r) => findTeam(r, teamRef));
+  if (!team) throw notFound('team', teamRef);
+  if ((options.from === undefined) !== (options.to === undefined)) throw invalid('invalid_range', 'Give both `from` and `to`, or neither (the sprint window).', { field: options.from === undefined ? 'from' : 'to' });
+  let note: string | null = null;
+  let report: ConflictReport | undefined;
+  if (!source) note = 'Jira is off (not configured): sprint conflicts are not checked. On-call hours come from the schedules.';
+  else if (team.jiraBoardIds.length === 0) note = `Team ${team.name} has no Jira boards (jiraBoardIds): sprint conflicts are not checked.`;
+  else report = await sprintConflicts(deps, source, team.id);
+  let from = options.from;
+  let to = options.to;
+  let window: SprintCheck['window'] = 'requested';
+  if (from === undefined || to === undefined) {
+    const dated = (report?.sprints ?? []).filter((s) => Number.isFinite(s.start) && Number.isFinite(s.end) && s.end > s.start);
+    const sprint = dated.find((s) => s.state === 'active') ?? [...dated].sort((a, b) => a.start - b.start)[0];
+    if (sprint) {
+      [from, to, window] = [sprint.start, sprint.end, 'jira_sprint'];
+    } else {
+      from = deps.clock.now();
+      to = from + DEFAULT_SPRINT_DAYS * 86_400_000;
+      window = 'default';
+    }
+  }
+  const engineers = await teamAvailability(deps, team.id, from, to, options.maxOnCallHours ?? 0);
+  return {
+    team: { id: team.id, slug: team.slug, name: team.name },
+    from,
+    to,
+    window,
+    jira: { enabled: report !== undefined, boards: team.jiraBoardIds, note },
+    engineers,
+    sprints: report?.sprints ?? [],
+    conflicts: report?.conflicts ?? [],
+  };
+}

@@ -19,6 +19,7 @@
  *     postmortemDueDays: 14
  *     stakeholderGroups: [S0LEADS01, S0OPS0001, S0PMS0001]   # Slack user groups tagged
  *     incidentChannel: false
+ *     whenToEscalate: Escalate to P1 when a core feature fails for many customers.
  * incidentSettings:
  *   companyEmail: partners@example.com
  *   announcementsChannel: C0ANNOUNCE

@@ -16,7 +16,7 @@
  *         shift: { unit: week, length: 1 }
  *         handoffTime: "10:00"
  *         handoffWeekday: 1           # Monday
- *         startDate: "2026-01-05"
+ *         startDate: "2026-01-05"      # omitted: starts when first applied (on call at once)
  *         restrictions:               # optional: only these windows
  *           - { type: time_of_day, start: "09:00", end: "17:00" }
  *     overrides:                      # added when missing; never removed by apply
@@ -68,7 +68,7 @@ export const schedulesSection: ConfigSection = {
           shift: (l.shift as Layer['shift'] | undefined) ?? { unit: 'week', length: 1 },
           handoffTime: l.handoffTime as string,
           ...(l.handoffWeekday !== undefined ? { handoffWeekday: l.handoffWeekday as Layer['handoffWeekday'] } : {}),
-          startDate,
+          ...(startDate ? { startDate } : {}),
           ...(endDate ? { endDate } : {}),
           ...(l.restrictions ? { restrictions: l.restrictions as Layer['restrictions'] } : {}),
         };

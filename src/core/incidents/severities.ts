@@ -32,6 +32,8 @@ export interface Severity {
   stakeholderGroups: string[];
   /** Create a Slack channel per incident of this level. */
   incidentChannel: boolean;
+  /** When to escalate: to this level, or to whom (the escalation contact, leadership), in words. */
+  whenToEscalate: string;
 }
 
 export const DEFAULT_SEVERITIES: Severity[] = [
@@ -52,6 +54,7 @@ export const DEFAULT_SEVERITIES: Severity[] = [
     postmortemDueDays: 5,
     stakeholderGroups: [],
     incidentChannel: true,
+    whenToEscalate: 'Declare P0 at once when everyone is affected or data is at risk; bring in the escalation contact and leadership immediately, without waiting for a diagnosis.',
   },
   {
     key: 'P1',
@@ -70,6 +73,7 @@ export const DEFAULT_SEVERITIES: Severity[] = [
     postmortemDueDays: 7,
     stakeholderGroups: [],
     incidentChannel: true,
+    whenToEscalate: 'Escalate to P0 when the outage spreads to all customers or data is lost or exposed. Bring in the escalation contact if not mitigated within the response target.',
   },
   {
     key: 'P2',
@@ -88,6 +92,7 @@ export const DEFAULT_SEVERITIES: Severity[] = [
     postmortemDueDays: 14,
     stakeholderGroups: [],
     incidentChannel: false,
+    whenToEscalate: 'Escalate to P1 when a core feature fails for many customers or no workaround exists. Page the owning team’s secondary when not acknowledged within the target.',
   },
   {
     key: 'P3',
@@ -106,6 +111,7 @@ export const DEFAULT_SEVERITIES: Severity[] = [
     postmortemDueDays: 14,
     stakeholderGroups: [],
     incidentChannel: false,
+    whenToEscalate: 'Escalate to P2 when more customers are affected or the impact grows; ask the service’s team for help if it is not understood within a working day.',
   },
   {
     key: 'P4',
@@ -124,8 +130,13 @@ export const DEFAULT_SEVERITIES: Severity[] = [
     postmortemDueDays: 30,
     stakeholderGroups: [],
     incidentChannel: false,
+    whenToEscalate: 'Escalate to P3 as soon as any customer is affected.',
   },
 ];
+
+/** One line, wherever alert priorities and incident severities show side by side. */
+export const PRIORITIES_VS_SEVERITIES =
+  'Alert priorities (P1-P5, P1 most urgent) say how urgently one alert needs a person; incident severities (P0-P4, P0 worst) say how bad the impact on customers is and set the response.';
 
 export async function findSeverity(r: Repos, key: string): Promise<Severity> {
   const s = await r.incidents.findSeverity(key.toUpperCase());
@@ -145,15 +156,17 @@ export function validateSeverity(s: Severity): void {
   for (const f of ['ackTargetMinutes', 'responseTargetMinutes', 'updateCadenceMinutes', 'postmortemDueDays'] as const) {
     if (!Number.isInteger(s[f]) || s[f] < 1) bad(f, `${f} must be a positive whole number.`);
   }
+  if (typeof s.whenToEscalate !== 'string' || s.whenToEscalate.length > 2000) bad('whenToEscalate', 'whenToEscalate is text of at most 2000 characters.');
   for (const g of s.stakeholderGroups) if (!/^S[A-Z0-9]{2,20}$/.test(g)) bad('stakeholderGroups', `"${g}" is not a Slack user group id (S...).`);
 }
 
 /** The severity levels as Markdown, for a wiki. */
 export function severitiesMarkdown(levels: Severity[]): string {
-  const lines = ['# Incident severity levels', ''];
+  const lines = ['# Incident severity levels', '', `> ${PRIORITIES_VS_SEVERITIES}`, ''];
   for (const s of [...levels].sort((a, b) => a.rank - b.rank)) {
     lines.push(`## ${s.key} — ${s.name}`, '', s.definition, '');
     if (s.examples.length) lines.push('Examples:', ...s.examples.map((e) => `- ${e}`), '');
+    if (s.whenToEscalate) lines.push(`**When to escalate:** ${s.whenToEscalate}`, '');
     lines.push(
       `- Acknowledge within **${s.ackTargetMinutes} min**; respond (mitigate) within **${s.responseTargetMinutes} min**.`,
       `- Paging: ${s.urgency} urgency${s.escalationPolicy ? `, escalation policy ${s.escalationPolicy}` : ''}.`,

@@ -56,6 +56,12 @@ export interface Layer {
   handoffWeekday?: IsoWeekday | null;
   /** 'YYYY-MM-DD' in the schedule's zone. */
   startDate: string;
+  /**
+   * The instant the layer takes effect (epoch ms); before it the layer covers nothing. Hand-off
+   * times still count from startDate, so with startDate on or before this instant the shift
+   * running then starts at it: a new schedule's first shift starts now, not at the next hand-off.
+   */
+  startAt?: number | null;
   /** 'YYYY-MM-DD': the layer stops at handoffTime on this date (exclusive), mirroring startDate. */
   endDate?: string | null;
   /** When present and non-empty, the layer only covers these windows (gaps elsewhere). */

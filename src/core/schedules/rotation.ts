@@ -165,6 +165,8 @@ type CompiledRestriction =
 export class CompiledLayer {
   /** First shift start (instant). */
   readonly firstStart: number;
+  /** Where the layer begins covering: the first shift start, or the layer's startAt when later. */
+  readonly begin: number;
   /** Exclusive end of the layer (instant), Infinity when open-ended. */
   readonly end: number;
   private readonly stepMs: number;
@@ -186,6 +188,7 @@ export class CompiledLayer {
     this.stepDays = unit === 'week' ? 7 * length : length;
     this.firstStart = zone.toInstant(anchorDay * DAY + handoffMs);
     this.end = endDay === undefined ? Infinity : zone.toInstant(endDay * DAY + handoffMs);
+    this.begin = typeof layer.startAt === 'number' ? Math.max(this.firstStart, layer.startAt) : this.firstStart;
   }
 
   /** Start instant of shift k (k >= 0). Day and week shifts start at the hand-off wall time. */
@@ -288,6 +291,8 @@ export function compileLayer(layer: Layer, timeZone: string): CompiledLayer {
     endDay = parseDate(layer.endDate);
     if (endDay === undefined) fail('invalid_rotation', layer, 'endDate', `endDate "${String(layer.endDate)}" must be a date YYYY-MM-DD.`);
   }
+  if (layer.startAt !== undefined && layer.startAt !== null && (!Number.isSafeInteger(layer.startAt) || layer.startAt < 0))
+    fail('invalid_rotation', layer, 'startAt', 'startAt must be an instant in epoch milliseconds.');
   let restrictions: CompiledRestriction[] | null = null;
   if (layer.restrictions !== undefined && layer.restrictions !== null) {
     if (!Array.isArray(layer.restrictions)) fail('invalid_restriction', layer, 'restrictions', 'restrictions must be a list.');
@@ -300,8 +305,17 @@ export function compileLayer(layer: Layer, timeZone: string): CompiledLayer {
 
   const anchorDay = unit === 'week' && wd !== undefined ? startDay + ((wd - isoWeekdayOfDay(startDay) + 7) % 7) : startDay;
   const c = new CompiledLayer(layer, zone, p, unit, length, anchorDay, handoffMin * MINUTE, endDay, restrictions);
-  if (c.end <= c.firstStart) fail('invalid_rotation', layer, 'endDate', `endDate ${layer.endDate} must be after the first shift starts (${layer.startDate}).`);
+  if (c.end <= c.begin) fail('invalid_rotation', layer, 'endDate', `endDate ${layer.endDate} must be after the first shift starts (${layer.startDate}).`);
   return c;
+}
+
+/** The first shift start of a layer, or undefined when the layer is not valid. */
+export function layerFirstStart(layer: Layer, zone: string): number | undefined {
+  try {
+    return compileLayer(layer, zone).firstStart;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Throws `invalid(...)` (invalid_time_zone, invalid_rotation, invalid_handoff_time, invalid_restriction) when bad. */
@@ -388,7 +402,7 @@ export function restrictionWindows(restrictions: Restriction[], timeZone: string
 
 /** Shifts of a compiled layer intersected with [from, to). */
 export function compiledLayerShifts(c: CompiledLayer, from: number, to: number): Shift[] {
-  const lo = Math.max(from, c.firstStart);
+  const lo = Math.max(from, c.begin);
   const hi = Math.min(to, c.end);
   if (!(hi > lo)) return [];
   const layerId = c.layer.id;

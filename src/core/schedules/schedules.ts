@@ -9,6 +9,7 @@ import type { Actor, CoreDeps, Repos } from '../shared/ports.js';
 import { assertTimeZone, requireText, slugify } from '../shared/validate.js';
 import { findTeam } from '../teams/teams.js';
 import { finalSchedule, handoffsBetween, validateOverride, validateSchedule } from './final-schedule.js';
+import { layerFirstStart } from './rotation.js';
 import type { FinalSchedule, FinalShift, Layer, Override, Schedule } from './model.js';
 import { actorOf, hashSecret, type Principal } from '../auth/auth.js';
 import { requireOverrideRight, requireTeamAdmin, requireTeamMember } from '../auth/permissions.js';
@@ -99,7 +100,12 @@ export interface SchedulesRepo {
 // ---------------------------------------------------------------------------------------------
 // Input
 
-export type LayerInput = Omit<Layer, 'id'> & { id?: string };
+/**
+ * A layer as given. Without startDate the rotation starts now: its hand-off times count from the
+ * latest hand-off at or before now, and it takes effect now (startAt), so somebody is on call at
+ * once. A layer of the same id or name that exists already keeps its start.
+ */
+export type LayerInput = Omit<Layer, 'id' | 'startDate'> & { id?: string; startDate?: string };
 
 export interface ScheduleInput {
   name: string;
@@ -154,11 +160,36 @@ function checkReminder(m: number | undefined): number {
   return m;
 }
 
-async function normalizeLayers(r: Repos, layers: LayerInput[], timeZone: string, now: number): Promise<Layer[]> {
+/** The latest local date whose first shift (by this layer's hand-off rules) starts at or before now. */
+function startDateForNow(l: Omit<Layer, 'startDate'>, timeZone: string, now: number): string {
+  for (let back = 0; back <= 8; back++) {
+    const date = new Date(now - back * DAY).toLocaleDateString('en-CA', { timeZone });
+    const first = layerFirstStart({ ...l, startDate: date, startAt: null }, timeZone);
+    if (first !== undefined && first <= now) return date;
+  }
+  return new Date(now - 8 * DAY).toLocaleDateString('en-CA', { timeZone });
+}
+
+async function normalizeLayers(r: Repos, layers: LayerInput[], timeZone: string, now: number, existing: Layer[] = []): Promise<Layer[]> {
   const out: Layer[] = [];
   for (const [i, l] of layers.entries()) {
     const participants = await Promise.all((l.participants ?? []).map((p, j) => resolveUserRef(r, p, `layers[${i}].participants[${j}]`)));
-    out.push({ ...l, id: l.id ?? newId(now), name: l.name ?? `Layer ${i + 1}`, participants });
+    const id = l.id ?? newId(now);
+    const name = l.name ?? `Layer ${i + 1}`;
+    let { startDate, startAt } = l;
+    const same = existing.find((e) => (l.id !== undefined && e.id === l.id) || e.name === name);
+    // Given the same start date (an export applied again, an edit form), the layer keeps its startAt.
+    if (startAt === undefined && same && startDate === same.startDate) startAt = same.startAt ?? null;
+    if (startDate === undefined || startDate === '') {
+      if (same) {
+        startDate = same.startDate;
+        if (startAt === undefined) startAt = same.startAt ?? null;
+      } else {
+        startDate = startDateForNow({ ...l, id, name, participants }, timeZone, now);
+        if (startAt === undefined) startAt = now;
+      }
+    }
+    out.push({ ...l, id, name, participants, startDate, ...(startAt !== undefined && startAt !== null ? { startAt } : {}) });
   }
   // Validate as a whole (zone, each layer, unique ids).
   validateSchedule({ id: 'validation', timeZone, layers: out, overrides: [] });
@@ -197,6 +228,45 @@ export async function planHandoffs(r: Repos, s: ScheduleRecord, now: number): Pr
 }
 
 export const HANDOFF_JOB = 'schedule.handoff';
+/** After a schedule is created or changed: the running shift gets its user group and report at once. */
+export const RUNNING_SHIFT_JOB = 'schedule.running_shift';
+
+async function queueRunningShiftSync(r: Repos, scheduleId: string, now: number): Promise<void> {
+  // Every change is its own: two changes in one millisecond both sync.
+  const changeId = newId(now);
+  await r.jobs.enqueue({ kind: RUNNING_SHIFT_JOB, payload: { scheduleId, changeId }, runAt: now, dedupeKey: `running-shift:${scheduleId}:${changeId}` });
+}
+
+/**
+ * The shift running now, made known as if its hand-off had just been processed: `shift.started` for
+ * each person on call (keyed like the hand-off's own event, so a shift is started once, and the
+ * report draft is made for it) and `schedule.changed` (the Slack user group follows). No hand-off
+ * announcement: nobody handed anything off.
+ */
+export async function syncRunningShift(
+  r: Repos,
+  scheduleId: string,
+  changeId: string,
+  now: number,
+  publish: (r: Repos, type: string, payload: Record<string, unknown>, key: string) => Promise<void>,
+): Promise<Array<{ userId: string; since: number }>> {
+  const s = await r.schedules.findById(scheduleId);
+  if (!s) return [];
+  const { shifts } = await finalScheduleOf(r, s, now - 45 * DAY, now + 1);
+  const onCall: Array<{ userId: string; since: number }> = [];
+  for (const c of shifts.filter((sh) => sh.start <= now && sh.end > now)) {
+    if (onCall.some((o) => o.userId === c.userId)) continue;
+    let since = c.start;
+    for (let prev = shifts.find((sh) => sh.userId === c.userId && sh.end === since); prev; prev = shifts.find((sh) => sh.userId === c.userId && sh.end === since)) since = prev.start;
+    onCall.push({ userId: c.userId, since });
+  }
+  const to = onCall.map((o) => o.userId);
+  for (const o of onCall) {
+    await publish(r, 'shift.started', { scheduleId: s.id, scheduleName: s.name, at: o.since, from: [], to, userId: o.userId, reason: 'schedule_changed' }, `${s.id}:${o.since}:${o.userId}`);
+  }
+  await publish(r, 'schedule.changed', { scheduleId: s.id, scheduleName: s.name, onCall }, `${s.id}:${changeId}`);
+  return onCall;
+}
 export const REMINDER_JOB = 'schedule.shift_reminder';
 /** How far ahead hand-offs are looked for; the reconciler re-plans before that runs out. */
 const LOOKAHEAD_MS = 35 * DAY;
@@ -259,6 +329,7 @@ export async function insertSchedule(r: Repos, who: Principal, input: ScheduleIn
   await r.events.append({ entityType: 'schedule', entityId: record.id, type: 'schedule.created', actor, data: { name, slug, teamId: team.id } });
   await audit(r, actor, { action: 'schedule.created', entityType: 'schedule', entityId: record.id, teamId: team.id, before: null, after: record });
   await planHandoffs(r, record, now);
+  await queueRunningShiftSync(r, record.id, now);
   return record;
 }
 
@@ -282,7 +353,7 @@ export async function saveSchedule(r: Repos, who: Principal, current: ScheduleRe
     description: patch.description ?? current.description,
     timeZone,
     reminderMinutes: patch.reminderMinutes !== undefined ? checkReminder(patch.reminderMinutes) : current.reminderMinutes,
-    layers: patch.layers !== undefined ? await normalizeLayers(r, patch.layers, timeZone, now) : current.layers,
+    layers: patch.layers !== undefined ? await normalizeLayers(r, patch.layers, timeZone, now, current.layers) : current.layers,
     slackUserGroupId: patch.slackUserGroupId !== undefined ? checkSlackId(patch.slackUserGroupId, 'slackUserGroupId', /^S[A-Z0-9]{2,20}$/) : current.slackUserGroupId,
     slackHandoffChannel: patch.slackHandoffChannel !== undefined ? checkSlackId(patch.slackHandoffChannel, 'slackHandoffChannel', /^[CG][A-Z0-9]{2,20}$/) : current.slackHandoffChannel,
     updatedAt: now,
@@ -296,6 +367,7 @@ export async function saveSchedule(r: Repos, who: Principal, current: ScheduleRe
   await r.events.append({ entityType: 'schedule', entityId: next.id, type: 'schedule.updated', actor, data: { changed } });
   await audit(r, actor, { action: 'schedule.updated', entityType: 'schedule', entityId: next.id, teamId: next.teamId, before: current, after: next });
   await planHandoffs(r, next, now);
+  await queueRunningShiftSync(r, next.id, now);
   return { schedule: next, changed };
 }
 
@@ -354,6 +426,7 @@ export async function insertOverride(r: Repos, who: Principal, s: ScheduleRecord
   });
   await audit(r, actor, { action: 'override.created', entityType: 'override', entityId: o.id, teamId: s.teamId, before: null, after: o });
   await planHandoffs(r, s, now);
+  if (o.start <= now) await queueRunningShiftSync(r, s.id, now);
   return o;
 }
 
@@ -372,6 +445,7 @@ export async function removeOverride(deps: CoreDeps, who: Principal, scheduleRef
     await r.events.append({ entityType: 'schedule', entityId: s.id, type: 'override.deleted', actor, data: { overrideId, userId: o.userId, start: o.start, end: o.end } });
     await audit(r, actor, { action: 'override.deleted', entityType: 'override', entityId: o.id, teamId: s.teamId, before: o, after: null });
     await planHandoffs(r, s, deps.clock.now());
+    if (o.start <= deps.clock.now() && o.end > deps.clock.now()) await queueRunningShiftSync(r, s.id, deps.clock.now());
   });
 }
 

@@ -16,6 +16,7 @@ import type { MessageAction } from '../notifications/channels.js';
 import type { Service } from '../alerts/model.js';
 import { addIncidentNote, declareIncident, findIncident, getIncidentSettings, type Incident, type IncidentContext } from '../incidents/incidents.js';
 import type { User } from '../users/users.js';
+import { createTask, taskRef } from '../backlog/backlog.js';
 
 export const TRIAGE_DECISIONS = ['incident', 'bug', 'fixing', 'noise'] as const;
 export type TriageDecision = (typeof TRIAGE_DECISIONS)[number];
@@ -158,7 +159,7 @@ export function decisionLabel(i: Pick<TriageItem, 'decision' | 'decisionDetail' 
     case 'incident':
       return `incident INC-${String(i.decisionDetail.number ?? '?')}${i.decisionDetail.linked ? ' (linked)' : ''}`;
     case 'bug':
-      return `bug ${i.jiraKey ?? ''}`.trim();
+      return `bug ${i.jiraKey ?? (typeof i.decisionDetail.taskKey === 'string' ? `${i.decisionDetail.taskKey} (backlog)` : '')}`.trim();
     case 'fixing':
       return 'being fixed';
     case 'noise':
@@ -499,18 +500,44 @@ export interface TriageDeps {
   bugs?: BugTracker;
 }
 
-/** (b) A bug: a Jira ticket with the error's details and link. The item is held while Jira answers. */
+/**
+ * (b) A bug: a Jira ticket with the error's details and link (the item is held while Jira answers),
+ * or, when Jira is not configured, a task in Vigil's own backlog (BE-n), in one transaction.
+ */
 export async function decideBug(
   deps: TriageDeps,
   actor: Actor,
   user: User,
   itemRef: string,
-): Promise<{ item: TriageItem; ticket: { key: string; url: string } }> {
+): Promise<{ item: TriageItem; ticket: { key: string; url: string; local: boolean } }> {
   const { core } = deps;
   const bugs = deps.bugs;
-  if (!bugs)
-    throw invalid('jira_not_configured', 'Filing bugs needs Jira (VIGIL_JIRA_BASE_URL, VIGIL_JIRA_EMAIL, VIGIL_JIRA_API_TOKEN) and VIGIL_JIRA_BUG_PROJECT.');
   const ctxAt = (): TriageContext => ({ now: core.clock.now(), publicUrl: deps.publicUrl, actor, publish: core.publish, user });
+  if (!bugs) {
+    return core.uow.run(async (r) => {
+      const ctx = ctxAt();
+      requireUser(ctx);
+      const item = await findTriageItem(r, itemRef);
+      assertDecidable(item, ctx.now, user.id);
+      const service = await r.alerts.findService(item.serviceId);
+      const task = await createTask(
+        r,
+        actor,
+        {
+          title: `[Sentry] ${item.title}`.slice(0, 300),
+          description: bugDescription(item, user, deps.publicUrl),
+          priority: item.level === 'fatal' || item.regression ? 'high' : 'medium',
+          labels: ['bug', 'sentry'],
+          team: service?.teamId ?? null,
+        },
+        ctx.now,
+      );
+      const key = taskRef(task);
+      const url = `${deps.publicUrl}/backlog?task=${encodeURIComponent(task.id)}`;
+      const updated = await record(r, ctx, item, 'bug', { taskId: task.id, taskKey: key, url, local: true }, {});
+      return { item: updated, ticket: { key, url, local: true } };
+    });
+  }
   const claimed = await core.uow.run(async (r) => {
     const ctx = ctxAt();
     requireUser(ctx);
@@ -520,20 +547,7 @@ export async function decideBug(
     await r.triage.update(next);
     return next;
   });
-  const description = [
-    `Sentry ${claimed.shortId ?? claimed.sourceId}: ${claimed.title}`,
-    '',
-    claimed.culprit ? `Culprit: ${claimed.culprit}` : '',
-    `Level: ${claimed.level} · Events: ${claimed.events} · Users affected: ${claimed.usersAffected}`,
-    `First seen: ${new Date(claimed.firstSeen).toISOString()} · Last seen: ${new Date(claimed.lastSeen).toISOString()}`,
-    claimed.project ? `Project: ${claimed.project}${claimed.environment ? ` (${claimed.environment})` : ''}` : '',
-    claimed.regression ? 'This is a regression: it had been resolved and came back.' : '',
-    '',
-    claimed.webUrl ? `Sentry: ${claimed.webUrl}` : '',
-    `Triaged in Vigil by ${user.name}: ${deps.publicUrl}/triage/${claimed.id}`,
-  ]
-    .filter((l, i, all) => l !== '' || (all[i - 1] ?? '') !== '')
-    .join('\n');
+  const description = bugDescription(claimed, user, deps.publicUrl);
   let ticket: { key: string; url: string };
   try {
     ticket = await bugs.createBug({ summary: `[Sentry] ${claimed.title}`.slice(0, 250), description, labels: ['sentry', 'vigil-triage'] });
@@ -550,7 +564,25 @@ export async function decideBug(
     const current = (await r.triage.find(claimed.id)) ?? claimed;
     return record(r, ctxAt(), current, 'bug', { jiraKey: ticket.key, url: ticket.url }, { jiraKey: ticket.key, jiraUrl: ticket.url });
   });
-  return { item, ticket };
+  return { item, ticket: { ...ticket, local: false } };
+}
+
+/** The bug's text: the error's details and the links back. */
+function bugDescription(claimed: TriageItem, user: User, publicUrl: string): string {
+  return [
+    `Sentry ${claimed.shortId ?? claimed.sourceId}: ${claimed.title}`,
+    '',
+    claimed.culprit ? `Culprit: ${claimed.culprit}` : '',
+    `Level: ${claimed.level} · Events: ${claimed.events} · Users affected: ${claimed.usersAffected}`,
+    `First seen: ${new Date(claimed.firstSeen).toISOString()} · Last seen: ${new Date(claimed.lastSeen).toISOString()}`,
+    claimed.project ? `Project: ${claimed.project}${claimed.environment ? ` (${claimed.environment})` : ''}` : '',
+    claimed.regression ? 'This is a regression: it had been resolved and came back.' : '',
+    '',
+    claimed.webUrl ? `Sentry: ${claimed.webUrl}` : '',
+    `Triaged in Vigil by ${user.name}: ${publicUrl}/triage/${claimed.id}`,
+  ]
+    .filter((l, i, all) => l !== '' || (all[i - 1] ?? '') !== '')
+    .join('\n');
 }
 
 /** What Vigil asks Sentry to change on an issue (a job, retried). */

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { sprintConflicts, teamAvailability, type SprintSource } from '../../core/availability/availability.js';
+import { sprintCheck, sprintConflicts, teamAvailability, type SprintSource } from '../../core/availability/availability.js';
 import { invalid } from '../../core/shared/errors.js';
 import { StdErrors } from '../schemas.js';
 import type { App, HttpDeps } from '../types.js';
@@ -26,6 +26,47 @@ export function availabilityRoutes(source: SprintSource | undefined) {
         const from = toMs(req.query.from, 'from');
         const to = toMs(req.query.to, 'to');
         return { from, to, data: await teamAvailability(core, req.query.team, from, to, req.query.maxOnCallHours ?? 0) };
+      },
+    });
+    const Engineer = Type.Object({ userId: Type.String(), name: Type.String(), email: Type.String(), onCallHours: Type.Number(), onCallShifts: Type.Array(Interval), allocatable: Type.Boolean() });
+    const Sprint = Type.Object({ id: Type.Union([Type.Number(), Type.String()]), name: Type.String(), state: Type.String(), start: Type.Number(), end: Type.Number() });
+    const Conflict = Type.Object({
+      sprint: Type.Object({ id: Type.Union([Type.Number(), Type.String()]), name: Type.String(), start: Type.Number(), end: Type.Number() }),
+      issue: Type.Object({ key: Type.String(), summary: Type.String(), url: Type.String() }),
+      user: Type.Object({ id: Type.String(), email: Type.String(), name: Type.String() }),
+      onCallHours: Type.Number(),
+      overlaps: Type.Array(Interval),
+    });
+    app.get('/api/v1/availability/sprint', {
+      schema: {
+        tags,
+        summary:
+          "The sprint check: each engineer's on-call hours in the sprint window (given, else the team's active Jira sprint, else the next 14 days), and the Jira sprint conflicts when Jira is on; says so when it is off",
+        querystring: Type.Object(
+          { team: Type.String({ minLength: 1 }), from: Type.Optional(Type.String()), to: Type.Optional(Type.String()), maxOnCallHours: Type.Optional(Type.Number({ minimum: 0 })) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            team: Type.Object({ id: Type.String(), slug: Type.String(), name: Type.String() }),
+            from: Type.Number(),
+            to: Type.Number(),
+            window: Type.Union([Type.Literal('requested'), Type.Literal('jira_sprint'), Type.Literal('default')]),
+            jira: Type.Object({ enabled: Type.Boolean(), boards: Type.Array(Type.Number()), note: Type.Union([Type.String(), Type.Null()]) }),
+            engineers: Type.Array(Engineer),
+            sprints: Type.Array(Sprint),
+            conflicts: Type.Array(Conflict),
+          }),
+          ...StdErrors,
+        },
+      },
+      handler: async (req) => {
+        const q = req.query;
+        return sprintCheck(core, source, q.team, {
+          ...(q.from !== undefined ? { from: toMs(q.from, 'from') } : {}),
+          ...(q.to !== undefined ? { to: toMs(q.to, 'to') } : {}),
+          ...(q.maxOnCallHours !== undefined ? { maxOnCallHours: q.maxOnCallHours } : {}),
+        });
       },
     });
     app.get('/api/v1/availability/conflicts', {

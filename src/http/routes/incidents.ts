@@ -47,6 +47,7 @@ const SeveritySchema = Type.Object({
   postmortemDueDays: Type.Integer({ minimum: 1 }),
   stakeholderGroups: Type.Array(Type.String(), { maxItems: 20 }),
   incidentChannel: Type.Boolean(),
+  whenToEscalate: Type.Optional(Type.String({ maxLength: 2000, description: 'When to escalate (to a higher level, or to whom), in words' })),
 });
 
 const IncidentOut = Type.Object(
@@ -116,7 +117,7 @@ export function incidentRoutes(app: App, deps: HttpDeps): void {
     config: { auth: 'admin' },
     schema: { tags, summary: 'Create or replace a severity level', params: Type.Object({ key: Type.String({ maxLength: 10 }) }), body: Type.Omit(SeveritySchema, ['key']), response: { 200: SeveritySchema, ...StdErrors } },
     handler: async (req) => {
-      const s: Severity = { key: req.params.key.toUpperCase(), ...req.body } as Severity;
+      const s: Severity = { whenToEscalate: '', ...req.body, key: req.params.key.toUpperCase() } as Severity;
       return saveSeverityLevel(core, principalOf(req), s);
     },
   });

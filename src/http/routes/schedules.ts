@@ -54,7 +54,14 @@ export const LayerSchema = Type.Object(
     shift: Type.Object({ unit: Type.Union([Type.Literal('hour'), Type.Literal('day'), Type.Literal('week')]), length: Type.Integer({ minimum: 1, maximum: 1000 }) }, { additionalProperties: false }),
     handoffTime: HHMM,
     handoffWeekday: Type.Optional(Type.Union([Weekday, Type.Null()])),
-    startDate: Type.String({ description: 'YYYY-MM-DD in the schedule zone', maxLength: 10 }),
+    startDate: Type.Optional(
+      Type.String({
+        description:
+          'YYYY-MM-DD in the schedule zone. Omitted: the rotation starts now (the first shift begins at once and ends at the next hand-off); an existing layer of the same id or name keeps its start',
+        maxLength: 10,
+      }),
+    ),
+    startAt: Type.Optional(Type.Union([Type.Integer({ minimum: 0, description: 'Epoch ms: the layer takes effect at this instant (set to now when startDate is omitted)' }), Type.Null()])),
     endDate: Type.Optional(Type.Union([Type.String({ maxLength: 10 }), Type.Null()])),
     restrictions: Type.Optional(Type.Union([Type.Array(Restriction, { maxItems: 50 }), Type.Null()])),
   },

@@ -262,9 +262,9 @@ export function triageRoutes(ports: { bugs?: BugTracker } = {}) {
     app.post('/api/v1/triage/:id/bug', {
       schema: {
         tags,
-        summary: 'Decide: a bug. Files a Jira Bug in VIGIL_JIRA_BUG_PROJECT with the error’s details and link',
+        summary: 'Decide: a bug. Files a Jira Bug in VIGIL_JIRA_BUG_PROJECT with the error’s details and link; without Jira, a task in Vigil’s backlog (local: true)',
         params: IdParams,
-        response: { 200: Type.Object({ item: Type.Ref('TriageItem'), ticket: Type.Object({ key: Type.String(), url: Type.String() }) }), ...StdErrors },
+        response: { 200: Type.Object({ item: Type.Ref('TriageItem'), ticket: Type.Object({ key: Type.String(), url: Type.String(), local: Type.Boolean() }) }), ...StdErrors },
       },
       handler: async (req) => {
         const p = principalOf(req);

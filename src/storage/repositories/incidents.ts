@@ -1,10 +1,14 @@
 import { sql, type Selectable } from 'kysely';
 import type { Incident, IncidentsRepo, IncidentStatus, MemberRole } from '../../core/incidents/incidents.js';
-import type { Severity } from '../../core/incidents/severities.js';
+import { DEFAULT_SEVERITIES, type Severity } from '../../core/incidents/severities.js';
 import type { Dialect, Executor } from '../database.js';
 import type { IncidentsTable, SeveritiesTable } from '../schema.js';
 
-const toSeverity = (r: Selectable<SeveritiesTable>): Severity => ({ key: r.key, rank: r.rank, name: r.name, ...(JSON.parse(r.policy) as Omit<Severity, 'key' | 'rank' | 'name'>) });
+// Levels stored before "when to escalate" existed read the built-in text of their key (or none).
+const toSeverity = (r: Selectable<SeveritiesTable>): Severity => {
+  const policy = JSON.parse(r.policy) as Omit<Severity, 'key' | 'rank' | 'name'> & { whenToEscalate?: string };
+  return { key: r.key, rank: r.rank, name: r.name, ...policy, whenToEscalate: policy.whenToEscalate ?? DEFAULT_SEVERITIES.find((d) => d.key === r.key)?.whenToEscalate ?? '' };
+};
 
 const toIncident = (r: Selectable<IncidentsTable>): Incident => ({
   id: r.id,

@@ -26,6 +26,18 @@ export function severityRank(key: string, levels?: Severity[]): number {
 }
 
 /** P0 is the most severe: dark red, then red, orange, amber, grey. */
+/** One line wherever alert priorities and incident severities show side by side. */
+export const PRIORITIES_VS_SEVERITIES =
+  'Alert priorities (P1-P5, P1 most urgent) say how urgently one alert needs a person; incident severities (P0-P4, P0 worst) say how bad the impact on customers is and set the response.';
+
+export function PrioritiesVsSeverities() {
+  return (
+    <p className="small muted priorities-vs-severities" role="note">
+      {PRIORITIES_VS_SEVERITIES}
+    </p>
+  );
+}
+
 export function SeverityBadge({ severity, rank, name, size = 'md' }: { severity: string; rank?: number; name?: string; size?: 'md' | 'lg' }) {
   const r = Math.min(rank ?? severityRank(severity), 4);
   return (
@@ -442,6 +454,7 @@ export function DeclareIncidentModal({
             Linked alert: <span className="strong">{defaults.alertLabel ?? defaults.alertIds.join(', ')}</span>. Its service is added to the incident.
           </p>
         ) : null}
+        {defaults.alertIds?.length ? <PrioritiesVsSeverities /> : null}
         {severities.loading && !severities.data ? <Loading label="Loading severity levels…" /> : null}
         <ErrorBanner error={severities.error} />
         {levels.length ? <SeverityChooser levels={levels} value={severity} onChange={setSeverity} /> : null}

@@ -45,6 +45,8 @@ export interface LayerDraft {
   handoffTime: string;
   /** '' = the weekday of the start date. */
   handoffWeekday: string;
+  /** 'now': the first shift starts when the schedule is saved (no gap until the first hand-off). */
+  startMode: 'now' | 'date';
   startDate: string;
   endDate: string;
   coverage: Coverage;
@@ -80,6 +82,7 @@ export function newLayerDraft(index: number, startDate: string): LayerDraft {
     length: '1',
     handoffTime: '09:00',
     handoffWeekday: '1',
+    startMode: 'now',
     startDate,
     endDate: '',
     coverage: 'always',
@@ -105,6 +108,7 @@ export function draftFromLayer(l: Layer): LayerDraft {
     length: String(l.shift.length),
     handoffTime: l.handoffTime,
     handoffWeekday: l.handoffWeekday ? String(l.handoffWeekday) : '',
+    startMode: 'date',
     startDate: l.startDate,
     endDate: l.endDate ?? '',
     coverage,
@@ -133,8 +137,9 @@ export function layersFromDrafts(drafts: LayerDraft[]): { layers: LayerInput[] }
     const length = Number(d.length);
     if (!Number.isInteger(length) || length < 1) return { problem: `${label}: the shift length must be a whole number of at least 1.` };
     if (!/^\d{2}:\d{2}$/.test(d.handoffTime)) return { problem: `${label}: choose a hand-off time.` };
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(d.startDate)) return { problem: `${label}: choose the date the rotation starts.` };
-    if (d.endDate && d.endDate <= d.startDate) return { problem: `${label}: the end date must be after the start date.` };
+    const startsNow = d.startMode === 'now';
+    if (!startsNow && !/^\d{4}-\d{2}-\d{2}$/.test(d.startDate)) return { problem: `${label}: choose the date the rotation starts.` };
+    if (d.endDate && !startsNow && d.endDate <= d.startDate) return { problem: `${label}: the end date must be after the start date.` };
     if (d.coverage === 'custom' && d.windows.length === 0) return { problem: `${label}: add at least one on-call window, or choose “Around the clock”.` };
     const restrictions = restrictionsOf(d);
     const layer: LayerInput = {
@@ -142,7 +147,7 @@ export function layersFromDrafts(drafts: LayerDraft[]): { layers: LayerInput[] }
       participants: d.participants,
       shift: { unit: d.unit, length },
       handoffTime: d.handoffTime,
-      startDate: d.startDate,
+      ...(startsNow ? {} : { startDate: d.startDate }),
       endDate: d.endDate || null,
       restrictions: restrictions.length ? restrictions : null,
     };
@@ -171,7 +176,7 @@ export function describeLayer(d: LayerDraft, users: Map<string, User>, zone: str
   else if (d.unit === 'day' && n === 1) when = `hand-off daily at ${d.handoffTime || '—'}`;
   const rs = restrictionsOf(d);
   const coverage = d.coverage === 'business' ? ' Only Monday–Friday 09:00–17:00.' : rs.length ? ` Only ${rs.map(describeWindow).join(', ')}.` : '';
-  const from = d.startDate ? `, from ${d.startDate}` : '';
+  const from = d.startMode === 'now' ? ', starting now' : d.startDate ? `, from ${d.startDate}` : '';
   const until = d.endDate ? ` until ${d.endDate}` : '';
   return `${who}, ${unit} each; ${when} (${zoneName(zone)})${from}${until}.${coverage}`;
 }
@@ -410,13 +415,23 @@ function LayerCard({
         )}
       </div>
       <div className="form-grid form-grid-3">
-        <Field label="Starts on" hint={d.unit === 'week' && d.handoffWeekday ? 'The first shift begins on the first hand-off day from here.' : undefined}>
-          {(p) => <input {...p} type="date" value={d.startDate} onChange={(e) => onChange({ startDate: e.target.value })} required />}
+        <Field label="Starts" hint={d.startMode === 'now' ? 'The first person is on call as soon as you save, until the first hand-off.' : undefined}>
+          {(p) => (
+            <select {...p} value={d.startMode} onChange={(e) => onChange({ startMode: e.target.value as LayerDraft['startMode'] })}>
+              <option value="now">Now</option>
+              <option value="date">On a date</option>
+            </select>
+          )}
         </Field>
+        {d.startMode === 'date' ? (
+          <Field label="Starts on" hint={d.unit === 'week' && d.handoffWeekday ? 'The first shift begins on the first hand-off day from here.' : undefined}>
+            {(p) => <input {...p} type="date" value={d.startDate} onChange={(e) => onChange({ startDate: e.target.value })} required />}
+          </Field>
+        ) : null}
         <Field label="Ends on" hint="Optional.">
           {(p) => <input {...p} type="date" value={d.endDate} onChange={(e) => onChange({ endDate: e.target.value })} />}
         </Field>
-        <div />
+        {d.startMode === 'date' ? null : <div />}
       </div>
 
       <FieldGroup legend="Covers">

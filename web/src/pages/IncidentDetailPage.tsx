@@ -27,6 +27,7 @@ import {
   IncidentStatusBadge,
   isClosed,
   PickUserModal,
+  PrioritiesVsSeverities,
   SeverityBadge,
   SeverityChooser,
   STATUS_HELP,
@@ -282,6 +283,7 @@ export function IncidentDetailPage({ id }: { id: string }) {
           <TimersPanel detail={d} now={now} />
           <MembersPanel detail={d} nameOf={nameOf} canAdd={canWrite} onAdd={() => setDialog('member')} />
           <Panel title="Linked alerts" titleAs="h2">
+            {d.alerts.length ? <PrioritiesVsSeverities /> : null}
             {d.alerts.length === 0 ? (
               <p className="muted small empty-line">No alerts are linked. Declare from an alert’s page to link it.</p>
             ) : (

@@ -2,27 +2,44 @@
  * Report a security issue (anyone signed in, stakeholders too). The report becomes a private
  * incident that only the security owner and the on-call (and the reporter) can see.
  */
-import { useState, type FormEvent } from 'react';
-import { type Incident } from '../api.ts';
+import { useEffect, useState, type FormEvent } from 'react';
+import { api, type Incident } from '../api.ts';
 import { triageApi } from '../api-triage.ts';
 import { Field } from '../components/Field.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { ErrorBanner, PageHeader, Panel } from '../components/ui.tsx';
 import { useDocumentTitle } from '../hooks.ts';
 
-const SEVERITIES: Array<{ value: string; label: string }> = [
-  { value: 'critical', label: 'Critical (P0)' },
-  { value: 'high', label: 'High (P1)' },
-  { value: 'medium', label: 'Medium (P2)' },
-  { value: 'low', label: 'Low (P3)' },
-  { value: 'info', label: 'Info (P4)' },
+/**
+ * The form sends the severity KEY, so the label is exactly the level created. The labels come from
+ * the severity document; these are the default levels, shown until (or if) it cannot be loaded.
+ */
+const DEFAULT_LEVELS: Array<{ key: string; name: string }> = [
+  { key: 'P0', name: 'Critical' },
+  { key: 'P1', name: 'Major' },
+  { key: 'P2', name: 'Significant' },
+  { key: 'P3', name: 'Minor' },
+  { key: 'P4', name: 'Low' },
 ];
 
 export function SecurityReportPage() {
   useDocumentTitle('Report a security issue');
   const [title, setTitle] = useState('');
   const [description, setDescription] = useState('');
-  const [severity, setSeverity] = useState('medium');
+  const [severity, setSeverity] = useState('P2');
+  const [levels, setLevels] = useState(DEFAULT_LEVELS);
+  useEffect(() => {
+    let live = true;
+    api.severities
+      .list()
+      .then((list) => {
+        if (live && list.length) setLevels([...list].sort((a, b) => a.rank - b.rank).map((l) => ({ key: l.key, name: l.name })));
+      })
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, []);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [reported, setReported] = useState<Incident | null>(null);
@@ -69,9 +86,9 @@ export function SecurityReportPage() {
           <Field label="Severity">
             {(p) => (
               <select {...p} value={severity} onChange={(e) => setSeverity(e.target.value)}>
-                {SEVERITIES.map((s) => (
-                  <option key={s.value} value={s.value}>
-                    {s.label}
+                {levels.map((s) => (
+                  <option key={s.key} value={s.key}>
+                    {s.name} ({s.key})
                   </option>
                 ))}
               </select>

@@ -7,7 +7,7 @@ import { useState, type FormEvent } from 'react';
 import { api, type Severity, type SeverityInput } from '../api.ts';
 import { Field, FieldGroup, fieldError } from '../components/Field.tsx';
 import { Icon } from '../components/Icon.tsx';
-import { SeverityBadge, useSeverities } from '../components/IncidentBits.tsx';
+import { PrioritiesVsSeverities, SeverityBadge, useSeverities } from '../components/IncidentBits.tsx';
 import { Modal, ModalActions } from '../components/Modal.tsx';
 import { useChecklist } from '../components/Readiness.tsx';
 import { ErrorBanner, Loading, PageHeader, Panel } from '../components/ui.tsx';
@@ -37,6 +37,7 @@ export function SeveritiesPage() {
           </a>
         }
       />
+      <PrioritiesVsSeverities />
       <ErrorBanner error={severities.error} title="Could not load the severity levels." />
       {severities.loading && !severities.data ? <Loading label="Loading severity levels…" /> : null}
 
@@ -115,6 +116,12 @@ function SeverityLevel({ severity: s, onEdit }: { severity: Severity; onEdit?: (
               <li key={e}>{e}</li>
             ))}
           </ul>
+        </>
+      ) : null}
+      {s.whenToEscalate ? (
+        <>
+          <h3 className="subheading">When to escalate</h3>
+          <p className="severity-escalate">{s.whenToEscalate}</p>
         </>
       ) : null}
       <div className="severity-facts">
@@ -200,6 +207,7 @@ function EditSeverityModal({ severity, onClose, onSaved }: { severity: Severity;
         .map((x) => x.trim())
         .filter(Boolean),
       incidentChannel: form.incidentChannel,
+      whenToEscalate: form.whenToEscalate.trim(),
     };
     try {
       await api.severities.save(severity.key, input);
@@ -232,6 +240,9 @@ function EditSeverityModal({ severity, onClose, onSaved }: { severity: Severity;
         </Field>
         <Field label="Examples" hint="One per line.">
           {(p) => <textarea {...p} rows={3} value={form.examplesText} onChange={(e) => set('examplesText', e.target.value)} />}
+        </Field>
+        <Field label="When to escalate" hint="To a higher level, or to whom, and when." error={fieldError(error, 'whenToEscalate')}>
+          {(p) => <textarea {...p} rows={2} value={form.whenToEscalate} onChange={(e) => set('whenToEscalate', e.target.value)} maxLength={2000} />}
         </Field>
         <div className="form-grid form-grid-3">
           {num('ackTargetMinutes', 'Acknowledge within (minutes)')}

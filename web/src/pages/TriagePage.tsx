@@ -99,7 +99,7 @@ export function TriagePage() {
                   onBug={() =>
                     void decide(item, async () => {
                       const r = await triageApi.triage.bug(item.id);
-                      return `Filed ${r.ticket.key}.`;
+                      return `Filed ${r.ticket.key}${r.ticket.local ? ' in the backlog' : ''}.`;
                     })
                   }
                   onFixing={() =>
