@@ -81,6 +81,35 @@ export interface Delivery {
   lastError: string | null;
   createdAt: number;
   sentAt: number | null;
+  /** When the delivery was first handed to its channel. */
+  firstAttemptAt?: number | null;
+  /** The run (`jobId#attempt`) that handed it to its channel and has not recorded the outcome yet. */
+  inFlightRun?: string | null;
+}
+
+/** One run of a lane's flush job: its job id and attempt. The run's job lease is its hold on the lane. */
+export interface LaneRun {
+  jobId: string;
+  attempt: number;
+}
+
+export interface LanePacing {
+  nextAt: number;
+  failures: number;
+  scheduledAt: number | null;
+  holder: LaneRun | null;
+  failingSince: number | null;
+  lastError: string | null;
+}
+
+/** A lane whose recent attempts failed (its channel is degraded for that address). */
+export interface LaneHealth {
+  lane: string;
+  failures: number;
+  failingSince: number;
+  lastError: string | null;
+  /** Pending deliveries waiting in the lane. */
+  pending: number;
 }
 
 export interface DeliveryExtra {
@@ -119,8 +148,21 @@ export interface NotificationsRepo {
   pendingInLane(lane: string, limit: number): Promise<Delivery[]>;
   listDeliveries(options: { pageId?: string; entityType?: string; entityId?: string; limit?: number }): Promise<Delivery[]>;
   /** Locks the lane's row for this transaction (creating it), returning its pacing. */
-  lockLane(lane: string): Promise<{ nextAt: number; failures: number; scheduledAt: number | null }>;
+  lockLane(lane: string): Promise<LanePacing>;
   setLane(lane: string, nextAt: number, failures: number): Promise<void>;
+  /** A lane's health: when its failures began (null: healthy again) and the last error. */
+  setLaneHealth(lane: string, failingSince: number | null, lastError: string | null): Promise<void>;
+  /** Sets (or clears) the run holding the lane. */
+  setLaneHolder(lane: string, run: LaneRun | null): Promise<void>;
+  /**
+   * When the lane's holder still holds its job lease, the lease's expiry; undefined when nobody holds
+   * the lane (no holder, or the holder's lease expired or was taken over).
+   */
+  laneHeldUntil(lane: string, now: number): Promise<number | undefined>;
+  /** The fencing check: `run` holds the lane and its job lease is live at `now`. */
+  holdsLane(lane: string, run: LaneRun, now: number): Promise<boolean>;
+  /** Lanes that are failing (failures > 0), with their pending count, worst first. */
+  degradedLanes(limit: number): Promise<LaneHealth[]>;
   /** Records when the lane's next flush job runs (null: none queued). */
   setLaneSchedule(lane: string, scheduledAt: number | null): Promise<void>;
   /** Lanes with pending messages and no flush queued (or one overdue by more than `graceMs`). */
