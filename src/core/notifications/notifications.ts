@@ -322,9 +322,25 @@ export function usableRules(rules: NotificationRule[], contacts: ContactMethod[]
 export async function reachabilityWarnings(r: Repos, userId: string): Promise<string[]> {
   const contacts = await r.notifications.listContacts(userId);
   const rules = await r.notifications.listRules(userId);
-  if (usableRules(rules, contacts, 'high').length > 0) return [];
-  if (contacts.some((c) => c.verifiedAt && !c.disabled)) return ['no high-urgency notification rule (verified contact methods are used at once as a fallback)'];
-  return ['no verified contact method: pages cannot reach this person'];
+  const degraded = await degradedContactWarnings(r, contacts);
+  if (usableRules(rules, contacts, 'high').length > 0) return degraded;
+  if (contacts.some((c) => c.verifiedAt && !c.disabled)) return ['no high-urgency notification rule (verified contact methods are used at once as a fallback)', ...degraded];
+  return ['no verified contact method: pages cannot reach this person', ...degraded];
+}
+
+/** A contact method whose recent deliveries keep failing is degraded: say so, with the last error. */
+async function degradedContactWarnings(r: Repos, contacts: ContactMethod[]): Promise<string[]> {
+  const active = contacts.filter((c) => c.verifiedAt && !c.disabled);
+  if (active.length === 0) return [];
+  const byLane = new Map((await r.notifications.degradedLanes(1000)).map((l) => [l.lane, l]));
+  const out: string[] = [];
+  for (const c of active) {
+    const l = byLane.get(`${c.type}:${c.address}`);
+    if (!l) continue;
+    const since = new Date(l.failingSince).toISOString().slice(0, 16).replace('T', ' ');
+    out.push(`degraded: ${c.label || c.type} (${c.type}) has been failing since ${since} UTC${l.pending ? `, ${l.pending} message(s) waiting` : ''}; the next contact method is tried meanwhile${l.lastError ? ` (last error: ${l.lastError})` : ''}`);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
