@@ -183,4 +183,38 @@ describe('a page whose deadline passes', () => {
     expect(timeline).toContain('notification.failed');
     expect(timeline).toContain('page.exhausted');
   });
+
+  it('tries the next contact method at once while Slack keeps failing, and still delivers the DM afterwards', async () => {
+    w.slack.reset();
+    const fay = await w.t.createUserWithToken('responder', 'fay@example.com');
+    await w.t.api('PATCH', `/api/v1/users/${fay.id}`, { body: { slackUserId: 'U0FAY00001' } });
+    const dm = await w.t.api('POST', '/api/v1/users/me/contact-methods', { token: fay.token, body: { type: 'slack_dm', address: 'U0FAY00001' } });
+    const mail = await w.t.api('POST', '/api/v1/users/me/contact-methods', { token: fay.token, body: { type: 'email', address: fay.email } });
+    await w.settle();
+    const code = /(\d{6})/.exec((await w.smtp.waitFor((m) => m.to.includes(fay.email))).text)![1]!;
+    await w.t.api('POST', `/api/v1/contact-methods/${mail.body.id}/verify`, { token: fay.token, body: { code } });
+    await w.t.api('POST', '/api/v1/users/me/notification-rules', { token: fay.token, body: { urgency: 'high', contactMethodId: dm.body.id, delayMinutes: 0 } });
+    await w.t.api('POST', '/api/v1/users/me/notification-rules', { token: fay.token, body: { urgency: 'high', contactMethodId: mail.body.id, delayMinutes: 15 } });
+    w.smtp.reset();
+    w.slack.failNext('chat.postMessage', { status: 502 }, Number.POSITIVE_INFINITY);
+    const p = await w.t.api('POST', '/api/v1/pages/test', { token: fay.token });
+    await w.settle();
+    // The second failure hands over to email, long before the rule's 15 minutes.
+    await w.advance(10 * SEC);
+    expect(w.smtp.messages.filter((m) => m.subject.includes('Vigil test page'))).toHaveLength(1);
+    const rows = () => w.t.vigil.database.db.selectFrom('deliveries').select(['channel', 'status']).where('page_id', '=', p.body.id).orderBy('channel').execute();
+    expect(await rows()).toEqual([
+      { channel: 'email', status: 'sent' },
+      { channel: 'slack_dm', status: 'pending' },
+    ]);
+    // At least once per channel: the DM still goes once Slack is back.
+    w.slack.clearFailures();
+    await w.advance(MIN);
+    expect(await rows()).toEqual([
+      { channel: 'email', status: 'sent' },
+      { channel: 'slack_dm', status: 'sent' },
+    ]);
+    const timeline = (await w.t.api('GET', `/api/v1/pages/${p.body.id}`, { token: fay.token })).body.timeline.map((e: { type: string }) => e.type);
+    expect(timeline).toContain('page.failover');
+  });
 });
