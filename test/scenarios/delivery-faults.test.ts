@@ -94,6 +94,8 @@ describe.each(DIALECTS.filter((d) => d === 'sqlite' || pgUp))('pages through lon
       expect(await metric('vigil_delivery_channel_degraded', 'channel="email"')).toBe(0);
       const contacts = await w.t.api('GET', '/api/v1/users/me/contact-methods', { token: dana.token });
       expect(contacts.body.warnings.join('\n')).toMatch(/degraded: Slack \(slack_dm\) has been failing since .*20 message\(s\) waiting/);
+      const checklist = await w.t.api('GET', '/api/v1/users/me/checklist', { token: dana.token });
+      expect(checklist.body.items.find((i: { id: string }) => i.id === 'contacts_delivering')).toMatchObject({ done: false, required: false });
 
       w.slack.clearFailures();
       const recoveredAt = w.clock.now();
@@ -109,6 +111,8 @@ describe.each(DIALECTS.filter((d) => d === 'sqlite' || pgUp))('pages through lon
       expect(w.slack.allMessages().filter((m) => m.at >= wallClock)).toHaveLength(1);
       expect(w.slack.allMessages().at(-1)!.args.text).toContain('20 notifications arrived together');
       expect(await metric('vigil_delivery_channel_degraded', 'channel="slack_dm"')).toBe(0);
+      const healthy = await w.t.api('GET', '/api/v1/users/me/checklist', { token: dana.token });
+      expect(healthy.body.items.map((i: { id: string }) => i.id)).not.toContain('contacts_delivering');
       for (const id of pageIds) await w.t.api('POST', `/api/v1/pages/${id}/acknowledge`, { token: dana.token });
     });
   }

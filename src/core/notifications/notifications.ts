@@ -377,7 +377,7 @@ export function inQuietHours(prefs: NotificationPrefs, zone: string, instant: nu
 // Checklist
 
 export interface ChecklistItem {
-  id: 'slack_linked' | 'contact_verified' | 'high_urgency_rule' | 'test_page_acknowledged' | 'calendar_subscribed' | 'severity_levels_read';
+  id: 'slack_linked' | 'contact_verified' | 'high_urgency_rule' | 'test_page_acknowledged' | 'calendar_subscribed' | 'severity_levels_read' | 'contacts_delivering';
   label: string;
   done: boolean;
   /** Required items make the checklist complete; the others are recommended. */
@@ -401,6 +401,11 @@ export async function checklistFor(r: Repos, userId: string): Promise<{ complete
     { id: 'calendar_subscribed', label: 'Subscribe to your on-call calendar', required: false, done: feeds.length > 0, help: 'Create your calendar feed under My shifts and add it to your calendar app.' },
     { id: 'severity_levels_read', label: 'Read the severity levels', required: false, done: prefs.severityLevelsReadAt !== null, help: 'Open the severity levels page and mark it read.' },
   ];
+  // A contact method whose deliveries keep failing: shown while it lasts (pages fail over meanwhile).
+  const degraded = await degradedContactWarnings(r, contacts);
+  if (degraded.length) {
+    items.push({ id: 'contacts_delivering', label: 'Your contact methods are delivering', required: false, done: false, help: degraded.map((d) => d.replace(/^degraded: /, '')).join(' ') });
+  }
   return { complete: items.every((i) => i.done || !i.required), items };
 }
 
