@@ -78,7 +78,7 @@ describe.each(DIALECTS.filter((d) => d === 'sqlite' || pgUp))('pages through lon
     { name: 'Slack answering 429 (Retry-After: 5) for 5 minutes', failure: { status: 429 as const, retryAfter: 5 } },
     { name: 'Slack answering HTTP 500 for 5 minutes', failure: { status: 500 } },
   ]) {
-    it(`${fault.name}: every DM delivered, bundled, within 60 s of recovery`, async () => {
+    it(`${fault.name}: every DM delivered, bundled, within 60 s of recovery`, { timeout: 300_000 }, async () => {
       w.slack.reset();
       w.slack.failNext('chat.postMessage', fault.failure, Number.POSITIVE_INFINITY);
       const pageIds: string[] = [];
@@ -128,7 +128,7 @@ describe.each(DIALECTS.filter((d) => d === 'sqlite' || pgUp))('pages through lon
     await w.t.api('POST', `/api/v1/pages/${id}/acknowledge`, { token: dana.token });
   });
 
-  it('stops retrying a page once it is acknowledged', async () => {
+  it('stops retrying a page once it is acknowledged', { timeout: 120_000 }, async () => {
     w.slack.reset();
     w.slack.failNext('chat.postMessage', { status: 503 }, Number.POSITIVE_INFINITY);
     const id = await page(dana);
@@ -140,7 +140,7 @@ describe.each(DIALECTS.filter((d) => d === 'sqlite' || pgUp))('pages through lon
     expect(w.slack.callsTo('chat.postMessage').filter((c) => c.ok)).toHaveLength(0);
   });
 
-  it('SMTP refusing connections for 10 minutes: every queued email delivered afterwards, once', async () => {
+  it('SMTP refusing connections for 10 minutes: every queued email delivered afterwards, once', { timeout: 300_000 }, async () => {
     w.smtp.reset();
     w.smtp.refuseConnections(true);
     const pageIds: string[] = [];
@@ -171,7 +171,7 @@ describe('a page whose deadline passes', () => {
   });
   afterAll(async () => w?.close());
 
-  it('is retried until its deadline, then marked failed and the page moves on', async () => {
+  it('is retried until its deadline, then marked failed and the page moves on', { timeout: 120_000 }, async () => {
     const dana = await w.t.createUserWithToken('responder', 'dana2@example.com');
     await w.t.api('PATCH', `/api/v1/users/${dana.id}`, { body: { slackUserId: 'U0DANA0043' } });
     const dm = await w.t.api('POST', '/api/v1/users/me/contact-methods', { token: dana.token, body: { type: 'slack_dm', address: 'U0DANA0043' } });
@@ -188,7 +188,7 @@ describe('a page whose deadline passes', () => {
     expect(timeline).toContain('page.exhausted');
   });
 
-  it('tries the next contact method at once while Slack keeps failing, and still delivers the DM afterwards', async () => {
+  it('tries the next contact method at once while Slack keeps failing, and still delivers the DM afterwards', { timeout: 120_000 }, async () => {
     w.slack.reset();
     const fay = await w.t.createUserWithToken('responder', 'fay@example.com');
     await w.t.api('PATCH', `/api/v1/users/${fay.id}`, { body: { slackUserId: 'U0FAY00001' } });

@@ -241,7 +241,11 @@ export async function flushLane(deps: OutboxDeps, lane: string, run?: LaneRun, s
       // An earlier run may have sent some of these before it died: look before sending them again.
       if (claimed.unknown.length > 0 && channel.findSent) {
         const since = Math.min(...claimed.unknown.map((d) => d.firstAttemptAt ?? d.createdAt)) - FIND_SENT_MARGIN_MS;
-        const found = await channel.findSent(first.address, claimed.unknown.map((d) => d.id), since, signal);
+        const found = await channel.findSent(first.address, claimed.unknown.map((d) => d.id), since, signal).catch((err: unknown) => {
+          // The channel cannot look (e.g. a missing scope): send again rather than give the page up.
+          if (err instanceof ChannelError && !err.retryable) return {} as Record<string, SendResult>;
+          throw err;
+        });
         const arrived = batch.filter((d) => found[d.id]);
         if (arrived.length > 0) {
           await recordArrived(deps, lane, claimed.runKey, arrived, found);
