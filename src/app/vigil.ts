@@ -184,6 +184,38 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
     },
   });
 
+  new Gauge({
+    name: 'vigil_delivery_channel_degraded',
+    help: 'Whether deliveries of a channel type are failing (1: some address is being retried), by channel',
+    labelNames: ['channel'],
+    registers: [metrics],
+    async collect() {
+      const rows = await database.db.selectFrom('delivery_lanes').select('lane').where('failures', '>', 0).execute();
+      const degraded = new Set(rows.map((r) => r.lane.slice(0, r.lane.indexOf(':'))));
+      for (const channel of ['slack_dm', 'slack_channel', 'email', 'sms', 'voice', 'webhook']) this.set({ channel }, degraded.has(channel) ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'vigil_delivery_pending',
+    help: 'Messages waiting in the outbox, by channel (count, and age of the oldest in seconds)',
+    labelNames: ['channel', 'measure'],
+    registers: [metrics],
+    async collect() {
+      const rows = await database.db
+        .selectFrom('deliveries')
+        .select((eb) => ['channel', eb.fn.countAll<number>().as('n'), eb.fn.min('created_at').as('oldest')])
+        .where('status', '=', 'pending')
+        .groupBy('channel')
+        .execute();
+      const by = new Map(rows.map((r) => [r.channel, r]));
+      for (const channel of ['slack_dm', 'slack_channel', 'email', 'sms', 'voice', 'webhook']) {
+        const r = by.get(channel);
+        this.set({ channel, measure: 'waiting' }, Number(r?.n ?? 0));
+        this.set({ channel, measure: 'oldest_age_seconds' }, r?.oldest ? Math.max(0, clock.now() - Number(r.oldest)) / 1000 : 0);
+      }
+    },
+  });
+
   const httpDeps: HttpDeps = {
     core,
     config: {

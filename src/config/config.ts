@@ -84,6 +84,16 @@ export interface VigilConfig {
     /** Interval of the reconciler sweep. */
     reconcileIntervalMs: number;
   };
+  delivery: {
+    /** How long a high-urgency page's delivery keeps being retried while the page is live. */
+    highUrgencyDeadlineMinutes: number;
+    /** How long a low-urgency page's delivery keeps being retried while the page is live. */
+    lowUrgencyDeadlineMinutes: number;
+    /** How long any other message (channel posts, reminders, verification codes) keeps being retried. */
+    messageDeadlineMinutes: number;
+    /** Longest wait between two tries of a failing lane (a provider's Retry-After may ask for longer). */
+    maxBackoffMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -226,6 +236,10 @@ const FIELDS: FieldSpec[] = [
     parse: int(1000, 86_400_000),
     default: () => 60_000,
   },
+  { path: 'delivery.highUrgencyDeadlineMinutes', env: 'VIGIL_DELIVERY_HIGH_URGENCY_DEADLINE_MINUTES', parse: int(1, 43_200), default: () => 1440 },
+  { path: 'delivery.lowUrgencyDeadlineMinutes', env: 'VIGIL_DELIVERY_LOW_URGENCY_DEADLINE_MINUTES', parse: int(1, 43_200), default: () => 4320 },
+  { path: 'delivery.messageDeadlineMinutes', env: 'VIGIL_DELIVERY_MESSAGE_DEADLINE_MINUTES', parse: int(1, 43_200), default: () => 60 },
+  { path: 'delivery.maxBackoffMs', env: 'VIGIL_DELIVERY_MAX_BACKOFF_MS', parse: int(1000, 300_000), default: () => 30_000 },
 ];
 
 const KNOWN_ENV = new Set([...FIELDS.map((f) => f.env), 'VIGIL_CONFIG']);

@@ -278,6 +278,8 @@ export interface DeliveriesTable {
   last_error: string | null;
   created_at: number;
   sent_at: number | null;
+  first_attempt_at: number | null;
+  in_flight_run: string | null;
 }
 
 export interface DeliveryLanesTable {
@@ -285,6 +287,10 @@ export interface DeliveryLanesTable {
   next_at: number;
   failures: number;
   scheduled_at: number | null;
+  holder_job_id: string | null;
+  holder_attempt: number | null;
+  failing_since: number | null;
+  last_error: string | null;
 }
 
 export interface MessageRefsTable {

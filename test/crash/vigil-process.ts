@@ -77,6 +77,16 @@ export class VigilProcess {
     }
   }
 
+  /** The running child's process id. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Sends a signal (SIGSTOP / SIGCONT to stall a process and wake it). */
+  signal(signal: NodeJS.Signals): void {
+    this.child?.kill(signal);
+  }
+
   /** SIGKILL: no shutdown hook, no flush, open transactions and sockets just vanish. */
   async kill(): Promise<void> {
     const child = this.child;

@@ -58,6 +58,8 @@ export interface FakeSlackMessage {
   /** Earlier versions, oldest first, when chat.update changed the message. */
   history: { text?: string; blocks?: unknown[]; at: number }[];
   replyCount: number;
+  /** `metadata` of chat.postMessage (event_type + event_payload), returned by conversations.history with include_all_metadata. */
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
   args: Record<string, any>;
   at: number;
 }
@@ -158,6 +160,17 @@ export interface FakeSlack {
   failNext(method: string, failure: FakeSlackFailure, times?: number): void;
   /** Delay the answer to the next `times` calls of `method` (`*` = any) by `ms` (timeouts, aborts, slow Slack). */
   slowNext(method: string, ms: number, times?: number): void;
+  /** Stop failing: forget every failure set with failNext (messages and calls stay). */
+  clearFailures(): void;
+  /**
+   * Hold the answer of the next `times` calls of `method` after doing the work (the message is posted,
+   * the answer waits): a caller that dies meanwhile never learns the outcome. Answered by `releaseHeld`.
+   */
+  holdNext(method: string, times?: number): void;
+  /** Calls held so far and not answered yet. */
+  heldCount(): number;
+  /** Answer every held call. */
+  releaseHeld(): void;
   /** Everything down: each call answers 503 (`mode: '503'`) or has its connection dropped (`mode: 'refuse'`). */
   down(on: boolean, mode?: '503' | 'refuse'): void;
   /** Answer chat.postMessage with 429 + Retry-After when more than `limitPerSecond` hit one channel within a second. null = off. */
@@ -239,6 +252,14 @@ function list(value: unknown): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+/** chat.postMessage `metadata`: an object with a string `event_type` and an object `event_payload`. */
+function metadataOf(value: unknown): { event_type: string; event_payload: Record<string, unknown> } | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const m = value as Record<string, unknown>;
+  if (typeof m.event_type !== 'string' || !m.event_payload || typeof m.event_payload !== 'object') return undefined;
+  return { event_type: m.event_type, event_payload: m.event_payload as Record<string, unknown> };
 }
 
 function truthy(value: unknown): boolean {
@@ -333,6 +354,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const usedTriggers = new Set<string>();
   let failures: { method: string; failure: FakeSlackFailure; times: number }[] = [];
   let delays: { method: string; ms: number; times: number }[] = [];
+  let holds: { method: string; times: number }[] = [];
+  const held = new Set<() => void>();
   let downMode: '503' | 'refuse' | null = null;
   let perChannelLimit: number | null = null;
   const channelPosts = new Map<string, number[]>();
@@ -451,6 +474,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const channel = resolveChannel(args.channel, true);
       if (channel.is_archived) throw new SlackApiError('is_archived');
       requireText(args);
+      if (args.metadata !== undefined && !metadataOf(args.metadata)) throw new SlackApiError('invalid_metadata_format');
       const at = Date.now();
       const message: FakeSlackMessage = {
         channel: channel.id,
@@ -460,6 +484,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         thread_ts: args.thread_ts ? String(args.thread_ts) : undefined,
         history: [],
         replyCount: 0,
+        ...(metadataOf(args.metadata) ? { metadata: metadataOf(args.metadata)! } : {}),
         args,
         at,
       };
@@ -556,6 +581,33 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       if ([...topic].length > 250) throw new SlackApiError('too_long');
       channel.topic = topic;
       return { channel: channelJson(channel) };
+    },
+    // https://docs.slack.dev/reference/methods/conversations.history: newest first, `oldest`/`latest`
+    // exclusive unless `inclusive`, `limit` default 100 (max 999), thread replies left out, `metadata`
+    // only with include_all_metadata, `has_more` + `response_metadata.next_cursor` for the next page.
+    'conversations.history': (args) => {
+      const channel = resolveChannel(args.channel);
+      const inclusive = truthy(args.inclusive);
+      const oldest = args.oldest !== undefined ? Number(args.oldest) : 0;
+      const latest = args.latest !== undefined ? Number(args.latest) : Number.POSITIVE_INFINITY;
+      const limit = Math.min(999, Math.max(1, Number(args.limit ?? 100) || 100));
+      const withMetadata = truthy(args.include_all_metadata);
+      const inRange = messages
+        .filter((m) => m.channel === channel.id && (!m.thread_ts || m.thread_ts === m.ts))
+        .filter((m) => {
+          const ts = Number(m.ts);
+          return (inclusive ? ts >= oldest : ts > oldest) && (inclusive ? ts <= latest : ts < latest);
+        })
+        .sort((a, b) => Number(b.ts) - Number(a.ts));
+      const offset = typeof args.cursor === 'string' && args.cursor ? Number(Buffer.from(args.cursor, 'base64').toString('utf8').replace(/^offset:/, '')) || 0 : 0;
+      const page = inRange.slice(offset, offset + limit);
+      const hasMore = offset + limit < inRange.length;
+      return {
+        messages: page.map((m) => ({ ...messageJson(m), ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}) })),
+        has_more: hasMore,
+        pin_count: 0,
+        response_metadata: { next_cursor: hasMore ? Buffer.from(`offset:${offset + limit}`).toString('base64') : '' },
+      };
     },
     'conversations.info': (args) => ({ channel: channelJson(resolveChannel(args.channel)) }),
     'conversations.list': (args) => {
@@ -725,6 +777,23 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       if (!impl) throw new SlackApiError('unknown_method');
       const result = impl(call.args);
       call.ok = true;
+      const hold = holds.find((h) => h.method === method || h.method === '*');
+      if (hold) {
+        hold.times -= 1;
+        if (hold.times <= 0) holds = holds.filter((h) => h !== hold);
+        await new Promise<void>((resolve) => {
+          held.add(resolve);
+          res.once('close', () => {
+            held.delete(resolve);
+            resolve();
+          });
+        });
+        if (res.destroyed || req.socket.destroyed) {
+          call.status = 0;
+          call.error = 'client_gone';
+          return;
+        }
+      }
       sendJson(res, 200, { ok: true, ...result });
     } catch (error) {
       if (!(error instanceof SlackApiError)) throw error;
@@ -849,6 +918,19 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     failNext: (method, failure, times = 1) => {
       failures.push({ method, failure, times });
     },
+    clearFailures: () => {
+      failures = [];
+    },
+    holdNext: (method, times = 1) => {
+      holds.push({ method, times });
+    },
+    heldCount: () => held.size,
+    releaseHeld: () => {
+      for (const resolve of [...held]) {
+        held.delete(resolve);
+        resolve();
+      }
+    },
     slowNext: (method, ms, times = 1) => {
       delays.push({ method, ms, times });
     },
@@ -954,6 +1036,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       views = [];
       failures = [];
       delays = [];
+      holds = [];
+      for (const resolve of [...held]) resolve();
+      held.clear();
       responseUses.clear();
       downMode = null;
       perChannelLimit = null;

@@ -58,6 +58,13 @@ export interface SmtpSink {
   waitFor(predicate?: (mail: ReceivedMail) => boolean, timeoutMs?: number): Promise<ReceivedMail>;
   /** Refuse the next `times` commands of `failure.stage` with `failure.code`. */
   failNext(failure: SmtpFailure, times?: number): void;
+  /**
+   * Refuse every connection (421 at the greeting, and on open pooled connections at MAIL FROM) until
+   * called with false: a mail server that is down.
+   */
+  refuseConnections(on: boolean): void;
+  /** Message-IDs received more than once (a recipient's mail client shows such a repeat once). */
+  duplicateMessageIds(): string[];
   reset(): void;
   close(): Promise<void>;
 }
@@ -78,6 +85,8 @@ function smtpError(failure: SmtpFailure): Error {
 export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
   let messages: ReceivedMail[] = [];
   let failures: { failure: SmtpFailure; times: number }[] = [];
+  let refusing = false;
+  const refused = (): Error => smtpError({ stage: 'mail', code: 421, message: 'Service not available, closing transmission channel (fake sink down)' });
   const waiters = new Set<{ predicate: (mail: ReceivedMail) => boolean; resolve: (mail: ReceivedMail) => void }>();
 
   const takeFailure = (stage: SmtpFailure['stage']): SmtpFailure | undefined => {
@@ -111,7 +120,14 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
       error.responseCode = 535;
       callback(error);
     },
+    onConnect(_session, callback) {
+      callback(refusing ? refused() : null);
+    },
     onMailFrom(_address, _session, callback) {
+      if (refusing) {
+        callback(refused());
+        return;
+      }
       const failure = takeFailure('mail');
       callback(failure ? smtpError(failure) : null);
     },
@@ -210,9 +226,23 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     failNext(failure, times = 1) {
       failures.push({ failure, times });
     },
+    refuseConnections(on) {
+      refusing = on;
+    },
+    duplicateMessageIds() {
+      const seen = new Set<string>();
+      const repeated = new Set<string>();
+      for (const m of messages) {
+        if (!m.messageId) continue;
+        if (seen.has(m.messageId)) repeated.add(m.messageId);
+        seen.add(m.messageId);
+      }
+      return [...repeated];
+    },
     reset() {
       messages = [];
       failures = [];
+      refusing = false;
     },
     close() {
       return new Promise<void>((resolve) => server.close(() => resolve()));

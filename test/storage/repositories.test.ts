@@ -1,10 +1,11 @@
 /**
  * The repository contract, on SQLite and on PostgreSQL: migrations, identity, timelines, the job
- * outbox and transactions.
+ * outbox, delivery lanes held by a job lease, and transactions.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/core/shared/clock.js';
 import { createUnitOfWork } from '../../src/storage/unit-of-work.js';
+import { claimJobs } from '../../src/engine/job-store.js';
 import { migrateToLatest, migrationNames, migrationsApplied } from '../../src/storage/migrations/index.js';
 import { buildUser } from '../../src/core/users/users.js';
 import type { Database } from '../../src/storage/database.js';
@@ -97,6 +98,33 @@ describe.each(DIALECTS)('storage on %s', (dialect) => {
       { dedupe_key: 'alert:1:step:1', status: 'cancelled' },
       { dedupe_key: 'alert:1:step:2', status: 'cancelled' },
     ]);
+  });
+
+  it.skipIf(skip)('holds a delivery lane by the lease of a flush job run, and keeps the lane health', async () => {
+    const lane = 'slack_dm:U0LANE0001';
+    const job = await uow.run((r) => r.jobs.enqueue({ kind: 'delivery.flush', payload: { lane }, dedupeKey: 'lane-hold-test' }));
+    const claimed = (await claimJobs(database, { nodeId: 'node-a', now: clock.now(), leaseMs: 3000, limit: 10 })).find((j) => j.id === job.id);
+    const run = { jobId: claimed!.id, attempt: claimed!.attempts };
+    await uow.run(async (r) => {
+      await r.notifications.lockLane(lane);
+      await r.notifications.setLaneHolder(lane, run);
+    });
+    const now = clock.now();
+    expect(await uow.run((r) => r.notifications.holdsLane(lane, run, now))).toBe(true);
+    expect(await uow.run((r) => r.notifications.laneHeldUntil(lane, now))).toBe(now + 3000);
+    // The lease lapses: nobody holds the lane; a reclaim (a new attempt) fences the old run out.
+    expect(await uow.run((r) => r.notifications.holdsLane(lane, run, now + 3000))).toBe(false);
+    expect(await uow.run((r) => r.notifications.laneHeldUntil(lane, now + 3000))).toBeUndefined();
+    const again = (await claimJobs(database, { nodeId: 'node-b', now: now + 3000, leaseMs: 3000, limit: 10 })).find((j) => j.id === job.id);
+    expect(again!.attempts).toBe(run.attempt + 1);
+    expect(await uow.run((r) => r.notifications.holdsLane(lane, run, now + 3001))).toBe(false);
+    expect((await uow.run((r) => r.notifications.lockLane(lane))).holder).toEqual(run);
+
+    await uow.run((r) => r.notifications.setLane(lane, now + 1000, 3));
+    await uow.run((r) => r.notifications.setLaneHealth(lane, now - 5000, 'slack chat.postMessage: HTTP 500'));
+    expect(await uow.run((r) => r.notifications.degradedLanes(10))).toEqual([{ lane, failures: 3, failingSince: now - 5000, lastError: 'slack chat.postMessage: HTTP 500', pending: 0 }]);
+    await uow.run((r) => r.notifications.setLane(lane, now + 1000, 0));
+    expect(await uow.run((r) => r.notifications.degradedLanes(10))).toEqual([]);
   });
 
   it.skipIf(skip)('keeps settings', async () => {

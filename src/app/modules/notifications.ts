@@ -5,7 +5,7 @@
 import type { VigilConfig } from '../../config/config.js';
 import type { ChannelType, NotificationChannel, SlackWorkspace } from '../../core/notifications/channels.js';
 import { VERIFY_JOB } from '../../core/notifications/notifications.js';
-import { FLUSH_JOB, PAGE_FAILOVER_JOB, flushLane, queueMessage, repairLanes } from '../../core/notifications/outbox.js';
+import { FLUSH_JOB, PAGE_FAILOVER_JOB, flushLane, queueMessage, repairLanes, type OutboxDeps } from '../../core/notifications/outbox.js';
 import { PAGE_STEP_JOB, acknowledgePage, pageFailover, runPageStep } from '../../core/notifications/pages.js';
 import { notLinkedReply, type SlackHandlers } from '../../core/notifications/slack-app.js';
 import { formatLocal, render } from '../../core/notifications/templates.js';
@@ -66,6 +66,18 @@ export function buildMessaging(config: VigilConfig): Messaging {
   }
   channels.webhook = new WebhookChannel();
   return { channels, ...(slack ? { slack } : {}) };
+}
+
+/** The outbox's dependencies: channels, deadlines and backoff from the configuration. */
+export function outboxDeps(core: CoreDeps, config: VigilConfig, messaging: Messaging): OutboxDeps {
+  const d = config.delivery;
+  return {
+    uow: core.uow,
+    clock: core.clock,
+    channels: messaging.channels,
+    maxBackoffMs: d.maxBackoffMs,
+    deadlines: { highUrgencyMs: d.highUrgencyDeadlineMinutes * 60_000, lowUrgencyMs: d.lowUrgencyDeadlineMinutes * 60_000, messageMs: d.messageDeadlineMinutes * 60_000 },
+  };
 }
 
 const names = async (r: Repos, ids: string[]): Promise<string> => {
@@ -142,9 +154,10 @@ function slackHandlers(core: CoreDeps, config: VigilConfig): SlackHandlers {
 }
 
 function jobHandlers({ core, config }: ModuleContext, messaging: Messaging): JobHandlers {
-  const outbox = { uow: core.uow, clock: core.clock, channels: messaging.channels };
+  const outbox = outboxDeps(core, config, messaging);
   return {
-    [FLUSH_JOB]: async (job) => flushLane(outbox, String(job.payload.lane)),
+    // The run's job lease is its hold on the lane: the engine renews it while a slow send is in flight.
+    [FLUSH_JOB]: async (job, signal) => flushLane(outbox, String(job.payload.lane), { jobId: job.id, attempt: job.attempt }, signal),
     [PAGE_STEP_JOB]: async (job) => runPageStep(core, config.publicUrl, job.payload as { pageId: string; contactMethodId: string; ruleId: string }),
     [PAGE_FAILOVER_JOB]: async (job) => pageFailover(core, job.payload as { pageId: string; deliveryId: string }),
     [VERIFY_JOB]: async (job) => {

@@ -18,6 +18,8 @@ export interface MessageAction {
 export interface OutboundMessage {
   /** Delivery id: the idempotency key of this message. */
   id: string;
+  /** Every delivery a bundled message carries (the first is `id`). */
+  deliveryIds?: string[];
   channel: ChannelType;
   /** Slack user id (slack_dm), channel id (slack_channel), email address, E.164 phone or URL (webhook). */
   to: string;
@@ -45,8 +47,10 @@ export interface SendResult {
 }
 
 /**
- * A failed send. `retryable` false means retrying cannot help (bad address, revoked token); the next
- * contact method or escalation step takes over at once. `retryAfterMs` honours the provider's limit.
+ * A failed send: the error carries the retry decision. `retryable` false means retrying cannot help
+ * (bad address, revoked token); the next contact method or escalation step takes over at once.
+ * `retryAfterMs` honours the provider's limit. A retryable error with `code` `timeout`, `aborted`,
+ * `network` or `unknown` may have reached the provider: the outbox checks before sending again.
  */
 export class ChannelError extends Error {
   constructor(
@@ -65,6 +69,12 @@ export interface NotificationChannel {
   send(message: OutboundMessage, signal?: AbortSignal): Promise<SendResult>;
   /** Replace a message sent earlier (Slack chat.update). */
   update?(providerMessageId: string, message: OutboundMessage, signal?: AbortSignal): Promise<SendResult>;
+  /**
+   * Which of these deliveries already arrived at `to` since `since` (epoch ms): a send whose outcome is
+   * unknown (the sender died mid-call) is looked for before it is repeated. Absent: the channel cannot
+   * tell, and the message is sent again (with the same idempotency key, e.g. email's Message-ID).
+   */
+  findSent?(to: string, deliveryIds: string[], since: number, signal?: AbortSignal): Promise<Record<string, SendResult>>;
   /** Send a verification code to a new contact method. */
   sendVerification?(to: string, code: string, signal?: AbortSignal): Promise<void>;
 }

@@ -83,6 +83,35 @@ export interface Delivery {
   lastError: string | null;
   createdAt: number;
   sentAt: number | null;
+  /** When the delivery was first handed to its channel. */
+  firstAttemptAt?: number | null;
+  /** The run (`jobId#attempt`) that handed it to its channel and has not recorded the outcome yet. */
+  inFlightRun?: string | null;
+}
+
+/** One run of a lane's flush job: its job id and attempt. The run's job lease is its hold on the lane. */
+export interface LaneRun {
+  jobId: string;
+  attempt: number;
+}
+
+export interface LanePacing {
+  nextAt: number;
+  failures: number;
+  scheduledAt: number | null;
+  holder: LaneRun | null;
+  failingSince: number | null;
+  lastError: string | null;
+}
+
+/** A lane whose recent attempts failed (its channel is degraded for that address). */
+export interface LaneHealth {
+  lane: string;
+  failures: number;
+  failingSince: number;
+  lastError: string | null;
+  /** Pending deliveries waiting in the lane. */
+  pending: number;
 }
 
 export interface DeliveryExtra {
@@ -121,8 +150,21 @@ export interface NotificationsRepo {
   pendingInLane(lane: string, limit: number): Promise<Delivery[]>;
   listDeliveries(options: { pageId?: string; entityType?: string; entityId?: string; limit?: number }): Promise<Delivery[]>;
   /** Locks the lane's row for this transaction (creating it), returning its pacing. */
-  lockLane(lane: string): Promise<{ nextAt: number; failures: number; scheduledAt: number | null }>;
+  lockLane(lane: string): Promise<LanePacing>;
   setLane(lane: string, nextAt: number, failures: number): Promise<void>;
+  /** A lane's health: when its failures began (null: healthy again) and the last error. */
+  setLaneHealth(lane: string, failingSince: number | null, lastError: string | null): Promise<void>;
+  /** Sets (or clears) the run holding the lane. */
+  setLaneHolder(lane: string, run: LaneRun | null): Promise<void>;
+  /**
+   * When the lane's holder still holds its job lease, the lease's expiry; undefined when nobody holds
+   * the lane (no holder, or the holder's lease expired or was taken over).
+   */
+  laneHeldUntil(lane: string, now: number): Promise<number | undefined>;
+  /** The fencing check: `run` holds the lane and its job lease is live at `now`. */
+  holdsLane(lane: string, run: LaneRun, now: number): Promise<boolean>;
+  /** Lanes that are failing (failures > 0), with their pending count, worst first. */
+  degradedLanes(limit: number): Promise<LaneHealth[]>;
   /** Records when the lane's next flush job runs (null: none queued). */
   setLaneSchedule(lane: string, scheduledAt: number | null): Promise<void>;
   /** Lanes with pending messages and no flush queued (or one overdue by more than `graceMs`). */
@@ -282,9 +324,25 @@ export function usableRules(rules: NotificationRule[], contacts: ContactMethod[]
 export async function reachabilityWarnings(r: Repos, userId: string): Promise<string[]> {
   const contacts = await r.notifications.listContacts(userId);
   const rules = await r.notifications.listRules(userId);
-  if (usableRules(rules, contacts, 'high').length > 0) return [];
-  if (contacts.some((c) => c.verifiedAt && !c.disabled)) return ['no high-urgency notification rule (verified contact methods are used at once as a fallback)'];
-  return ['no verified contact method: pages cannot reach this person'];
+  const degraded = await degradedContactWarnings(r, contacts);
+  if (usableRules(rules, contacts, 'high').length > 0) return degraded;
+  if (contacts.some((c) => c.verifiedAt && !c.disabled)) return ['no high-urgency notification rule (verified contact methods are used at once as a fallback)', ...degraded];
+  return ['no verified contact method: pages cannot reach this person', ...degraded];
+}
+
+/** A contact method whose recent deliveries keep failing is degraded: say so, with the last error. */
+async function degradedContactWarnings(r: Repos, contacts: ContactMethod[]): Promise<string[]> {
+  const active = contacts.filter((c) => c.verifiedAt && !c.disabled);
+  if (active.length === 0) return [];
+  const byLane = new Map((await r.notifications.degradedLanes(1000)).map((l) => [l.lane, l]));
+  const out: string[] = [];
+  for (const c of active) {
+    const l = byLane.get(`${c.type}:${c.address}`);
+    if (!l) continue;
+    const since = new Date(l.failingSince).toISOString().slice(0, 16).replace('T', ' ');
+    out.push(`degraded: ${c.label || c.type} (${c.type}) has been failing since ${since} UTC${l.pending ? `, ${l.pending} message(s) waiting` : ''}; the next contact method is tried meanwhile${l.lastError ? ` (last error: ${l.lastError})` : ''}`);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -321,7 +379,7 @@ export function inQuietHours(prefs: NotificationPrefs, zone: string, instant: nu
 // Checklist
 
 export interface ChecklistItem {
-  id: 'slack_linked' | 'contact_verified' | 'high_urgency_rule' | 'test_page_acknowledged' | 'calendar_subscribed' | 'severity_levels_read';
+  id: 'slack_linked' | 'contact_verified' | 'high_urgency_rule' | 'test_page_acknowledged' | 'calendar_subscribed' | 'severity_levels_read' | 'contacts_delivering';
   label: string;
   done: boolean;
   /** Required items make the checklist complete; the others are recommended. */
@@ -345,6 +403,11 @@ export async function checklistFor(r: Repos, userId: string): Promise<{ complete
     { id: 'calendar_subscribed', label: 'Subscribe to your on-call calendar', required: false, done: feeds.length > 0, help: 'Create your calendar feed under My shifts and add it to your calendar app.' },
     { id: 'severity_levels_read', label: 'Read the severity levels', required: false, done: prefs.severityLevelsReadAt !== null, help: 'Open the severity levels page and mark it read.' },
   ];
+  // A contact method whose deliveries keep failing: shown while it lasts (pages fail over meanwhile).
+  const degraded = await degradedContactWarnings(r, contacts);
+  if (degraded.length) {
+    items.push({ id: 'contacts_delivering', label: 'Your contact methods are delivering', required: false, done: false, help: degraded.map((d) => d.replace(/^degraded: /, '')).join(' ') });
+  }
   return { complete: items.every((i) => i.done || !i.required), items };
 }
 

@@ -207,7 +207,8 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
           const warnings = await reachabilityWarnings(r, userId);
           const missing = checklist.items.filter((i) => !i.done && i.required).map((i) => i.label);
           // Without a rule, verified contact methods are still used: only unreachable people are not ready.
-          if (missing.length || warnings.some((w) => w.startsWith('no verified'))) out.push({ user: { id: user.id, name: user.name, email: user.email }, nextShiftStart: shift.start, scheduleName: shift.schedule, missing, warnings });
+          // A degraded contact method (its deliveries keep failing) is shown too: pages may not arrive there.
+          if (missing.length || warnings.some((w) => w.startsWith('no verified') || w.startsWith('degraded'))) out.push({ user: { id: user.id, name: user.name, email: user.email }, nextShiftStart: shift.start, scheduleName: shift.schedule, missing, warnings });
         }
         return { data: out };
       });

@@ -13,6 +13,7 @@ import * as m0005 from './0005_incidents.js';
 import * as m0006 from './0006_postmortems.js';
 import * as m0007 from './0007_triage.js';
 import * as m0008 from './0008_intake_queue.js';
+import * as m0009 from './0009_delivery_fencing.js';
 import * as m0012 from './0012_audit_log.js';
 
 export interface MigrationContext {
@@ -30,6 +31,7 @@ const MIGRATIONS: Array<[string, MigrationModule]> = [
   ['0006_postmortems', m0006],
   ['0007_triage', m0007],
   ['0008_intake_queue', m0008],
+  ['0009_delivery_fencing', m0009],
   ['0012_audit_log', m0012],
 ];
 

@@ -62,6 +62,8 @@ const toDelivery = (r: Selectable<DeliveriesTable>): Delivery => ({
   lastError: r.last_error,
   createdAt: r.created_at,
   sentAt: r.sent_at,
+  firstAttemptAt: r.first_attempt_at,
+  inFlightRun: r.in_flight_run,
 });
 
 const deliveryRow = (d: Delivery) => ({
@@ -84,6 +86,8 @@ const deliveryRow = (d: Delivery) => ({
   last_error: d.lastError,
   created_at: d.createdAt,
   sent_at: d.sentAt,
+  first_attempt_at: d.firstAttemptAt ?? null,
+  in_flight_run: d.inFlightRun ?? null,
 });
 
 export const notificationsRepo = (db: Executor, dialect: Dialect): NotificationsRepo => ({
@@ -202,10 +206,70 @@ export const notificationsRepo = (db: Executor, dialect: Dialect): Notifications
   },
   async lockLane(lane) {
     await db.insertInto('delivery_lanes').values({ lane, next_at: 0, failures: 0 }).onConflict((oc) => oc.column('lane').doNothing()).execute();
-    let q = db.selectFrom('delivery_lanes').select(['next_at', 'failures', 'scheduled_at']).where('lane', '=', lane);
+    let q = db.selectFrom('delivery_lanes').selectAll().where('lane', '=', lane);
     if (dialect === 'postgres') q = q.forUpdate();
     const r = await q.executeTakeFirstOrThrow();
-    return { nextAt: r.next_at, failures: r.failures, scheduledAt: r.scheduled_at };
+    return {
+      nextAt: Number(r.next_at),
+      failures: r.failures,
+      scheduledAt: r.scheduled_at === null ? null : Number(r.scheduled_at),
+      holder: r.holder_job_id !== null && r.holder_attempt !== null ? { jobId: r.holder_job_id, attempt: r.holder_attempt } : null,
+      failingSince: r.failing_since === null ? null : Number(r.failing_since),
+      lastError: r.last_error,
+    };
+  },
+  async setLaneHealth(lane, failingSince, lastError) {
+    await db.updateTable('delivery_lanes').set({ failing_since: failingSince, last_error: lastError }).where('lane', '=', lane).execute();
+  },
+  async setLaneHolder(lane, run) {
+    await db
+      .updateTable('delivery_lanes')
+      .set({ holder_job_id: run?.jobId ?? null, holder_attempt: run?.attempt ?? null })
+      .where('lane', '=', lane)
+      .execute();
+  },
+  async laneHeldUntil(lane, now) {
+    const r = await db
+      .selectFrom('delivery_lanes')
+      .innerJoin('jobs', (j) => j.onRef('jobs.id', '=', 'delivery_lanes.holder_job_id').onRef('jobs.attempts', '=', 'delivery_lanes.holder_attempt'))
+      .select('jobs.lease_expires_at')
+      .where('delivery_lanes.lane', '=', lane)
+      .where('jobs.status', '=', 'running')
+      .where('jobs.lease_expires_at', '>', now)
+      .executeTakeFirst();
+    return r?.lease_expires_at == null ? undefined : Number(r.lease_expires_at);
+  },
+  async holdsLane(lane, run, now) {
+    const r = await db
+      .selectFrom('delivery_lanes')
+      .innerJoin('jobs', 'jobs.id', 'delivery_lanes.holder_job_id')
+      .select('jobs.id')
+      .where('delivery_lanes.lane', '=', lane)
+      .where('delivery_lanes.holder_job_id', '=', run.jobId)
+      .where('delivery_lanes.holder_attempt', '=', run.attempt)
+      .where('jobs.attempts', '=', run.attempt)
+      .where('jobs.status', '=', 'running')
+      .where('jobs.lease_expires_at', '>', now)
+      .executeTakeFirst();
+    return r !== undefined;
+  },
+  async degradedLanes(limit) {
+    const rows = await db
+      .selectFrom('delivery_lanes')
+      .select(['lane', 'failures', 'failing_since', 'last_error'])
+      .select((eb) =>
+        eb
+          .selectFrom('deliveries')
+          .select((e) => e.fn.countAll<number>().as('n'))
+          .where(sql<boolean>`deliveries.lane = delivery_lanes.lane`)
+          .where('deliveries.status', '=', 'pending')
+          .as('pending'),
+      )
+      .where('failures', '>', 0)
+      .orderBy('failing_since')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ lane: r.lane, failures: r.failures, failingSince: Number(r.failing_since ?? 0), lastError: r.last_error, pending: Number(r.pending ?? 0) }));
   },
   async setLane(lane, nextAt, failures) {
     await db.updateTable('delivery_lanes').set({ next_at: nextAt, failures }).where('lane', '=', lane).execute();

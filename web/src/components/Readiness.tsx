@@ -20,6 +20,7 @@ const ITEM_ACTION: Record<string, { to: string; label: string }> = {
   test_page_acknowledged: { to: `${SETTINGS}#test-page`, label: 'Send a test page' },
   calendar_subscribed: { to: '/shifts', label: 'Open My shifts' },
   severity_levels_read: { to: '/severities', label: 'Read them' },
+  contacts_delivering: { to: `${SETTINGS}#contact-methods`, label: 'Check contact methods' },
 };
 
 export function useChecklist(): Resource<Checklist> {

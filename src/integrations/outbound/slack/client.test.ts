@@ -312,3 +312,42 @@ describe('SlackWorkspaceClient', () => {
     expect(await expectChannelError(workspace.openModal('12345.98765.abcd', view))).toMatchObject({ retryable: false, code: 'exchanged_trigger_id' });
   });
 });
+
+// Message metadata: https://docs.slack.dev/messaging/message-metadata (chat.postMessage `metadata` with
+// event_type + event_payload); reading it back: https://docs.slack.dev/reference/methods/conversations.history
+// (`include_all_metadata`, `oldest`, `inclusive`, newest first, `has_more` + `next_cursor`).
+describe('a send whose outcome is unknown is found before it is repeated', () => {
+  it('puts the delivery ids in the message metadata', async () => {
+    await dmOut.send(message({ id: 'dlv_meta', channel: 'slack_dm', to: 'U001', deliveryIds: ['dlv_meta', 'dlv_meta2'] }));
+    const [posted] = slack.messages(slack.dmChannelOf('U001')!);
+    expect(posted!.metadata).toEqual({ event_type: 'vigil_delivery', event_payload: { delivery_id: 'dlv_meta', delivery_ids: 'dlv_meta,dlv_meta2' } });
+  });
+
+  it('finds a DM that arrived while the sender never learned it (the answer was held and the caller gave up)', async () => {
+    const since = Date.now();
+    slack.holdNext('chat.postMessage');
+    const controller = new AbortController();
+    const sending = dmOut.send(message({ id: 'dlv_lost', channel: 'slack_dm', to: 'U002' }), controller.signal);
+    await slack.waitFor(() => slack.heldCount() === 1);
+    controller.abort();
+    await expect(sending).rejects.toBeInstanceOf(ChannelError);
+    // A fresh channel (another process) looks in the DM's history.
+    const other = new SlackChannel(api, { type: 'slack_dm' });
+    const found = await other.findSent('U002', ['dlv_lost', 'dlv_never'], since - 1000);
+    expect(Object.keys(found)).toEqual(['dlv_lost']);
+    const ref = parseSlackMessageId(found.dlv_lost!.providerMessageId!);
+    expect(ref.channel).toBe(slack.dmChannelOf('U002'));
+    const history = slack.callsTo('conversations.history')[0]!;
+    expect(history.args).toMatchObject({ include_all_metadata: 'true', inclusive: 'true' });
+    // Nothing before `oldest`.
+    expect(await other.findSent('U002', ['dlv_lost'], Date.now() + 60_000)).toEqual({});
+  });
+
+  it('reads further pages of a busy history', async () => {
+    const since = Date.now() - 1000;
+    await channelOut.send(message({ id: 'dlv_old' }));
+    for (let i = 0; i < 205; i++) await api.call('chat.postMessage', { channel: 'C0ALERTS', text: `noise ${i}` });
+    const found = await channelOut.findSent('C0ALERTS', ['dlv_old'], since);
+    expect(found.dlv_old).toBeDefined();
+  });
+});

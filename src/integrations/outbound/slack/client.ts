@@ -151,6 +151,26 @@ export interface SlackChannelOptions {
   postDefaults?: Record<string, unknown>;
 }
 
+/** The `event_type` of the metadata Vigil puts on its messages: the delivery ids they carry. */
+export const DELIVERY_EVENT_TYPE = 'vigil_delivery';
+/** Pages of history searched for an unknown outcome (200 messages each). */
+const HISTORY_PAGES = 5;
+
+/**
+ * Message metadata naming the deliveries a message carries (https://docs.slack.dev/messaging/message-metadata):
+ * `event_payload` values are strings, so a bundle's ids are joined with commas.
+ */
+export function deliveryMetadata(message: OutboundMessage): { event_type: string; event_payload: Record<string, string> } {
+  const ids = message.deliveryIds?.length ? message.deliveryIds : [message.id];
+  return { event_type: DELIVERY_EVENT_TYPE, event_payload: { delivery_id: message.id, delivery_ids: ids.join(',') } };
+}
+
+interface HistoryResult {
+  messages?: Array<{ ts?: string; metadata?: { event_type?: string; event_payload?: Record<string, unknown> } }>;
+  has_more?: boolean;
+  response_metadata?: { next_cursor?: string };
+}
+
 interface PostMessageResult {
   channel?: string;
   ts?: string;
@@ -194,7 +214,7 @@ export class SlackChannel implements NotificationChannel {
 
   async send(message: OutboundMessage, signal?: AbortSignal): Promise<SendResult> {
     const channel = await this.resolveChannel(message.to, signal);
-    const args: Record<string, unknown> = { ...this.postDefaults, channel, ...this.content(message) };
+    const args: Record<string, unknown> = { ...this.postDefaults, channel, ...this.content(message), metadata: deliveryMetadata(message) };
     if (message.threadProviderId) {
       const thread = parseSlackMessageId(message.threadProviderId);
       // Only thread inside the same conversation; a parent from elsewhere would not be found.
@@ -203,6 +223,38 @@ export class SlackChannel implements NotificationChannel {
     const result = await this.api.call<PostMessageResult>('chat.postMessage', args, signal);
     if (!result.ts) throw new ChannelError('slack chat.postMessage: no ts in answer', true, undefined, 'invalid_response');
     return { providerMessageId: formatSlackMessageId(result.channel ?? channel, result.ts) };
+  }
+
+  /**
+   * Which deliveries already arrived: the conversation's history since `since`, with its message metadata
+   * (`conversations.history`, `include_all_metadata=true`), searched for the delivery ids that `send`
+   * put in each message's metadata.
+   */
+  async findSent(to: string, deliveryIds: string[], since: number, signal?: AbortSignal): Promise<Record<string, SendResult>> {
+    const wanted = new Set(deliveryIds);
+    const found: Record<string, SendResult> = {};
+    const channel = await this.resolveChannel(to, signal);
+    let cursor: string | undefined;
+    for (let page = 0; page < HISTORY_PAGES && wanted.size > 0; page++) {
+      const result = await this.api.call<HistoryResult>(
+        'conversations.history',
+        { channel, oldest: (Math.max(0, since) / 1000).toFixed(6), inclusive: true, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) },
+        signal,
+      );
+      for (const m of result.messages ?? []) {
+        if (m.metadata?.event_type !== DELIVERY_EVENT_TYPE || !m.ts) continue;
+        const payload = m.metadata.event_payload ?? {};
+        const ids = [payload.delivery_id, ...String(payload.delivery_ids ?? '').split(',')].filter((x): x is string => typeof x === 'string' && x.length > 0);
+        for (const id of ids) {
+          if (!wanted.has(id)) continue;
+          wanted.delete(id);
+          found[id] = { providerMessageId: formatSlackMessageId(channel, m.ts) };
+        }
+      }
+      cursor = result.response_metadata?.next_cursor || undefined;
+      if (!result.has_more || !cursor) break;
+    }
+    return found;
   }
 
   async update(providerMessageId: string, message: OutboundMessage, signal?: AbortSignal): Promise<SendResult> {
