@@ -33,6 +33,8 @@ export interface OutboundMessage {
   threadKey?: string;
   /** Provider id of the first message of the thread, when known (Slack thread_ts). */
   threadProviderId?: string;
+  /** A thread reply also shown in the channel (Slack reply_broadcast). */
+  broadcast?: boolean;
   /** Buttons (Slack) or reply keywords (SMS), where the channel supports them. */
   actions?: MessageAction[];
   /** Structured payload for webhooks. */

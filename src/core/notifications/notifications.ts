@@ -91,6 +91,10 @@ export interface DeliveryExtra {
   threadKey?: string;
   /** Keep this message up to date under this key (message_refs). */
   refKey?: string;
+  /** Post as a reply in the thread of the message kept under this key (Slack thread_ts), when it was sent. */
+  threadRefKey?: string;
+  /** A thread reply that is also shown in the channel (Slack reply_broadcast). */
+  broadcast?: boolean;
 }
 
 export interface NotificationsRepo {

@@ -100,6 +100,7 @@ function toMessage(d: Delivery): OutboundMessage {
     ...(d.extra.actions ? { actions: d.extra.actions } : {}),
     ...(d.extra.data ? { data: d.extra.data } : {}),
     ...(d.extra.threadKey ? { threadKey: d.extra.threadKey } : {}),
+    ...(d.extra.broadcast ? { broadcast: true } : {}),
   };
 }
 
@@ -143,9 +144,10 @@ export async function flushLane(deps: OutboxDeps, lane: string): Promise<void> {
     if (pending.length === 0) return undefined;
     const first = pending[0]!;
     // A flood is bundled into one message; ordinary traffic goes one by one and keeps its buttons.
-    const bundleable = pending.filter((d) => !d.updateOf);
+    // Updates and thread replies keep their place: they are never folded into a bundle.
+    const bundleable = pending.filter((d) => !d.updateOf && !d.extra.threadRefKey);
     const flood = bundleable.length > BUNDLE_AFTER || !bundleable.some((d) => d.extra.actions?.length);
-    const canBundle = BUNDLED.includes(first.channel) && !first.updateOf && flood && bundleable.length > 1;
+    const canBundle = BUNDLED.includes(first.channel) && !first.updateOf && !first.extra.threadRefKey && flood && bundleable.length > 1;
     const batch = canBundle ? bundleable : [first];
     // Hold the lane while sending: nobody else sends in it until we record the outcome.
     await r.notifications.setLane(lane, now + 60_000, pacing.failures);
@@ -163,6 +165,11 @@ export async function flushLane(deps: OutboxDeps, lane: string): Promise<void> {
       let ref: { channel: string; providerMessageId: string } | undefined;
       if (first.updateOf) ref = await deps.uow.run((r) => r.notifications.getMessageRef(first.updateOf!));
       const message = batch.batch.length > 1 ? bundle(batch.batch) : toMessage(first);
+      if (first.extra.threadRefKey && batch.batch.length === 1) {
+        // The thread's first message, once sent; before that (or when it failed) this posts on its own.
+        const parent = await deps.uow.run((r) => r.notifications.getMessageRef(first.extra.threadRefKey!));
+        if (parent) message.threadProviderId = parent.providerMessageId;
+      }
       const res = ref && channel.update ? await channel.update(ref.providerMessageId, message) : await channel.send(message);
       outcome = { ok: true, ...(res.providerMessageId ? { providerMessageId: res.providerMessageId } : {}) };
     } catch (err) {

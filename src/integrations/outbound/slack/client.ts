@@ -198,7 +198,10 @@ export class SlackChannel implements NotificationChannel {
     if (message.threadProviderId) {
       const thread = parseSlackMessageId(message.threadProviderId);
       // Only thread inside the same conversation; a parent from elsewhere would not be found.
-      if (thread.ts && (!thread.channel || thread.channel === channel || (this.type === 'slack_dm' && this.dmMode === 'direct'))) args.thread_ts = thread.ts;
+      if (thread.ts && (!thread.channel || thread.channel === channel || (this.type === 'slack_dm' && this.dmMode === 'direct'))) {
+        args.thread_ts = thread.ts;
+        if (message.broadcast) args.reply_broadcast = true;
+      }
     }
     const result = await this.api.call<PostMessageResult>('chat.postMessage', args, signal);
     if (!result.ts) throw new ChannelError('slack chat.postMessage: no ts in answer', true, undefined, 'invalid_response');
