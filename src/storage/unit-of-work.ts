@@ -18,6 +18,7 @@ import { postmortemsRepo } from './repositories/postmortems.js';
 import { reportsRepo } from './repositories/reports.js';
 import { triageRepo } from './repositories/triage.js';
 import { backlogRepo } from './repositories/backlog.js';
+import { onboardingRepo } from './repositories/onboarding.js';
 
 export const JOBS_CHANNEL = 'vigil_jobs';
 
@@ -38,6 +39,7 @@ export function createRepos(db: Executor, dialect: Dialect, clock: Clock, onEnqu
     reports: reportsRepo(db),
     triage: triageRepo(db, dialect),
     backlog: backlogRepo(db, dialect),
+    onboarding: onboardingRepo(db),
   };
 }
 

@@ -15,6 +15,7 @@ import type { PostmortemsRepo } from '../postmortems/postmortems.js';
 import type { ReportsRepo } from '../reports/reports.js';
 import type { TriageRepo } from '../triage/triage.js';
 import type { BacklogRepo } from '../backlog/backlog.js';
+import type { OnboardingRepo } from '../users/invites.js';
 import type { Publisher } from './publish.js';
 
 export type ActorType = 'user' | 'system' | 'integration';
@@ -80,6 +81,8 @@ export interface Repos {
   reports: ReportsRepo;
   triage: TriageRepo;
   backlog: BacklogRepo;
+  /** Invites and contact-verification links. */
+  onboarding: OnboardingRepo;
 }
 
 export interface UnitOfWork {
