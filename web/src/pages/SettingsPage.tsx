@@ -13,14 +13,16 @@ import { useDocumentTitle, useResource } from '../hooks.ts';
 import { scopesForRole, useSession } from '../session.tsx';
 import { IncidentSettingsSection } from './IncidentSettingsSection.tsx';
 import { NotificationSettings } from './NotificationSettingsPage.tsx';
+import { NotionSettingsSection } from './NotionSettingsSection.tsx';
 
 export const SETTINGS_SECTIONS = [
   { to: '/settings/notifications', label: 'Notifications' },
   { to: '/settings/tokens', label: 'API tokens' },
   { to: '/settings/incidents', label: 'Incidents' },
+  { to: '/settings/notion', label: 'Notion' },
 ];
 
-export function SettingsPage({ section }: { section: 'tokens' | 'notifications' | 'incidents' }) {
+export function SettingsPage({ section }: { section: 'tokens' | 'notifications' | 'incidents' | 'notion' }) {
   return (
     <>
       <PageHeader title="Settings" description="How you are paged, access to the Vigil API, and where incident news goes." />
@@ -28,6 +30,7 @@ export function SettingsPage({ section }: { section: 'tokens' | 'notifications' 
       {section === 'tokens' ? <ApiTokensSection /> : null}
       {section === 'notifications' ? <NotificationSettings /> : null}
       {section === 'incidents' ? <IncidentSettingsSection /> : null}
+      {section === 'notion' ? <NotionSettingsSection /> : null}
     </>
   );
 }
