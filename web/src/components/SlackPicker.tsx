@@ -60,6 +60,7 @@ export function SlackPicker({
   const [options, setOptions] = useState<Option[]>([]);
   const [nextCursor, setNextCursor] = useState('');
   const [unavailable, setUnavailable] = useState<string | null>(null);
+  const [ready, setReady] = useState(false);
   const [loading, setLoading] = useState(false);
   const [active, setActive] = useState(-1);
   const known = useRef(new Map<string, string>());
@@ -74,7 +75,8 @@ export function SlackPicker({
         for (const o of r.options) known.current.set(o.id, o.label);
         setOptions(r.options);
         setNextCursor(r.nextCursor);
-        if (value && known.current.has(value)) setText(known.current.get(value)!);
+        setText((t) => (t && known.current.has(t) ? known.current.get(t)! : t));
+        setReady(true);
       })
       .catch((err: unknown) => {
         if (!stop) setUnavailable(err instanceof ApiError ? err.message : 'Slack could not be reached.');
@@ -120,16 +122,28 @@ export function SlackPicker({
     setText(t);
     setOpen(true);
     const raw = t.trim();
-    if (!raw) onChange('');
-    else if (ID_PATTERN[kind].test(raw)) onChange(raw);
+    // Until an option is picked the typed text is the value (an id typed as it is, or a name the
+    // server will refuse with a clear error).
+    onChange(raw);
     if (!unavailable) search(raw);
   };
 
-  if (unavailable) {
+  // Until Slack answers (and when it cannot), the id is typed as it is.
+  if (unavailable || !ready) {
     return (
       <div className="slack-picker">
-        <input {...fieldProps} value={value} onChange={(e) => onChange(e.target.value.trim())} placeholder={kind === 'channel' ? 'C0123ABCD' : 'S0123ABCD'} autoComplete="off" className="mono" />
-        <p className="field-hint">Slack names are not available ({unavailable}); enter the id.</p>
+        <input
+          {...fieldProps}
+          value={value}
+          onChange={(e) => {
+            setText(e.target.value.trim());
+            onChange(e.target.value.trim());
+          }}
+          placeholder={kind === 'channel' ? 'C0123ABCD' : 'S0123ABCD'}
+          autoComplete="off"
+          className="mono"
+        />
+        {unavailable ? <p className="field-hint">Slack names are not available ({unavailable}); enter the id.</p> : null}
       </div>
     );
   }
@@ -177,7 +191,7 @@ export function SlackPicker({
           </button>
         ) : null}
       </div>
-      {value ? <p className="field-hint mono small">{value}</p> : null}
+      {ID_PATTERN[kind].test(value) ? <p className="field-hint mono small">{value}</p> : null}
       {open ? (
         <ul id={listId} role="listbox" className="slack-picker-list">
           {options.length === 0 ? <li className="muted small">{loading ? 'Loading…' : 'No match.'}</li> : null}
