@@ -13,6 +13,8 @@ import { postmortemsModule } from './modules/postmortems.js';
 import { triageModule } from './modules/triage.js';
 import { securityModule } from './modules/security.js';
 import { backlogModule } from './modules/backlog.js';
+import { onboardingModule } from './modules/onboarding.js';
+import { notionModule } from './modules/notion.js';
 import { triageDecisions } from '../core/triage/triage.js';
 import { backlogDone } from '../core/backlog/backlog.js';
 
@@ -29,5 +31,7 @@ export function defaultModules(config: VigilConfig): VigilModule[] {
     triageModule(config),
     securityModule,
     backlogModule(config),
+    onboardingModule(messaging.slack?.workspace, () => Date.now()),
+    notionModule(config),
   ];
 }

@@ -168,6 +168,29 @@ users
     process.stdout.write(`Created ${u.email} (${u.id})\n`);
   });
 
+users
+  .command('invite [emails...]')
+  .description('Invite people by email: each gets a single-use sign-up link (admins, or the lead of the team)')
+  .option('--team <team>', 'team slug or id the invitees join')
+  .option('--role <role>', 'admin | responder | stakeholder', 'responder')
+  .option('--slack-channel <channel>', 'instead of emails, invite the members of this Slack channel (id)')
+  .action(async (emails: string[], opts: { team?: string; role: string; slackChannel?: string }) => {
+    const client = globalClient();
+    for (const email of emails) {
+      const i = await client.post<{ email: string; expiresAt: number }>('/api/v1/invites', { email, role: opts.role, ...(opts.team ? { teamId: opts.team } : {}) });
+      process.stdout.write(`Invited ${i.email}; the link expires ${new Date(i.expiresAt).toISOString().slice(0, 16).replace('T', ' ')} UTC\n`);
+    }
+    if (opts.slackChannel) {
+      const res = await client.post<{ invited: Array<{ email: string }>; skipped: Array<{ slackUserId: string; name?: string; reason: string }> }>('/api/v1/invites/slack', {
+        channelId: opts.slackChannel,
+        role: opts.role,
+        ...(opts.team ? { teamId: opts.team } : {}),
+      });
+      for (const i of res.invited) process.stdout.write(`Invited ${i.email}\n`);
+      for (const s of res.skipped) process.stdout.write(`Skipped ${s.name ?? s.slackUserId}: ${s.reason}\n`);
+    }
+  });
+
 const teams = program.command('teams').description('List teams');
 teams
   .command('list', { isDefault: true })

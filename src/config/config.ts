@@ -76,6 +76,16 @@ export interface VigilConfig {
     /** Organization slug; when unset the organization-less issue endpoint is used. */
     org: string | undefined;
   };
+  notion: {
+    /** Internal integration secret; publishing to Notion is off without it (or one set in the web UI). */
+    token: string | undefined;
+    /** API root (tests point it at a fake). */
+    apiUrl: string;
+    /** Database that receives post-mortems (the admin may pick another in the web UI). */
+    postmortemsDatabaseId: string | undefined;
+    /** Database that receives shift reports. */
+    reportsDatabaseId: string | undefined;
+  };
   engine: {
     /** Jobs run at the same time by one process. */
     concurrency: number;
@@ -228,6 +238,10 @@ const FIELDS: FieldSpec[] = [
   { path: 'sentry.apiUrl', env: 'VIGIL_SENTRY_API_URL', parse: url(['http:', 'https:']), default: () => 'https://sentry.io' },
   { path: 'sentry.token', env: 'VIGIL_SENTRY_TOKEN', parse: str, default: () => undefined },
   { path: 'sentry.org', env: 'VIGIL_SENTRY_ORG', parse: str, default: () => undefined },
+  { path: 'notion.token', env: 'VIGIL_NOTION_TOKEN', parse: str, default: () => undefined },
+  { path: 'notion.apiUrl', env: 'VIGIL_NOTION_API_URL', parse: url(['http:', 'https:']), default: () => 'https://api.notion.com' },
+  { path: 'notion.postmortemsDatabaseId', env: 'VIGIL_NOTION_POSTMORTEMS_DATABASE_ID', parse: str, default: () => undefined },
+  { path: 'notion.reportsDatabaseId', env: 'VIGIL_NOTION_REPORTS_DATABASE_ID', parse: str, default: () => undefined },
   { path: 'engine.concurrency', env: 'VIGIL_ENGINE_CONCURRENCY', parse: int(1, 256), default: () => 16 },
   { path: 'engine.leaseMs', env: 'VIGIL_ENGINE_LEASE_MS', parse: int(1000, 3_600_000), default: () => 60_000 },
   {

@@ -196,6 +196,9 @@ export interface DB {
   triage_items: TriageItemsTable;
   triage_decisions: TriageDecisionsTable;
   backlog_tasks: BacklogTasksTable;
+  invites: InvitesTable;
+  contact_verification_links: ContactVerificationLinksTable;
+  notion_pages: NotionPagesTable;
   audit_log: AuditLogTable;
 }
 
@@ -608,4 +611,36 @@ export interface BacklogTasksTable {
   created_at: number;
   updated_at: number;
   synced_at: number | null;
+}
+
+export interface InvitesTable {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  team_id: string | null;
+  token_hash: string;
+  invited_by: string | null;
+  source: string;
+  slack_user_id: string | null;
+  created_at: number;
+  expires_at: number;
+  accepted_at: number | null;
+  user_id: string | null;
+  revoked_at: number | null;
+}
+
+export interface ContactVerificationLinksTable {
+  token_hash: string;
+  contact_method_id: string;
+  expires_at: number;
+}
+
+export interface NotionPagesTable {
+  entity_type: string;
+  entity_id: string;
+  database_id: string;
+  page_id: string;
+  url: string | null;
+  synced_at: number;
 }

@@ -19,6 +19,7 @@ import { reportsRepo } from './repositories/reports.js';
 import { triageRepo } from './repositories/triage.js';
 import { backlogRepo } from './repositories/backlog.js';
 import { auditRepo } from './repositories/audit.js';
+import { onboardingRepo } from './repositories/onboarding.js';
 
 export const JOBS_CHANNEL = 'vigil_jobs';
 
@@ -40,6 +41,7 @@ export function createRepos(db: Executor, dialect: Dialect, clock: Clock, onEnqu
     triage: triageRepo(db, dialect),
     backlog: backlogRepo(db, dialect),
     audit: auditRepo(db, clock),
+    onboarding: onboardingRepo(db),
   };
 }
 

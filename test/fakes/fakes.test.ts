@@ -119,6 +119,19 @@ describe('fake Slack wire format', () => {
     expect(list.body.usergroups).toEqual([expect.objectContaining({ id: 'S1', users: ['U001', 'U002'], user_count: 2 })]);
   });
 
+  it('pages through a channel\'s members with cursors (conversations.members)', async () => {
+    slack.addChannel({ id: 'CMEMBERS1', name: 'members', members: ['U1', 'U2', 'U3', 'U4', 'U5'] });
+    const seen: string[] = [];
+    let cursor = '';
+    do {
+      const r = await slackApi('conversations.members', { body: new URLSearchParams({ channel: 'CMEMBERS1', limit: '2', ...(cursor ? { cursor } : {}) }).toString() });
+      seen.push(...r.body.members);
+      cursor = r.body.response_metadata.next_cursor;
+    } while (cursor);
+    expect(seen).toEqual(['U1', 'U2', 'U3', 'U4', 'U5']);
+    expect((await slackApi('conversations.members', { body: 'channel=CMEMBERS1&cursor=bm9wZQ==' })).body.error).toBe('invalid_cursor');
+  });
+
   it('failNext, down and per-channel rate limits', async () => {
     slack.failNext('*', { status: 429, retryAfter: 4 }, 2);
     const limited = await slackApi('users.info', { body: 'user=U001' });

@@ -631,17 +631,43 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const next = offset + limit < all.length ? Buffer.from(`offset:${offset + limit}`).toString('base64') : '';
       return { channels: page.map(channelJson), response_metadata: { next_cursor: next } };
     },
+    // usergroups.list answers every group at once (no cursor): https://api.slack.com/methods/usergroups.list
+    // user_count with include_count (or include_users); users only with include_users; date_delete is 0 when enabled.
     'usergroups.list': (args) => ({
       usergroups: [...userGroups.values()].map((g) => ({
         id: g.id,
         team_id: teamId,
         handle: g.handle,
         name: g.name,
+        description: '',
         is_usergroup: true,
-        user_count: g.users.length,
+        is_external: false,
+        date_create: 1446746793,
+        date_update: 1446746793,
+        date_delete: 0,
+        ...(truthy(args.include_count) || truthy(args.include_users) ? { user_count: g.users.length } : {}),
         ...(truthy(args.include_users) ? { users: [...g.users] } : {}),
       })),
     }),
+    // conversations.members: user ids, cursor-paginated like conversations.list
+    // (https://api.slack.com/methods/conversations.members; errors channel_not_found, invalid_cursor, invalid_limit).
+    'conversations.members': (args) => {
+      const channel = resolveChannel(args.channel);
+      if (channel.is_im && strict) throw new SlackApiError('method_not_supported_for_channel_type');
+      const limit = args.limit === undefined ? 100 : Number(args.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new SlackApiError('invalid_limit');
+      const offset = args.cursor
+        ? Number(
+            Buffer.from(String(args.cursor), 'base64')
+              .toString('utf8')
+              .replace(/^member:/, ''),
+          )
+        : 0;
+      if (!Number.isInteger(offset) || offset < 0) throw new SlackApiError('invalid_cursor');
+      const members = channel.members.slice(offset, offset + limit);
+      const next = offset + limit < channel.members.length ? Buffer.from(`member:${offset + limit}`).toString('base64') : '';
+      return { members, response_metadata: { next_cursor: next } };
+    },
     'usergroups.users.list': (args) => {
       const group = userGroups.get(String(args.usergroup ?? ''));
       if (!group) throw new SlackApiError('no_such_subteam');

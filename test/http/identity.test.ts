@@ -27,7 +27,14 @@ async function apiRoutes(): Promise<Route[]> {
   return out;
 }
 
-const PUBLIC = new Set(['POST /api/v1/auth/login', 'POST /api/v1/auth/logout']);
+const PUBLIC = new Set([
+  'POST /api/v1/auth/login',
+  'POST /api/v1/auth/logout',
+  // The link's token is the proof: invites and contact-verification links.
+  'GET /api/v1/invites/by-token/x',
+  'POST /api/v1/invites/by-token/x/accept',
+  'POST /api/v1/contact-methods/verify-link',
+]);
 /** Writes a read-only stakeholder may make by design: following incidents, reporting a security issue. */
 const STAKEHOLDER_WRITES = new Set(['POST /api/v1/incidents/x/subscribe', 'POST /api/v1/services/x/subscribe', 'POST /api/v1/security-reports']);
 

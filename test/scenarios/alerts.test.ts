@@ -87,7 +87,8 @@ describe('an alert escalates until acknowledged', () => {
     const a = await w.t.api('GET', `/api/v1/alerts/${alertId}`);
     expect(a.body.alert).toMatchObject({ status: 'acknowledged', acknowledgedBy: lead.id });
     const updated = w.slack.callsTo('chat.update').filter((c) => c.args.channel === ALERTS);
-    expect(String(updated.at(-1)!.args.text)).toContain('Acknowledged');
+    // The updated message names who acknowledged.
+    expect(String(updated.at(-1)!.args.text)).toContain('Acknowledged by lead');
     const before = dmsTo(ONCALL_SLACK).length + dmsTo(LEAD_SLACK).length;
     await w.advance(30 * MIN);
     expect(dmsTo(ONCALL_SLACK).length + dmsTo(LEAD_SLACK).length).toBe(before);
@@ -101,7 +102,7 @@ describe('an alert escalates until acknowledged', () => {
     expect(res.status).toBe(202);
     await w.advance(2000);
     expect((await w.t.api('GET', `/api/v1/alerts/${alertId}`)).body.alert.status).toBe('closed');
-    expect(String(w.slack.callsTo('chat.update').filter((c) => c.args.channel === ALERTS).at(-1)!.args.text)).toContain('Closed');
+    expect(String(w.slack.callsTo('chat.update').filter((c) => c.args.channel === ALERTS).at(-1)!.args.text)).toContain('Closed by prometheus');
     await og('/v2/alerts', { message: 'Checkout error rate above 5%', alias: 'checkout-errors', priority: 'P1' });
     const open = await w.t.api('GET', '/api/v1/alerts?status=open');
     expect(open.body.data).toHaveLength(1);

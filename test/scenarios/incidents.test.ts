@@ -100,6 +100,27 @@ describe('the seed process', () => {
     const root = mails[0]!.references ?? mails[0]!.inReplyTo;
     expect(root).toBeTruthy();
     for (const m of mails.slice(1)) expect(String(m.inReplyTo ?? m.references)).toContain(String(root).replace(/[<>]/g, '').split(' ')[0]!.replace(/[<>]/g, ''));
+    // In Slack, the declaration is the thread's first post and each update a reply in it (thread_ts,
+    // https://api.slack.com/methods/chat.postMessage#arg_thread_ts).
+    const [first, ...replies] = w.slack.messages(ANN);
+    expect(first!.thread_ts).toBeUndefined();
+    expect(replies.length).toBeGreaterThanOrEqual(2);
+    for (const m of replies) expect(m.thread_ts).toBe(first!.ts);
+    expect(first!.replyCount).toBe(replies.length);
+  });
+
+  it('a severity change is a thread reply also broadcast to the channel', async () => {
+    const before = w.slack.messages(ANN).length;
+    const inc = await w.t.api('POST', '/api/v1/incidents', { token: kim.token, body: { title: 'Search is slow', severity: 'P3' } });
+    await w.advance(3000);
+    expect((await w.t.api('POST', `/api/v1/incidents/${inc.body.id}/severity`, { token: kim.token, body: { severity: 'P2', reason: 'checkout too' } })).status).toBe(200);
+    await w.advance(3000);
+    const [first, sev] = w.slack.messages(ANN).slice(before);
+    expect(first!.thread_ts).toBeUndefined();
+    expect(sev!.thread_ts).toBe(first!.ts);
+    // reply_broadcast: https://api.slack.com/methods/chat.postMessage#arg_reply_broadcast
+    expect(String(sev!.args.reply_broadcast)).toBe('true');
+    expect((await w.t.api('POST', `/api/v1/incidents/${inc.body.id}/status`, { token: kim.token, body: { status: 'resolved' } })).status).toBe(200);
   });
 
   it('resolving sends the final update, and the timeline holds every step', async () => {

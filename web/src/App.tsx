@@ -30,6 +30,7 @@ import { SettingsPage } from './pages/SettingsPage.tsx';
 import { SeveritiesPage } from './pages/SeveritiesPage.tsx';
 import { ShiftReportsPage } from './pages/ShiftReportsPage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
+import { InvitePage, VerifyContactPage } from './pages/InvitePage.tsx';
 import { UsersTeamsPage } from './pages/UsersTeamsPage.tsx';
 import { BacklogPage } from './pages/BacklogPage.tsx';
 import { SecurityReportPage } from './pages/SecurityReportPage.tsx';
@@ -99,6 +100,7 @@ export const ROUTES: AppRoute[] = [
   { path: '/settings/notifications', render: () => <SettingsPage section="notifications" /> },
   { path: '/settings/incidents', render: () => <SettingsPage section="incidents" /> },
   { path: '/settings/audit', render: () => <SettingsPage section="audit" /> },
+  { path: '/settings/notion', render: () => <SettingsPage section="notion" /> },
 ];
 
 function Redirect({ to }: { to: string }) {
@@ -117,6 +119,15 @@ function renderRoute(pathname: string): ReactNode {
 type AuthState = { kind: 'loading' } | { kind: 'signed-out'; notice?: string } | { kind: 'signed-in'; me: Me } | { kind: 'error'; error: unknown };
 
 const SIGN_IN_PATH = '/login';
+
+/** Pages behind emailed links: open without signing in (the link's token is the proof). */
+function publicPage(pathname: string, onJoined: () => Promise<void>): ReactNode | null {
+  const invite = matchPath('/invite/:token', pathname);
+  if (invite) return <InvitePage token={invite.token!} onJoined={onJoined} />;
+  const verify = matchPath('/verify/:token', pathname);
+  if (verify) return <VerifyContactPage token={verify.token!} />;
+  return null;
+}
 
 export function App() {
   const { pathname, search } = useLocation();
@@ -144,7 +155,7 @@ export function App() {
 
   // Keep the URL in line with the session: /login when signed out, back to where you were after.
   useEffect(() => {
-    if (auth.kind === 'signed-out' && pathname !== SIGN_IN_PATH) {
+    if (auth.kind === 'signed-out' && pathname !== SIGN_IN_PATH && !pathname.startsWith('/invite/') && !pathname.startsWith('/verify/')) {
       const here = pathname + search;
       navigate(here === '/' ? SIGN_IN_PATH : `${SIGN_IN_PATH}?next=${encodeURIComponent(here)}`, { replace: true });
     } else if (auth.kind === 'signed-in' && pathname === SIGN_IN_PATH) {
@@ -166,6 +177,13 @@ export function App() {
   const refresh = useCallback(async () => {
     await loadMe();
   }, [loadMe]);
+
+  const joined = async (): Promise<void> => {
+    await loadMe();
+    navigate('/settings/notifications', { replace: true });
+  };
+  const open = auth.kind !== 'loading' && auth.kind !== 'error' && (pathname.startsWith('/invite/') || pathname.startsWith('/verify/')) ? publicPage(pathname, joined) : null;
+  if (open) return open;
 
   if (auth.kind === 'loading') {
     return (

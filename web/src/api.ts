@@ -242,6 +242,10 @@ export interface Schedule {
   timeZone: string;
   reminderMinutes: number;
   layers: Layer[];
+  /** Slack user group that follows whoever is on call. */
+  slackUserGroupId?: string | null;
+  /** Slack channel where hand-offs and shift reports are posted. */
+  slackHandoffChannel?: string | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -254,6 +258,8 @@ export interface ScheduleInput {
   slug?: string;
   description?: string;
   reminderMinutes?: number;
+  slackUserGroupId?: string | null;
+  slackHandoffChannel?: string | null;
   layers?: LayerInput[];
 }
 

@@ -3,7 +3,7 @@
  * paging jobs, reactions to hand-offs (Slack user group, announcement), reminders and swaps.
  */
 import type { VigilConfig } from '../../config/config.js';
-import type { ChannelType, NotificationChannel, SlackWorkspace } from '../../core/notifications/channels.js';
+import type { ChannelType, NotificationChannel, SlackDirectory, SlackWorkspace } from '../../core/notifications/channels.js';
 import { VERIFY_JOB } from '../../core/notifications/notifications.js';
 import { FLUSH_JOB, PAGE_FAILOVER_JOB, flushLane, queueMessage, repairLanes, type OutboxDeps } from '../../core/notifications/outbox.js';
 import { PAGE_STEP_JOB, acknowledgePage, pageFailover, runPageStep } from '../../core/notifications/pages.js';
@@ -33,7 +33,7 @@ export const SWAP_ACCEPTED_NOTIFY_JOB = 'notify.swap_accepted';
 
 export interface Messaging {
   channels: Partial<Record<ChannelType, NotificationChannel>>;
-  slack?: { workspace: SlackWorkspace; api: SlackApi };
+  slack?: { workspace: SlackWorkspace & SlackDirectory; api: SlackApi };
 }
 
 /** Builds the outbound channels the configuration enables. */
@@ -164,7 +164,8 @@ function jobHandlers({ core, config }: ModuleContext, messaging: Messaging): Job
       await core.uow.run(async (r) => {
         const c = await r.notifications.findContact(String(job.payload.contactMethodId));
         if (!c || c.verifiedAt) return;
-        const t = await render(r, 'contact.verification', { code: job.payload.code });
+        const link = job.payload.link ? `\nOr confirm by opening this link: ${config.publicUrl}/verify/${String(job.payload.link)}` : '';
+        const t = await render(r, 'contact.verification', { code: job.payload.code, link });
         await queueMessage(r, core.clock.now(), { channel: c.type, address: c.address, subject: t.subject, body: t.body, entityType: 'user', entityId: c.userId });
       });
     },

@@ -19,7 +19,11 @@ export function postmortemsModule(config: VigilConfig, sources: ReportSources = 
     routes: [postmortemRoutes, reportRoutes(sources)],
     subscriptions: { 'shift.started': [REPORT_DRAFT_JOB] },
     jobHandlers: ({ core }) => ({
-      [POSTMORTEM_JOB]: async (job) => void (await core.uow.run((r) => postmortemIfRequired(r, String(job.payload.incidentId), core.clock.now()))),
+      [POSTMORTEM_JOB]: async (job) =>
+        void (await core.uow.run(async (r) => {
+          const pm = await postmortemIfRequired(r, String(job.payload.incidentId), core.clock.now());
+          if (pm) await core.publish(r, 'postmortem.changed', { entityType: 'postmortem', entityId: pm.id }, `${pm.id}:${pm.updatedAt}:`);
+        })),
       [POSTMORTEM_REMINDER_JOB]: async (job) => core.uow.run((r) => remindOverdue(r, String(job.payload.postmortemId), core.clock.now(), config.publicUrl)),
       [REPORT_DRAFT_JOB]: async (job) => {
         const p = job.payload as { scheduleId: string; userId: string; at: number };

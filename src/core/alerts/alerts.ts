@@ -25,8 +25,24 @@ export interface IngestResult {
 
 const escKey = (alertId: string) => `esc:${alertId}:`;
 
-function channelText(a: Alert, service: Service, publicUrl: string): { subject: string; body: string } {
-  const state = a.status === 'open' ? '🔴 Open' : a.status === 'acknowledged' ? '🟡 Acknowledged' : '🟢 Closed';
+/** The name to show for who acted: a person by name, else what the integration said (its user) or its name. */
+async function actorLabel(r: Repos, actor: Actor, by: string): Promise<string> {
+  if (actor.type === 'user' && actor.id) return (await r.users.findById(actor.id))?.name ?? by;
+  return by;
+}
+
+/** Who an alert's acknowledgedBy/closedBy names: a user's name, an integration's name, or the text given. */
+async function whoName(r: Repos, ref: string | null): Promise<string | undefined> {
+  if (!ref) return undefined;
+  const user = await r.users.findById(ref);
+  if (user) return user.name;
+  const integration = await r.alerts.findIntegration(ref);
+  return integration?.name ?? ref;
+}
+
+function channelText(a: Alert, service: Service, publicUrl: string, who?: string): { subject: string; body: string } {
+  const label = a.status === 'open' ? '🔴 Open' : a.status === 'acknowledged' ? '🟡 Acknowledged' : '🟢 Closed';
+  const state = who && a.status !== 'open' ? `${label} by ${who}` : label;
   const count = a.count > 1 ? ` ×${a.count}` : '';
   return {
     subject: `[${a.priority}] #${a.number} ${a.message}${count}`,
@@ -35,9 +51,10 @@ function channelText(a: Alert, service: Service, publicUrl: string): { subject: 
 }
 
 /** Posts (first time) or updates the alert's message in the service's alerts channel. */
-async function syncChannelMessage(r: Repos, a: Alert, service: Service, now: number, publicUrl: string, first: boolean): Promise<void> {
+async function syncChannelMessage(r: Repos, a: Alert, service: Service, now: number, publicUrl: string, first: boolean, by?: string): Promise<void> {
   if (!service.alertsChannel) return;
-  const { subject, body } = channelText(a, service, publicUrl);
+  const who = by ?? (a.status === 'closed' ? await whoName(r, a.closedBy) : a.status === 'acknowledged' ? await whoName(r, a.acknowledgedBy) : undefined);
+  const { subject, body } = channelText(a, service, publicUrl, who);
   const actions =
     a.status === 'closed'
       ? []
@@ -256,7 +273,7 @@ export async function acknowledge(r: Repos, ctx: IngestContext, service: Service
   await r.jobs.cancelPending(escKey(alert.id));
   await cancelPagesFor(r, 'alert', alert.id, 'alert acknowledged');
   await r.events.append({ entityType: 'alert', entityId: alert.id, type: 'alert.acknowledged', actor, data: { by, ...(note ? { note } : {}) } });
-  await syncChannelMessage(r, next, service, ctx.now, ctx.publicUrl, false);
+  await syncChannelMessage(r, next, service, ctx.now, ctx.publicUrl, false, await actorLabel(r, actor, by));
   return next;
 }
 
@@ -267,7 +284,7 @@ export async function close(r: Repos, ctx: IngestContext, service: Service, aler
   await r.jobs.cancelPending(escKey(alert.id));
   await cancelPagesFor(r, 'alert', alert.id, 'alert closed');
   await r.events.append({ entityType: 'alert', entityId: alert.id, type: 'alert.closed', actor, data: { by, ...(note ? { note } : {}) } });
-  await syncChannelMessage(r, next, service, ctx.now, ctx.publicUrl, false);
+  await syncChannelMessage(r, next, service, ctx.now, ctx.publicUrl, false, await actorLabel(r, actor, by));
   return next;
 }
 

@@ -276,8 +276,15 @@ export type CommsKind = 'declared' | 'severity_raised' | 'update' | 'resolved';
 
 const COMMS_TITLES: Record<CommsKind, string> = { declared: 'Incident declared', severity_raised: 'Severity raised', update: 'Update', resolved: 'Resolved' };
 
-/** Tells the company: an email to the list (one thread per incident) and a post tagging stakeholders. */
-export async function communicate(r: Repos, ctx: IncidentContext, incident: Incident, severity: Severity, kind: CommsKind, text: string): Promise<void> {
+/** The incident's first post in the announcements channel: later posts are replies in its thread. */
+export const announcementRefKey = (incidentId: string): string => `incident:${incidentId}:announcement`;
+
+/**
+ * Tells the company: an email to the list (one thread per incident) and a post tagging stakeholders.
+ * The first post starts a Slack thread; later ones are replies in it, and a severity change is also
+ * shown in the channel (`broadcast`).
+ */
+export async function communicate(r: Repos, ctx: IncidentContext, incident: Incident, severity: Severity, kind: CommsKind, text: string, options: { broadcast?: boolean } = {}): Promise<void> {
   const settings = await getIncidentSettings(r);
   const commander = incident.commanderId ? await r.users.findById(incident.commanderId) : undefined;
   const subject = `[${severity.key}] ${label(incident)} ${incident.title} — ${COMMS_TITLES[kind]}`;
@@ -295,7 +302,10 @@ export async function communicate(r: Repos, ctx: IncidentContext, incident: Inci
   }
   if (settings.announcementsChannel) {
     const mentions = severity.stakeholderGroups.map((g) => `<!subteam^${g}>`).join(' ');
-    await queueMessage(r, ctx.now, { channel: 'slack_channel', address: settings.announcementsChannel, subject, body: `${mentions ? `${mentions} ` : ''}${body}`, entityType: 'incident', entityId: incident.id });
+    const key = announcementRefKey(incident.id);
+    const first = kind === 'declared' || (kind === 'severity_raised' && !(await r.notifications.getMessageRef(key)));
+    const thread = first ? { refKey: key } : { threadRefKey: key, ...(options.broadcast ? { broadcast: true } : {}) };
+    await queueMessage(r, ctx.now, { channel: 'slack_channel', address: settings.announcementsChannel, subject, body: `${mentions ? `${mentions} ` : ''}${body}`, extra: thread, entityType: 'incident', entityId: incident.id });
     sent.push(`slack ${settings.announcementsChannel}`);
   }
   await r.events.append({ entityType: 'incident', entityId: incident.id, type: 'incident.communicated', actor: ctx.actor, data: { kind, text, to: sent, ...(sent.length ? {} : { warning: 'No company email list or announcements channel is configured.' }) } });
@@ -355,7 +365,7 @@ export async function setSeverity(r: Repos, ctx: IncidentContext, incident: Inci
   const updated = { ...incident, severity: to.key, updatedAt: ctx.now };
   await r.incidents.update(updated);
   await r.events.append({ entityType: 'incident', entityId: incident.id, type: 'incident.severity_changed', actor: ctx.actor, data: { from: from.key, to: to.key, ...(reason ? { reason } : {}) } });
-  if (to.companyComms && shownToEveryone(updated)) await communicate(r, ctx, updated, to, from.companyComms ? 'update' : 'severity_raised', reason ?? `Severity changed from ${from.key} to ${to.key}.`);
+  if (to.companyComms && shownToEveryone(updated)) await communicate(r, ctx, updated, to, from.companyComms ? 'update' : 'severity_raised', reason ?? `Severity changed from ${from.key} to ${to.key}.`, { broadcast: true });
   if (to.incidentChannel && !updated.slackChannelId && shownToEveryone(updated)) await r.jobs.enqueue({ kind: CHANNEL_JOB, payload: { incidentId: incident.id }, dedupeKey: `incident-channel:${incident.id}` });
   return updated;
 }

@@ -35,6 +35,8 @@ export interface OutboundMessage {
   threadKey?: string;
   /** Provider id of the first message of the thread, when known (Slack thread_ts). */
   threadProviderId?: string;
+  /** A thread reply also shown in the channel (Slack reply_broadcast). */
+  broadcast?: boolean;
   /** Buttons (Slack) or reply keywords (SMS), where the channel supports them. */
   actions?: MessageAction[];
   /** Structured payload for webhooks. */
@@ -91,4 +93,41 @@ export interface SlackWorkspace {
   /** An ephemeral reply to a slash command or interaction (response_url). */
   respond(responseUrl: string, body: { text: string; blocks?: unknown[]; response_type?: 'ephemeral' | 'in_channel'; replace_original?: boolean }): Promise<void>;
   openModal?(triggerId: string, view: unknown): Promise<void>;
+}
+
+/** A page of a Slack list, with Slack's cursor for the next one (empty when there is none). */
+export interface SlackPage<T> {
+  items: T[];
+  nextCursor: string;
+}
+
+export interface SlackChannelSummary {
+  id: string;
+  name: string;
+  isPrivate: boolean;
+  isMember: boolean;
+  numMembers?: number;
+}
+
+export interface SlackUserGroupSummary {
+  id: string;
+  handle: string;
+  name: string;
+  userCount: number;
+}
+
+export interface SlackUserSummary {
+  id: string;
+  name: string;
+  email?: string;
+  isBot: boolean;
+  deleted: boolean;
+}
+
+/** Reading the workspace by name: channels, user groups, a channel's members and a user's profile. */
+export interface SlackDirectory {
+  listChannels(options: { cursor?: string; limit?: number; types?: string }): Promise<SlackPage<SlackChannelSummary>>;
+  listUserGroups(): Promise<SlackUserGroupSummary[]>;
+  channelMembers(channelId: string, options: { cursor?: string; limit?: number }): Promise<SlackPage<string>>;
+  userInfo(userId: string): Promise<SlackUserSummary | undefined>;
 }

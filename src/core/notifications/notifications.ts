@@ -2,7 +2,7 @@
  * How a person is reached: contact methods (verified before use), notification rules per urgency
  * ("Slack DM now, SMS after 2 minutes"), quiet hours, and the on-call setup checklist.
  */
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { Actor, CoreDeps, Repos } from '../shared/ports.js';
@@ -122,6 +122,10 @@ export interface DeliveryExtra {
   threadKey?: string;
   /** Keep this message up to date under this key (message_refs). */
   refKey?: string;
+  /** Post as a reply in the thread of the message kept under this key (Slack thread_ts), when it was sent. */
+  threadRefKey?: string;
+  /** A thread reply that is also shown in the channel (Slack reply_broadcast). */
+  broadcast?: boolean;
 }
 
 export interface NotificationsRepo {
@@ -236,10 +240,39 @@ export async function addContactMethod(deps: CoreDeps, p: Principal, userId: str
   });
 }
 
+/** A verification link stays valid for a day (the code for 15 minutes). */
+export const VERIFY_LINK_TTL_MS = 86_400_000;
+
 async function startVerification(r: Repos, c: ContactMethod, now: number): Promise<void> {
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   await r.notifications.setVerification(c.id, hashSecret(`${c.id}:${code}`), now + 15 * 60_000);
-  await r.jobs.enqueue({ kind: VERIFY_JOB, payload: { contactMethodId: c.id, code }, dedupeKey: `verify:${c.id}:${now}`, maxAttempts: 5 });
+  // The person may also confirm by following a link (a long single-use token, not the code).
+  const link = c.type === 'voice' ? undefined : `vgv_${randomBytes(24).toString('base64url')}`;
+  if (link) await r.onboarding.setVerificationLink(c.id, hashSecret(link), now + VERIFY_LINK_TTL_MS);
+  await r.jobs.enqueue({ kind: VERIFY_JOB, payload: { contactMethodId: c.id, code, ...(link ? { link } : {}) }, dedupeKey: `verify:${c.id}:${now}`, maxAttempts: 5 });
+}
+
+async function markVerified(r: Repos, c: ContactMethod, actor: Actor, now: number, via: 'code' | 'link'): Promise<ContactMethod> {
+  const next = { ...c, verifiedAt: now, updatedAt: now };
+  await r.notifications.updateContact(next);
+  await r.notifications.setVerification(c.id, null, null);
+  await r.onboarding.deleteVerificationLinks(c.id);
+  await r.events.append({ entityType: 'user', entityId: c.userId, type: 'contact_method.verified', actor, data: { contactMethodId: c.id, type: c.type, via } });
+  return next;
+}
+
+/** Verifies the contact method a link was sent to (no sign-in needed: the link is the proof). */
+export async function verifyContactByLink(deps: CoreDeps, token: string): Promise<ContactMethod> {
+  const now = deps.clock.now();
+  return deps.uow.run(async (r) => {
+    const link = await r.onboarding.findVerificationLink(hashSecret(token));
+    if (!link) throw invalid('invalid_link', 'This verification link is not valid (used already, or replaced by a newer one).');
+    if (link.expiresAt < now) throw invalid('verification_expired', 'This verification link has expired; ask for a new code.');
+    const c = await r.notifications.findContact(link.contactMethodId);
+    if (!c) throw notFound('contact_method', link.contactMethodId);
+    if (c.verifiedAt) return c;
+    return markVerified(r, c, { type: 'user', id: c.userId }, now, 'link');
+  });
 }
 
 export async function resendVerification(deps: CoreDeps, p: Principal, contactMethodId: string): Promise<void> {
@@ -263,11 +296,7 @@ export async function verifyContactMethod(deps: CoreDeps, p: Principal, contactM
     const v = await r.notifications.getVerification(c.id);
     if (!v?.codeHash || !v.expiresAt || v.expiresAt < now) throw invalid('verification_expired', 'The code has expired; ask for a new one.');
     if (hashSecret(`${c.id}:${code.trim()}`) !== v.codeHash) throw invalid('wrong_code', 'That code is not right.');
-    const next = { ...c, verifiedAt: now, updatedAt: now };
-    await r.notifications.updateContact(next);
-    await r.notifications.setVerification(c.id, null, null);
-    await r.events.append({ entityType: 'user', entityId: c.userId, type: 'contact_method.verified', actor: { type: 'user', id: p.user.id }, data: { contactMethodId: c.id, type: c.type } });
-    return next;
+    return markVerified(r, c, { type: 'user', id: p.user.id }, now, 'code');
   });
 }
 

@@ -128,6 +128,7 @@ function toMessage(d: Delivery): OutboundMessage {
     ...(d.extra.actions ? { actions: d.extra.actions } : {}),
     ...(d.extra.data ? { data: d.extra.data } : {}),
     ...(d.extra.threadKey ? { threadKey: d.extra.threadKey } : {}),
+    ...(d.extra.broadcast ? { broadcast: true } : {}),
   };
 }
 
@@ -214,10 +215,11 @@ export async function flushLane(deps: OutboxDeps, lane: string, run?: LaneRun, s
     }
     const first = pending[0]!;
     // A flood is bundled into one message, and so is what waited while the lane failed; ordinary
-    // traffic goes one by one and keeps its buttons.
-    const bundleable = pending.filter((d) => !d.updateOf);
+    // traffic goes one by one and keeps its buttons. Updates and thread replies keep their place:
+    // they are never folded into a bundle.
+    const bundleable = pending.filter((d) => !d.updateOf && !d.extra.threadRefKey);
     const flood = bundleable.length > BUNDLE_AFTER || !bundleable.some((d) => d.extra.actions?.length) || pacing.failures > 0;
-    const canBundle = BUNDLED.includes(first.channel) && !first.updateOf && flood && bundleable.length > 1;
+    const canBundle = BUNDLED.includes(first.channel) && !first.updateOf && !first.extra.threadRefKey && flood && bundleable.length > 1;
     const batch = canBundle ? bundleable : [first];
     const unknown = batch.filter((d) => d.inFlightRun && d.inFlightRun !== runKey);
     // Mark the batch in flight: if this run dies mid-call, the next one checks before sending again.
@@ -258,6 +260,11 @@ export async function flushLane(deps: OutboxDeps, lane: string, run?: LaneRun, s
         let ref: { channel: string; providerMessageId: string } | undefined;
         if (first.updateOf) ref = await deps.uow.run((r) => r.notifications.getMessageRef(first.updateOf!));
         const message = batch.length > 1 ? bundle(batch) : toMessage(batch[0]!);
+        if (batch.length === 1 && batch[0]!.extra.threadRefKey) {
+          // The thread's first message, once sent; before that (or when it failed) this posts on its own.
+          const parent = await deps.uow.run((r) => r.notifications.getMessageRef(batch[0]!.extra.threadRefKey!));
+          if (parent) message.threadProviderId = parent.providerMessageId;
+        }
         // The fencing check, right before the vendor call: only the lane's holder sends.
         if (signal?.aborted) return;
         if (run && !(await deps.uow.run((r) => r.notifications.holdsLane(lane, run, deps.clock.now())))) return;

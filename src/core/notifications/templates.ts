@@ -14,7 +14,7 @@ export const DEFAULT_TEMPLATES: Record<string, Template> = {
   'shift.reminder': { subject: 'Your on-call shift starts {{startsIn}}', body: 'You are on call for {{scheduleName}} from {{startLocal}} to {{endLocal}}.{{readiness}}' },
   'swap.requested': { subject: '{{requester}} offers an on-call shift', body: '{{requester}} asks someone to take {{scheduleName}} from {{startLocal}} to {{endLocal}}. {{note}}\nTake it: {{url}}' },
   'swap.accepted': { subject: '{{taker}} took your on-call shift', body: '{{taker}} is now on call for {{scheduleName}} from {{startLocal}} to {{endLocal}} in your place.' },
-  'contact.verification': { subject: 'Your Vigil verification code', body: 'Your Vigil verification code is {{code}}. It expires in 15 minutes.' },
+  'contact.verification': { subject: 'Your Vigil verification code', body: 'Your Vigil verification code is {{code}}. It expires in 15 minutes.{{link}}' },
 };
 
 export function fill(template: string, values: Record<string, unknown>): string {

@@ -15,6 +15,7 @@ import type { PostmortemsRepo } from '../postmortems/postmortems.js';
 import type { ReportsRepo } from '../reports/reports.js';
 import type { TriageRepo } from '../triage/triage.js';
 import type { BacklogRepo } from '../backlog/backlog.js';
+import type { OnboardingRepo } from '../users/invites.js';
 import type { Publisher } from './publish.js';
 import type { AuditRepo } from '../audit/audit.js';
 
@@ -82,6 +83,8 @@ export interface Repos {
   triage: TriageRepo;
   backlog: BacklogRepo;
   audit: AuditRepo;
+  /** Invites and contact-verification links. */
+  onboarding: OnboardingRepo;
 }
 
 export interface UnitOfWork {

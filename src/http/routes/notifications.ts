@@ -12,6 +12,7 @@ import {
   setQuietHours,
   verifyContactMethod,
   setMessageTemplate,
+  verifyContactByLink,
 } from '../../core/notifications/notifications.js';
 import { ackPageAs, sendTestPage } from '../../core/notifications/pages.js';
 import { checklistOf, contactMethodsOf, notificationRulesOf, quietHoursOf } from '../../core/users/personal.js';
@@ -93,6 +94,17 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
   app.post('/api/v1/contact-methods/:id/verify', {
     schema: { tags, summary: 'Verify a contact method with the code sent to it', params: IdParams, body: Type.Object({ code: Type.String({ minLength: 4, maxLength: 10 }) }, { additionalProperties: false }), response: { 200: ContactSchema, ...StdErrors } },
     handler: async (req) => verifyContactMethod(core, principalOf(req), req.params.id, req.body.code),
+  });
+  app.post('/api/v1/contact-methods/verify-link', {
+    config: { auth: 'public' },
+    schema: {
+      tags,
+      summary: 'Verify a contact method with the link sent to it (the token of the link; no sign-in needed)',
+      security: [],
+      body: Type.Object({ token: Type.String({ minLength: 10, maxLength: 200 }) }, { additionalProperties: false }),
+      response: { 200: ContactSchema, ...StdErrors },
+    },
+    handler: async (req) => verifyContactByLink(core, req.body.token),
   });
   app.post('/api/v1/contact-methods/:id/resend', {
     schema: { tags, summary: 'Send a new verification code', params: IdParams, response: { 204: Type.Null(), ...StdErrors } },

@@ -14,6 +14,7 @@ import {
   toMarkdown,
   updateActionItem,
   setPostmortemTemplate,
+  type Postmortem,
 } from '../../core/postmortems/postmortems.js';
 import { createDraft, editReport, fillReport, findReport, sendReport, type ReportSources } from '../../core/reports/reports.js';
 import { forbidden, invalid, notFound } from '../../core/shared/errors.js';
@@ -28,6 +29,11 @@ const Sections = Type.Partial(Type.Object(Object.fromEntries(SECTION_KEYS.map((k
 export function postmortemRoutes(app: App, deps: HttpDeps): void {
   const { core } = deps;
   const tags = ['postmortems'];
+  // Others follow post-mortems (Notion keeps a copy): a change is published as a domain event.
+  const changed = async (r: Repos, pm: Postmortem, suffix = ''): Promise<Postmortem> => {
+    await core.publish(r, 'postmortem.changed', { entityType: 'postmortem', entityId: pm.id }, `${pm.id}:${pm.updatedAt}:${suffix}`);
+    return pm;
+  };
   const viewer = (req: FastifyRequest) => {
     const p = principalOf(req);
     return { id: p.user.id, isAdmin: p.user.role === 'admin' };
@@ -75,7 +81,7 @@ export function postmortemRoutes(app: App, deps: HttpDeps): void {
     schema: { tags, summary: 'Create the post-mortem of an incident (on demand; idempotent)', params: IdParams, response: { 201: Type.Unknown(), ...StdErrors } },
     handler: async (req, reply) => {
       const p = principalOf(req);
-      const pm = await core.uow.run(async (r) => createPostmortem(r, actorOf(p), await findIncident(r, req.params.id, viewer(req)), core.clock.now()));
+      const pm = await core.uow.run(async (r) => changed(r, await createPostmortem(r, actorOf(p), await findIncident(r, req.params.id, viewer(req)), core.clock.now())));
       return reply.status(201).send(pm);
     },
   });
@@ -113,7 +119,7 @@ export function postmortemRoutes(app: App, deps: HttpDeps): void {
         const pm = await findPostmortem(r, req.params.id, viewer(req));
         assertCanEdit(pm, p.user);
         const { dueAt, ...rest } = req.body;
-        return editPostmortem(r, actorOf(p), pm, { ...(rest as object), ...(dueAt !== undefined ? { dueAt: dueAt === null ? null : toMs(dueAt, 'dueAt') } : {}) }, core.clock.now());
+        return changed(r, await editPostmortem(r, actorOf(p), pm, { ...(rest as object), ...(dueAt !== undefined ? { dueAt: dueAt === null ? null : toMs(dueAt, 'dueAt') } : {}) }, core.clock.now()));
       });
     },
   });
@@ -124,7 +130,7 @@ export function postmortemRoutes(app: App, deps: HttpDeps): void {
       return core.uow.run(async (r) => {
         const pm = await findPostmortem(r, req.params.id, viewer(req));
         assertCanEdit(pm, p.user);
-        return setPostmortemStatus(r, actorOf(p), pm, req.body.status, core.clock.now(), deps.config.publicUrl);
+        return changed(r, await setPostmortemStatus(r, actorOf(p), pm, req.body.status, core.clock.now(), deps.config.publicUrl));
       });
     },
   });
@@ -152,7 +158,9 @@ export function postmortemRoutes(app: App, deps: HttpDeps): void {
       const item = await core.uow.run(async (r) => {
         const pm = await findPostmortem(r, req.params.id, viewer(req));
         assertCanEdit(pm, p.user);
-        return addActionItem(r, actorOf(p), pm, { title: req.body.title, ownerId: req.body.ownerId, ...(req.body.dueAt !== undefined ? { dueAt: toMs(req.body.dueAt, 'dueAt') } : {}), ...(req.body.createTicket ? { createTicket: true } : {}) }, core.clock.now());
+        const item = await addActionItem(r, actorOf(p), pm, { title: req.body.title, ownerId: req.body.ownerId, ...(req.body.dueAt !== undefined ? { dueAt: toMs(req.body.dueAt, 'dueAt') } : {}), ...(req.body.createTicket ? { createTicket: true } : {}) }, core.clock.now());
+        await changed(r, pm, item.id);
+        return item;
       });
       return reply.status(201).send(item);
     },
@@ -167,7 +175,9 @@ export function postmortemRoutes(app: App, deps: HttpDeps): void {
         const pm = await findPostmortem(r, item.postmortemId, viewer(req));
         assertCanEdit(pm, p.user);
         const { dueAt, ...rest } = req.body;
-        return updateActionItem(r, actorOf(p), item, { ...rest, ...(dueAt !== undefined ? { dueAt: dueAt === null ? null : toMs(dueAt, 'dueAt') } : {}) }, core.clock.now());
+        const next = await updateActionItem(r, actorOf(p), item, { ...rest, ...(dueAt !== undefined ? { dueAt: dueAt === null ? null : toMs(dueAt, 'dueAt') } : {}) }, core.clock.now());
+        await changed(r, pm, `${item.id}:${core.clock.now()}`);
+        return next;
       });
     },
   });
@@ -244,7 +254,9 @@ export function reportRoutes(sources: ReportSources) {
         return core.uow.run(async (r) => {
           const report = await findReport(r, req.params.id);
           if (report.userId !== p.user.id) throw forbidden('This report is for a shift that is not yours.');
-          return sendReport(r, p.user, report, core.clock.now(), sources, deps.config.publicUrl);
+          const sent = await sendReport(r, p.user, report, core.clock.now(), sources, deps.config.publicUrl);
+          await core.publish(r, 'report.sent', { entityType: 'shift_report', entityId: sent.id }, sent.id);
+          return sent;
         });
       },
     });

@@ -10,6 +10,7 @@ import { Field, fieldError } from './Field.tsx';
 import { draftFromLayer, LayerEditor, layersFromDrafts, newLayerDraft, type LayerDraft } from './LayerEditor.tsx';
 import { Modal, ModalActions } from './Modal.tsx';
 import { ErrorBanner } from './ui.tsx';
+import { SlackPicker } from './SlackPicker.tsx';
 
 const REMINDERS: Array<{ label: string; minutes: number }> = [
   { label: 'No reminder', minutes: 0 },
@@ -42,6 +43,8 @@ export function ScheduleFormModal({
   const [teamId, setTeamId] = useState(schedule?.teamId ?? defaultTeamId ?? (teams.length === 1 ? teams[0]!.id : ''));
   const [timeZone, setTimeZone] = useState(schedule?.timeZone ?? browserTimeZone());
   const [reminderMinutes, setReminderMinutes] = useState(schedule?.reminderMinutes ?? 60);
+  const [userGroup, setUserGroup] = useState(schedule?.slackUserGroupId ?? '');
+  const [handoffChannel, setHandoffChannel] = useState(schedule?.slackHandoffChannel ?? '');
   const today = zonedDate(Date.now(), timeZone);
   const [layers, setLayers] = useState<LayerDraft[]>(() => (schedule ? schedule.layers.map(draftFromLayer) : [newLayerDraft(0, today)]));
   const [error, setError] = useState<unknown>(null);
@@ -68,6 +71,8 @@ export function ScheduleFormModal({
         const input: ScheduleInput = { name: name.trim(), teamId, timeZone, reminderMinutes, layers: built.layers };
         if (slug.trim()) input.slug = slug.trim();
         if (description.trim()) input.description = description.trim();
+        if (userGroup) input.slackUserGroupId = userGroup;
+        if (handoffChannel) input.slackHandoffChannel = handoffChannel;
         saved = await api.schedules.create(input);
       } else {
         const patch: Partial<ScheduleInput> = { layers: built.layers };
@@ -77,6 +82,8 @@ export function ScheduleFormModal({
         if (teamId !== schedule.teamId) patch.teamId = teamId;
         if (timeZone !== schedule.timeZone) patch.timeZone = timeZone;
         if (reminderMinutes !== schedule.reminderMinutes) patch.reminderMinutes = reminderMinutes;
+        if (userGroup !== (schedule.slackUserGroupId ?? '')) patch.slackUserGroupId = userGroup || null;
+        if (handoffChannel !== (schedule.slackHandoffChannel ?? '')) patch.slackHandoffChannel = handoffChannel || null;
         saved = await api.schedules.update(schedule.id, patch);
       }
       onSaved(saved);
@@ -87,7 +94,7 @@ export function ScheduleFormModal({
   };
 
   const blamed = error instanceof ApiError ? error.field : undefined;
-  const topError = error && !(blamed && ['name', 'slug', 'description', 'teamId', 'timeZone'].includes(blamed)) ? error : null;
+  const topError = error && !(blamed && ['name', 'slug', 'description', 'teamId', 'timeZone', 'slackUserGroupId', 'slackHandoffChannel'].includes(blamed)) ? error : null;
 
   return (
     <Modal
@@ -150,6 +157,12 @@ export function ScheduleFormModal({
                 ))}
               </select>
             )}
+          </Field>
+          <Field label="On-call Slack user group" hint="Its members follow whoever is on call (e.g. @payments-oncall)." error={fieldError(error, 'slackUserGroupId')}>
+            {(p) => <SlackPicker kind="usergroup" value={userGroup} onChange={setUserGroup} fieldProps={p} />}
+          </Field>
+          <Field label="Hand-off channel" hint="Hand-offs and shift reports are posted here." error={fieldError(error, 'slackHandoffChannel')}>
+            {(p) => <SlackPicker kind="channel" value={handoffChannel} onChange={setHandoffChannel} fieldProps={p} />}
           </Field>
           <Field label="Description" error={fieldError(error, 'description')}>
             {(p) => <input {...p} value={description} onChange={(e) => setDescription(e.target.value)} maxLength={2000} placeholder="Optional" />}

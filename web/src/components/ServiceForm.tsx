@@ -6,6 +6,7 @@ import { useState, type FormEvent } from 'react';
 import { api, ApiError, PRIORITIES, type EscalationPolicy, type Priority, type Service, type ServiceInput, type Team, type Urgency } from '../api.ts';
 import { capitalize } from '../format.ts';
 import { Field, fieldError } from './Field.tsx';
+import { SlackPicker } from './SlackPicker.tsx';
 import { Modal, ModalActions } from './Modal.tsx';
 import { ErrorBanner } from './ui.tsx';
 
@@ -132,8 +133,8 @@ export function ServiceFormModal({
               </select>
             )}
           </Field>
-          <Field label="Alerts Slack channel" error={fieldError(error, 'alertsChannel')} hint="Channel id (C…). Every alert is posted and kept up to date there.">
-            {(p) => <input {...p} value={channel} onChange={(e) => setChannel(e.target.value.toUpperCase())} placeholder="C0123ALERTS" maxLength={30} className="mono" />}
+          <Field label="Alerts Slack channel" error={fieldError(error, 'alertsChannel')} hint="Every alert is posted and kept up to date there.">
+            {(p) => <SlackPicker kind="channel" value={channel} onChange={setChannel} fieldProps={p} />}
           </Field>
         </div>
         {chosen && chosen.warnings.length ? (

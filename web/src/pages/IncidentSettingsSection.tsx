@@ -6,6 +6,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, type IncidentSettings } from '../api.ts';
 import { Field, fieldError, type FieldControlProps } from '../components/Field.tsx';
+import { SlackPicker } from '../components/SlackPicker.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { ErrorBanner, Loading, Panel } from '../components/ui.tsx';
 import { useDocumentTitle, useResource } from '../hooks.ts';
@@ -101,6 +102,9 @@ export function IncidentSettingsSection() {
   const text = (k: 'companyEmail' | 'announcementsChannel' | 'securityChannel' | 'oncallUserGroup', placeholder: string) => (p: FieldControlProps) => (
     <input {...p} value={form[k]} onChange={(e) => set(k, e.target.value)} placeholder={placeholder} readOnly={!isAdmin} autoComplete="off" />
   );
+  // Slack ids are picked by name (admins); others see the id.
+  const slack = (k: 'announcementsChannel' | 'securityChannel' | 'oncallUserGroup', kind: 'channel' | 'usergroup') => (p: FieldControlProps) =>
+    isAdmin ? <SlackPicker kind={kind} value={form[k]} onChange={(v) => set(k, v)} fieldProps={p} /> : text(k, '')(p);
 
   return (
     <form onSubmit={submit} noValidate className="settings-stack">
@@ -120,8 +124,8 @@ export function IncidentSettingsSection() {
           <Field label="Company email list" hint="E.g. everyone@example.com. One email thread per incident." error={fieldError(error, 'companyEmail')}>
             {text('companyEmail', 'everyone@example.com')}
           </Field>
-          <Field label="Announcements channel" hint="Slack channel id (C…), e.g. C0ANNOUNCE." error={fieldError(error, 'announcementsChannel')}>
-            {text('announcementsChannel', 'C0123ABCD')}
+          <Field label="Announcements channel" hint="The Slack channel where incidents are announced; updates are replies in each incident's thread." error={fieldError(error, 'announcementsChannel')}>
+            {slack('announcementsChannel', 'channel')}
           </Field>
         </div>
       </Panel>
@@ -137,11 +141,11 @@ export function IncidentSettingsSection() {
           <Field label="Security owner" hint="Paged for security reports; sees every private incident." error={fieldError(error, 'securityOwnerUserId')}>
             {personSelect('securityOwnerUserId')}
           </Field>
-          <Field label="Security channel" hint="Slack channel id (C…) for security reports." error={fieldError(error, 'securityChannel')}>
-            {text('securityChannel', 'C0123ABCD')}
+          <Field label="Security channel" hint="The Slack channel for security reports." error={fieldError(error, 'securityChannel')}>
+            {slack('securityChannel', 'channel')}
           </Field>
-          <Field label="On-call user group" hint="Slack user group id (S…), mentioned in security posts." error={fieldError(error, 'oncallUserGroup')}>
-            {text('oncallUserGroup', 'S0123ABCD')}
+          <Field label="On-call user group" hint="The Slack user group mentioned in security posts." error={fieldError(error, 'oncallUserGroup')}>
+            {slack('oncallUserGroup', 'usergroup')}
           </Field>
         </div>
       </Panel>

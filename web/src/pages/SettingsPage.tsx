@@ -14,15 +14,17 @@ import { scopesForRole, useSession } from '../session.tsx';
 import { AuditLogSection } from './AuditLogSection.tsx';
 import { IncidentSettingsSection } from './IncidentSettingsSection.tsx';
 import { NotificationSettings } from './NotificationSettingsPage.tsx';
+import { NotionSettingsSection } from './NotionSettingsSection.tsx';
 
 export const SETTINGS_SECTIONS = [
   { to: '/settings/notifications', label: 'Notifications' },
   { to: '/settings/tokens', label: 'API tokens' },
   { to: '/settings/incidents', label: 'Incidents' },
+  { to: '/settings/notion', label: 'Notion' },
 ];
 const ADMIN_SECTIONS = [{ to: '/settings/audit', label: 'Audit log' }];
 
-export function SettingsPage({ section }: { section: 'tokens' | 'notifications' | 'incidents' | 'audit' }) {
+export function SettingsPage({ section }: { section: 'tokens' | 'notifications' | 'incidents' | 'audit' | 'notion' }) {
   const { can } = useSession();
   return (
     <>
@@ -32,6 +34,7 @@ export function SettingsPage({ section }: { section: 'tokens' | 'notifications' 
       {section === 'notifications' ? <NotificationSettings /> : null}
       {section === 'incidents' ? <IncidentSettingsSection /> : null}
       {section === 'audit' ? <AuditLogSection /> : null}
+      {section === 'notion' ? <NotionSettingsSection /> : null}
     </>
   );
 }

@@ -7,6 +7,7 @@ import { api, type Team, type User } from '../api.ts';
 import { Icon } from '../components/Icon.tsx';
 import { TeamFormModal } from '../components/TeamForm.tsx';
 import { UserFormModal } from '../components/UserForm.tsx';
+import { InviteModal, type Invite } from '../components/InviteForm.tsx';
 import { Avatar, Badge, EmptyState, ErrorBanner, Loading, PageHeader, Panel, RoleBadge, TabLinks } from '../components/ui.tsx';
 import { useDocumentTitle, useResource } from '../hooks.ts';
 import { useSession } from '../session.tsx';
@@ -25,7 +26,8 @@ export function UsersTeamsPage({ tab }: { tab: Tab }) {
   // Admins also see deactivated users, so they can reactivate them.
   const users = useResource(() => api.users.list({ includeInactive: isAdmin }), [isAdmin]);
   const teams = useResource(() => api.teams.list(), []);
-  const [modal, setModal] = useState<{ kind: 'user'; user?: User } | { kind: 'team'; team?: Team } | null>(null);
+  const [modal, setModal] = useState<{ kind: 'user'; user?: User } | { kind: 'team'; team?: Team } | { kind: 'invite' } | null>(null);
+  const invites = useResource(async () => (isAdmin ? (await api.get<{ data: Invite[] }>('/invites')).data : []), [isAdmin]);
   const [flash, setFlash] = useState<string | null>(null);
 
   // Mirrors the API's rules: users and new teams need an admin; a team's lead may also edit it.
@@ -33,12 +35,20 @@ export function UsersTeamsPage({ tab }: { tab: Tab }) {
   const canCreateTeams = isAdmin;
   const canEditTeam = (t: Team): boolean => isAdmin || (t.leadUserId === session.user.id && session.can('write'));
 
+  const leadTeams = (teams.data ?? []).filter((t) => isAdmin || (t.leadUserId === session.user.id && session.can('write')));
   const action =
     tab === 'users'
-      ? canManageUsers && (
-          <button type="button" className="btn btn-primary" onClick={() => setModal({ kind: 'user' })}>
-            <Icon name="plus" size={16} /> Add user
-          </button>
+      ? (canManageUsers || leadTeams.length > 0) && (
+          <span className="btn-row">
+            <button type="button" className="btn btn-primary" onClick={() => setModal({ kind: 'invite' })} disabled={!teams.data}>
+              <Icon name="plus" size={16} /> Invite people
+            </button>
+            {canManageUsers ? (
+              <button type="button" className="btn btn-secondary" onClick={() => setModal({ kind: 'user' })}>
+                Add user
+              </button>
+            ) : null}
+          </span>
         )
       : canCreateTeams && (
           <button type="button" className="btn btn-primary" onClick={() => setModal({ kind: 'team' })} disabled={!users.data}>
@@ -82,6 +92,57 @@ export function UsersTeamsPage({ tab }: { tab: Tab }) {
         />
       )}
 
+      {tab === 'users' && isAdmin && (invites.data ?? []).some((i) => i.status === 'pending') ? (
+        <Panel title="Pending invites">
+          <table className="table" aria-label="Pending invites">
+            <thead>
+              <tr>
+                <th>Email</th>
+                <th>Team</th>
+                <th>Role</th>
+                <th>Expires</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {(invites.data ?? [])
+                .filter((i) => i.status === 'pending')
+                .map((i) => (
+                  <tr key={i.id}>
+                    <td>{i.email}</td>
+                    <td>{(teams.data ?? []).find((t) => t.id === i.teamId)?.name ?? <span className="muted">—</span>}</td>
+                    <td>{i.role}</td>
+                    <td className="small">{new Date(i.expiresAt).toLocaleDateString()}</td>
+                    <td>
+                      <button
+                        type="button"
+                        className="btn btn-ghost btn-sm"
+                        onClick={async () => {
+                          await api.del(`/invites/${encodeURIComponent(i.id)}`);
+                          void invites.reload();
+                        }}
+                      >
+                        Withdraw
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+            </tbody>
+          </table>
+        </Panel>
+      ) : null}
+      {modal?.kind === 'invite' ? (
+        <InviteModal
+          teams={leadTeams}
+          isAdmin={isAdmin}
+          onClose={() => setModal(null)}
+          onSent={(summary) => {
+            setModal(null);
+            setFlash(summary);
+            void invites.reload();
+          }}
+        />
+      ) : null}
       {modal?.kind === 'user' ? (
         <UserFormModal
           {...(modal.user ? { user: modal.user } : {})}

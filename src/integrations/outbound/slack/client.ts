@@ -18,7 +18,18 @@ import {
   type Logger,
   type WebAPICallResult,
 } from '@slack/web-api';
-import { ChannelError, type NotificationChannel, type OutboundMessage, type SendResult, type SlackWorkspace } from '../../../core/notifications/channels.js';
+import {
+  ChannelError,
+  type NotificationChannel,
+  type OutboundMessage,
+  type SendResult,
+  type SlackChannelSummary,
+  type SlackDirectory,
+  type SlackPage,
+  type SlackUserGroupSummary,
+  type SlackUserSummary,
+  type SlackWorkspace,
+} from '../../../core/notifications/channels.js';
 import { fallbackText, renderMessageBlocks } from './blocks.js';
 
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
@@ -218,7 +229,10 @@ export class SlackChannel implements NotificationChannel {
     if (message.threadProviderId) {
       const thread = parseSlackMessageId(message.threadProviderId);
       // Only thread inside the same conversation; a parent from elsewhere would not be found.
-      if (thread.ts && (!thread.channel || thread.channel === channel || (this.type === 'slack_dm' && this.dmMode === 'direct'))) args.thread_ts = thread.ts;
+      if (thread.ts && (!thread.channel || thread.channel === channel || (this.type === 'slack_dm' && this.dmMode === 'direct'))) {
+        args.thread_ts = thread.ts;
+        if (message.broadcast) args.reply_broadcast = true;
+      }
     }
     const result = await this.api.call<PostMessageResult>('chat.postMessage', args, signal);
     if (!result.ts) throw new ChannelError('slack chat.postMessage: no ts in answer', true, undefined, 'invalid_response');
@@ -291,7 +305,7 @@ export function toSlackChannelName(input: string): string {
 }
 
 /** {@link SlackWorkspace}: user groups, users, channels, response_url replies and modals. */
-export class SlackWorkspaceClient implements SlackWorkspace {
+export class SlackWorkspaceClient implements SlackWorkspace, SlackDirectory {
   readonly api: SlackApi;
   private readonly respondTimeoutMs: number;
 
@@ -351,6 +365,45 @@ export class SlackWorkspaceClient implements SlackWorkspace {
       if (!cursor) return undefined;
     }
     return undefined;
+  }
+
+  /** One page of conversations.list (https://api.slack.com/methods/conversations.list): cursor pagination. */
+  async listChannels(options: { cursor?: string; limit?: number; types?: string } = {}): Promise<SlackPage<SlackChannelSummary>> {
+    const args: Record<string, unknown> = { types: options.types ?? 'public_channel,private_channel', exclude_archived: true, limit: Math.min(Math.max(options.limit ?? 200, 1), 1000) };
+    if (options.cursor) args.cursor = options.cursor;
+    const result = await this.api.call<{ channels?: Array<SlackChannelInfo & { is_private?: boolean; is_member?: boolean; num_members?: number }> }>('conversations.list', args);
+    return {
+      items: (result.channels ?? []).map((c) => ({ id: c.id, name: c.name, isPrivate: c.is_private ?? false, isMember: c.is_member ?? false, ...(typeof c.num_members === 'number' ? { numMembers: c.num_members } : {}) })),
+      nextCursor: result.response_metadata?.next_cursor ?? '',
+    };
+  }
+
+  /** usergroups.list (https://api.slack.com/methods/usergroups.list): one answer, no pagination. */
+  async listUserGroups(): Promise<SlackUserGroupSummary[]> {
+    const result = await this.api.call<{ usergroups?: Array<{ id: string; handle?: string; name?: string; user_count?: number | string; date_delete?: number }> }>('usergroups.list', { include_count: true });
+    return (result.usergroups ?? []).filter((g) => !g.date_delete).map((g) => ({ id: g.id, handle: g.handle ?? '', name: g.name ?? g.handle ?? g.id, userCount: Number(g.user_count ?? 0) }));
+  }
+
+  /** One page of conversations.members (https://api.slack.com/methods/conversations.members). */
+  async channelMembers(channelId: string, options: { cursor?: string; limit?: number } = {}): Promise<SlackPage<string>> {
+    const args: Record<string, unknown> = { channel: channelId, limit: Math.min(Math.max(options.limit ?? 200, 1), 1000) };
+    if (options.cursor) args.cursor = options.cursor;
+    const result = await this.api.call<{ members?: string[] }>('conversations.members', args);
+    return { items: result.members ?? [], nextCursor: result.response_metadata?.next_cursor ?? '' };
+  }
+
+  /** users.info (https://api.slack.com/methods/users.info); the email needs the users:read.email scope. */
+  async userInfo(userId: string): Promise<SlackUserSummary | undefined> {
+    try {
+      const result = await this.api.call<{ user?: { id?: string; name?: string; real_name?: string; deleted?: boolean; is_bot?: boolean; profile?: { email?: string; real_name?: string; display_name?: string } } }>('users.info', { user: userId });
+      const u = result.user;
+      if (!u?.id) return undefined;
+      const name = u.profile?.real_name || u.real_name || u.profile?.display_name || u.name || u.id;
+      return { id: u.id, name, ...(u.profile?.email ? { email: u.profile.email } : {}), isBot: u.is_bot ?? false, deleted: u.deleted ?? false };
+    } catch (error) {
+      if (error instanceof ChannelError && error.code === 'user_not_found') return undefined;
+      throw error;
+    }
   }
 
   async inviteToChannel(channelId: string, slackUserIds: string[]): Promise<void> {
