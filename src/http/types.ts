@@ -30,6 +30,10 @@ export interface HttpDeps {
     publicUrl: string;
     secureCookies: boolean;
     bodyLimitBytes: number;
+    /** Which X-Forwarded-For hops to believe (config `trustProxy`); none when absent. */
+    trustProxy?: boolean | number | string[];
+    /** Sign-in throttling (config `signIn`); defaults when absent. */
+    signIn?: { maxFailuresPerAccount: number; maxFailuresPerAddress: number; lockoutSeconds: number; maxLockoutSeconds: number; windowSeconds: number };
     logLevel: string;
     version: string;
     /** Intake rate limit per integration key: steady requests per second, and burst. */

@@ -5,7 +5,7 @@
 import { conflict, invalid, notFound } from '../shared/errors.js';
 import { newId, newSecret } from '../shared/ids.js';
 import type { Actor, CoreDeps, Repos } from '../shared/ports.js';
-import { requireText, slugify } from '../shared/validate.js';
+import { assertSpan, MAX_SPAN_MS, requireText, slugify } from '../shared/validate.js';
 import { findTeam } from '../teams/teams.js';
 import { hashSecret } from '../auth/auth.js';
 import { reachabilityWarnings } from '../notifications/notifications.js';
@@ -280,6 +280,7 @@ export async function findIntegrationByKey(r: Repos, key: string): Promise<{ int
 
 export async function addMaintenance(deps: CoreDeps, actor: Actor, serviceRef: string, input: { start: number; end: number; reason?: string }): Promise<MaintenanceWindow> {
   if (!(input.end > input.start)) throw invalid('invalid_window', 'end must be after start.', { field: 'end' });
+  assertSpan(input.start, input.end, MAX_SPAN_MS.maintenance, 'A maintenance window');
   const now = deps.clock.now();
   return deps.uow.run(async (r) => {
     const s = await findService(r, serviceRef);
