@@ -23,7 +23,7 @@ interface Operation {
 }
 
 const BIG = 'x'.repeat(1_000_000);
-const NASTY_NUMBERS = [1e308, -1e308, Number.MAX_SAFE_INTEGER + 2, -(Number.MAX_SAFE_INTEGER + 2), 9007199254740993, 1e20, -1, 0, 0.5, 2 ** 31, -(2 ** 63)];
+const NASTY_NUMBERS = [1e308, -1e308, Number.MAX_SAFE_INTEGER + 2, -(Number.MAX_SAFE_INTEGER + 2), 1e20, -1, 0, 0.5, 2 ** 31, -(2 ** 63)];
 const NASTY_STRINGS = [
   '',
   ' ',
@@ -235,13 +235,15 @@ describe('fuzzing every write route and every query string of the OpenAPI docume
     // A few well-known hostile requests, by hand.
     for (const [method, url, body] of [
       ['POST', `/api/v1/schedules/${ids.schedules}/swaps`, { start: Date.now(), end: 1e308 }],
-      ['POST', `/api/v1/schedules/${ids.schedules}/swaps`, { start: Date.now(), end: 9007199254740993 }],
       ['POST', `/api/v1/services/${ids.services}/maintenance`, { start: Date.now(), end: 1e308 }],
       ['GET', '/api/v1/alerts?offset=99999999999999999999', undefined],
     ] as const) {
       const res = await t.api(method, url, body ? { body } : {});
       expect(res.status, `${method} ${url}`).toBe(400);
     }
+    // The number as written on the wire (JSON cannot hold it exactly).
+    const unsafe = await t.api('POST', `/api/v1/schedules/${ids.schedules}/swaps`, { rawBody: `{"start": ${Date.now()}, "end": 9007199254740993}` });
+    expect(unsafe.status).toBe(400);
     running = false;
     await probeLoop;
     const answers = await Promise.all(probes);

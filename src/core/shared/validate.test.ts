@@ -19,7 +19,7 @@ describe('instants', () => {
     expect(parseInstant(MIN_INSTANT_MS, 'at')).toBe(MIN_INSTANT_MS);
     expect(parseInstant(MAX_INSTANT_MS, 'at')).toBe(MAX_INSTANT_MS);
   });
-  it.each([1e308, -1, 9007199254740993, 1.5, Number.NaN, '9999-12-31T00:00:00Z', '1e308', '99999999999999999999', '', 'soon', '+275760-09-13T00:00:00Z'])(
+  it.each([1e308, -1, Number.MAX_SAFE_INTEGER + 2, 1.5, Number.NaN, '9999-12-31T00:00:00Z', '1e308', '99999999999999999999', '', 'soon', '+275760-09-13T00:00:00Z'])(
     'refuses %s, naming the field',
     (v) => {
       expect(codeOf(() => parseInstant(v as number | string, 'end'))).toBe('invalid_time');
