@@ -13,6 +13,7 @@ import * as m0005 from './0005_incidents.js';
 import * as m0006 from './0006_postmortems.js';
 import * as m0007 from './0007_triage.js';
 import * as m0008 from './0008_intake_queue.js';
+import * as m0011 from './0011_sign_in.js';
 
 export interface MigrationContext {
   dialect: Dialect;
@@ -29,6 +30,7 @@ const MIGRATIONS: Array<[string, MigrationModule]> = [
   ['0006_postmortems', m0006],
   ['0007_triage', m0007],
   ['0008_intake_queue', m0008],
+  ['0011_sign_in', m0011],
 ];
 
 class StaticProvider implements MigrationProvider {
