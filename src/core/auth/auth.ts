@@ -7,7 +7,7 @@ import { DomainError, forbidden, invalid, notFound, unauthenticated } from '../s
 import { newId, newSecret } from '../shared/ids.js';
 import type { Actor, CoreDeps } from '../shared/ports.js';
 import { normalizeEmail, requireText } from '../shared/validate.js';
-import type { Role, User } from '../users/users.js';
+import { assertPassword, type Role, type User } from '../users/users.js';
 import { assertNotLocked, DEFAULT_THROTTLE, recordSignInFailure, signInLocked, throttleKey, type ThrottleEntry, type ThrottleKind, type ThrottlePolicy } from './throttle.js';
 
 export const SCOPES = ['read', 'write', 'admin'] as const;
@@ -262,5 +262,34 @@ export async function clearSignInThrottle(deps: CoreDeps, principal: Principal, 
     await r.signIn.clear(key);
     const user = kind === 'account' ? await r.users.findByEmail(entry.subject) : undefined;
     if (user) await r.events.append({ entityType: 'user', entityId: user.id, type: 'user.sign_in_unlocked', actor: actorOf(principal), data: {} });
+  });
+}
+
+/**
+ * Changes your own password: the current one is required (a stolen token or an open session is
+ * not enough). Wrong current passwords count as failed sign-ins of the account.
+ */
+export async function changeOwnPassword(deps: CoreDeps, principal: Principal, currentPassword: string, newPassword: string, policy: ThrottlePolicy = DEFAULT_THROTTLE): Promise<void> {
+  requireScope(principal, 'write');
+  assertPassword(newPassword);
+  const me = principal.user;
+  const key = throttleKey('account', me.email);
+  const now = deps.clock.now();
+  const hash = await deps.uow.run(async (r) => {
+    await assertNotLocked(r, [key], now);
+    return r.users.getPasswordHash(me.id);
+  });
+  if (!hash) throw forbidden('You have no password yet; an admin sets the first one.');
+  if (!(await deps.passwords.verify(currentPassword, hash))) {
+    const locked = await deps.uow.run((r) => recordSignInFailure(r, policy, [['account', me.email]], deps.clock.now()));
+    if (locked !== undefined) throw signInLocked(locked);
+    throw invalid('wrong_current_password', 'currentPassword: that is not your current password.', { field: 'currentPassword' });
+  }
+  if (currentPassword === newPassword) throw invalid('same_password', 'newPassword: choose a password different from the current one.', { field: 'newPassword' });
+  const next = await deps.passwords.hash(newPassword);
+  await deps.uow.run(async (r) => {
+    await r.users.setPasswordHash(me.id, next);
+    await r.signIn.clear(key);
+    await r.events.append({ entityType: 'user', entityId: me.id, type: 'user.password_changed', actor: actorOf(principal), data: { self: true } });
   });
 }

@@ -1,11 +1,11 @@
 import { Type } from '@sinclair/typebox';
-import { actorOf } from '../../core/auth/auth.js';
+import { actorOf, changeOwnPassword } from '../../core/auth/auth.js';
 import { createUser, deactivateUser, getUser, listUsers, updateUser } from '../../core/users/users.js';
 import { principalOf } from '../auth.js';
 import { IdParams, Role, StdErrors, TimelineEventSchema, listOf } from '../schemas.js';
 import type { App, HttpDeps } from '../types.js';
 import { findTeam } from '../../core/teams/teams.js';
-import { forbidden, notFound } from '../../core/shared/errors.js';
+import { forbidden, invalid, notFound } from '../../core/shared/errors.js';
 
 const UserCreate = Type.Object(
   {
@@ -29,7 +29,8 @@ const UserPatch = Type.Partial(
     slackUserId: Type.Union([Type.String({ maxLength: 32 }), Type.Null()]),
     role: Role,
     active: Type.Boolean(),
-    password: Type.String({ maxLength: 256 }),
+    password: Type.String({ maxLength: 256, description: 'Admins set anyone’s; your own needs currentPassword' }),
+    currentPassword: Type.String({ maxLength: 256, description: 'Required to change your own password' }),
   }),
   { additionalProperties: false, minProperties: 1 },
 );
@@ -79,7 +80,28 @@ export function userRoutes(app: App, deps: HttpDeps): void {
       if (!isAdmin && (target.id !== p.user.id || req.body.role !== undefined || req.body.active !== undefined)) {
         throw forbidden('Only admins can change other users, roles or activation.');
       }
-      return updateUser(core, actorOf(p), target.id, req.body);
+      const { currentPassword, ...patch } = req.body;
+      if (target.id === p.user.id && patch.password !== undefined) {
+        // Your own password: the current one is required, even for admins.
+        if (currentPassword === undefined) throw invalid('current_password_required', 'currentPassword: give your current password to set a new one.', { field: 'currentPassword' });
+        await changeOwnPassword(core, p, currentPassword, patch.password, deps.config.signIn);
+        delete patch.password;
+        if (Object.keys(patch).length === 0) return getUser(core, target.id);
+      }
+      return updateUser(core, actorOf(p), target.id, patch);
+    },
+  });
+
+  app.post('/api/v1/me/password', {
+    schema: {
+      tags: ['identity'],
+      summary: 'Change your own password (the current one is required)',
+      body: Type.Object({ currentPassword: Type.String({ minLength: 1, maxLength: 256 }), newPassword: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
+      response: { 204: Type.Null(), ...StdErrors },
+    },
+    handler: async (req, reply) => {
+      await changeOwnPassword(core, principalOf(req), req.body.currentPassword, req.body.newPassword, deps.config.signIn);
+      return reply.status(204).send(null);
     },
   });
 
