@@ -51,6 +51,8 @@ export interface HttpDeps {
     signingSecret: string | undefined;
     handlers: SlackHandlers;
     resolveUser(slackUserId: string): Promise<User | undefined>;
+    /** The Slack user id of an email address in the Slack directory (users.lookupByEmail), if any. */
+    slackIdForEmail?(email: string): Promise<string | undefined>;
     respond(responseUrl: string, body: Record<string, unknown>): Promise<void>;
   };
   /** The intake queue: an entry is committed before submit resolves (see storage/intake-queue.ts). */

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { actorOf, changeOwnPassword } from '../../core/auth/auth.js';
-import { createUser, deactivateUser, getUser, listUsers, updateUser } from '../../core/users/users.js';
+import { confirmEmailChange, requestEmailChange } from '../../core/users/verification.js';
+import { createUser, deactivateUser, getUser, linkOwnSlack, listUsers, updateUser } from '../../core/users/users.js';
 import { principalOf } from '../auth.js';
 import { IdParams, Role, StdErrors, TimelineEventSchema, listOf } from '../schemas.js';
 import type { App, HttpDeps } from '../types.js';
@@ -81,6 +82,9 @@ export function userRoutes(app: App, deps: HttpDeps): void {
         throw forbidden('Only admins can change other users, roles or activation.');
       }
       const { currentPassword, ...patch } = req.body;
+      if (target.id === p.user.id && patch.email !== undefined && patch.email.trim().toLowerCase() !== target.email) {
+        throw invalid('email_change_needs_verification', 'email: your own email changes only once the new address is confirmed; use POST /api/v1/me/email.', { field: 'email' });
+      }
       if (target.id === p.user.id && patch.password !== undefined) {
         // Your own password: the current one is required, even for admins.
         if (currentPassword === undefined) throw invalid('current_password_required', 'currentPassword: give your current password to set a new one.', { field: 'currentPassword' });
@@ -88,8 +92,34 @@ export function userRoutes(app: App, deps: HttpDeps): void {
         delete patch.password;
         if (Object.keys(patch).length === 0) return getUser(core, target.id);
       }
+      if (target.id === p.user.id && patch.slackUserId && patch.slackUserId !== target.slackUserId) {
+        // Your own Slack identity: only the account Slack's directory lists for your email.
+        if (!deps.slack?.slackIdForEmail) throw invalid('slack_not_configured', 'slackUserId: Slack is not configured on this Vigil, so a Slack account cannot be verified.', { field: 'slackUserId' });
+        const linked = await linkOwnSlack(core, actorOf(p), target.id, patch.slackUserId, await deps.slack.slackIdForEmail(target.email));
+        delete patch.slackUserId;
+        if (Object.keys(patch).length === 0) return linked;
+      }
       return updateUser(core, actorOf(p), target.id, patch);
     },
+  });
+
+  app.post('/api/v1/me/email', {
+    schema: {
+      tags: ['identity'],
+      summary: 'Change your email: sends a code to the new address; it takes effect once confirmed',
+      body: Type.Object({ email: Type.String({ minLength: 3, maxLength: 254 }) }, { additionalProperties: false }),
+      response: { 202: Type.Object({ pendingEmail: Type.String(), expiresAt: Type.Number() }), ...StdErrors },
+    },
+    handler: async (req, reply) => reply.status(202).send(await requestEmailChange(core, principalOf(req), req.body.email)),
+  });
+  app.post('/api/v1/me/email/confirm', {
+    schema: {
+      tags: ['identity'],
+      summary: 'Confirm your new email with the code sent to it',
+      body: Type.Object({ code: Type.String({ minLength: 1, maxLength: 20 }) }, { additionalProperties: false }),
+      response: { 200: Type.Ref('User'), ...StdErrors },
+    },
+    handler: async (req) => confirmEmailChange(core, principalOf(req), req.body.code),
   });
 
   app.post('/api/v1/me/password', {
