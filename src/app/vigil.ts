@@ -222,6 +222,8 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
       publicUrl: config.publicUrl,
       secureCookies: config.secureCookies,
       bodyLimitBytes: config.bodyLimitBytes,
+      trustProxy: config.trustProxy,
+      signIn: config.signIn,
       logLevel: config.logLevel,
       version: VERSION,
       intakeRatePerSecond: config.intake.ratePerSecond,

@@ -28,6 +28,22 @@ export interface VigilConfig {
   secureCookies: boolean;
   /** Largest accepted request body, in bytes. */
   bodyLimitBytes: number;
+  /**
+   * Which `X-Forwarded-For` hops to believe for the client address: `false` (none, the default:
+   * the TCP peer is the client), `true` (every hop), a hop count, or a list of proxy addresses/CIDRs.
+   */
+  trustProxy: boolean | number | string[];
+  signIn: {
+    /** Wrong passwords per account before it is locked for a while. */
+    maxFailuresPerAccount: number;
+    /** Wrong passwords per client address before it is locked for a while. */
+    maxFailuresPerAddress: number;
+    /** First lockout; each further lockout doubles it, up to `maxLockoutSeconds`. */
+    lockoutSeconds: number;
+    maxLockoutSeconds: number;
+    /** Failures older than this are forgotten. */
+    windowSeconds: number;
+  };
   intake: {
     /** Steady requests per second accepted per integration key (429 with Retry-After beyond). */
     ratePerSecond: number;
@@ -187,6 +203,20 @@ const bool = (raw: unknown, problems: string[], label: string): boolean | 'auto'
   return undefined;
 };
 
+const trustProxy = (raw: unknown, problems: string[], label: string): boolean | number | string[] | undefined => {
+  if (typeof raw === 'boolean') return raw;
+  if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 0 && raw <= 20) return raw;
+  if (Array.isArray(raw) && raw.every((x) => typeof x === 'string' && x.trim())) return raw.map((x: string) => x.trim());
+  const s = String(raw).trim();
+  if (['1', 'true', 'yes', 'on'].includes(s.toLowerCase())) return true;
+  if (['', '0', 'false', 'no', 'off'].includes(s.toLowerCase())) return false;
+  if (/^hops:\d{1,2}$/.test(s)) return Number(s.slice(5));
+  const list = s.split(',').map((x) => x.trim()).filter(Boolean);
+  if (list.length && list.every((x) => /^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(x) || ['loopback', 'linklocal', 'uniquelocal'].includes(x))) return list;
+  problems.push(`${label}: expected false, true, hops:<n> or a comma-separated list of proxy addresses/CIDRs, got ${JSON.stringify(raw)}`);
+  return undefined;
+};
+
 const token = (raw: unknown, problems: string[], label: string): string | undefined => {
   const s = str(raw, problems, label);
   if (s === undefined) return undefined;
@@ -217,6 +247,12 @@ const FIELDS: FieldSpec[] = [
   },
   { path: 'secureCookies', env: 'VIGIL_SECURE_COOKIES', parse: bool, default: () => 'auto' },
   { path: 'bodyLimitBytes', env: 'VIGIL_BODY_LIMIT_BYTES', parse: int(1024, 64 * 1024 * 1024), default: () => 1048576 },
+  { path: 'trustProxy', env: 'VIGIL_TRUST_PROXY', parse: trustProxy, default: () => false },
+  { path: 'signIn.maxFailuresPerAccount', env: 'VIGIL_SIGNIN_MAX_FAILURES_PER_ACCOUNT', parse: int(1, 1000), default: () => 10 },
+  { path: 'signIn.maxFailuresPerAddress', env: 'VIGIL_SIGNIN_MAX_FAILURES_PER_ADDRESS', parse: int(1, 100_000), default: () => 50 },
+  { path: 'signIn.lockoutSeconds', env: 'VIGIL_SIGNIN_LOCKOUT_SECONDS', parse: int(1, 86_400), default: () => 60 },
+  { path: 'signIn.maxLockoutSeconds', env: 'VIGIL_SIGNIN_MAX_LOCKOUT_SECONDS', parse: int(1, 7 * 86_400), default: () => 3600 },
+  { path: 'signIn.windowSeconds', env: 'VIGIL_SIGNIN_WINDOW_SECONDS', parse: int(60, 7 * 86_400), default: () => 86_400 },
   { path: 'intake.ratePerSecond', env: 'VIGIL_INTAKE_RATE_PER_SECOND', parse: int(1, 1_000_000), default: () => 100 },
   { path: 'intake.burst', env: 'VIGIL_INTAKE_BURST', parse: int(1, 10_000_000), default: () => 1000 },
   { path: 'intake.maxBacklog', env: 'VIGIL_INTAKE_MAX_BACKLOG', parse: int(100, 100_000_000), default: () => 1_000_000 },

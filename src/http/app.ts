@@ -24,9 +24,38 @@ import { teamRoutes } from './routes/teams.js';
 import { auditRoutes } from './routes/audit.js';
 import { userRoutes } from './routes/users.js';
 import { SHARED_SCHEMAS } from './schemas.js';
+import { assertCleanJson } from '../core/shared/validate.js';
 import type { App, HttpDeps } from './types.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+/** The web UI loads only its own scripts, styles and API; nothing may frame any page. */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "base-uri 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Trust the nearest `n` proxies (proxy-addr's hop count). */
+const hops =
+  (n: number) =>
+  (_addr: string, i: number): boolean =>
+    i < n;
+
+export const SECURITY_HEADERS: Record<string, string> = {
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'strict-origin-when-cross-origin',
+  'x-frame-options': 'DENY',
+  'cross-origin-opener-policy': 'same-origin',
+};
 
 function makeAjv(coerce: boolean): Ajv {
   const ajv = new Ajv({
@@ -54,7 +83,8 @@ export async function buildHttpApp(deps: HttpDeps, options: BuildOptions = {}): 
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
     },
     requestIdHeader: false,
-    trustProxy: true,
+    // Believe X-Forwarded-For only from the configured proxies (none by default).
+    trustProxy: typeof deps.config.trustProxy === 'number' ? hops(deps.config.trustProxy) : (deps.config.trustProxy ?? false),
     return503OnClosing: true,
     ajv: { customOptions: { allErrors: true } },
     // OpsGenie clients' paths (trailing slashes, the JSM and api_url prefixes) -> the routed layout.
@@ -96,10 +126,24 @@ export async function buildHttpApp(deps: HttpDeps, options: BuildOptions = {}): 
     t.observe(reply.elapsedTime / 1000);
     done();
   });
-  // Every answer names its request (a handler may set its own, as the OpsGenie API does).
+  // Every answer names its request (a handler may set its own, as the OpsGenie API does) and
+  // carries the security headers (the API reference sets its own CSP, with the same framing rule).
   app.addHook('onRequest', (req, reply, done) => {
+    void reply.headers(SECURITY_HEADERS);
     void reply.header('x-request-id', req.id);
     done();
+  });
+  // Text is checked once for every route, before validation: no NUL characters, no unpaired
+  // surrogates, no absurd nesting, in the body, the query string and the path.
+  app.addHook('preValidation', (req, _reply, done) => {
+    try {
+      if (req.body !== undefined && req.body !== null) assertCleanJson(req.body, 'body');
+      if (req.query && typeof req.query === 'object') assertCleanJson(req.query, 'query');
+      if (req.params && typeof req.params === 'object') assertCleanJson(req.params, 'params');
+      done();
+    } catch (err) {
+      done(err as Error);
+    }
   });
 
   await app.register(cookie);
@@ -124,7 +168,7 @@ export async function buildHttpApp(deps: HttpDeps, options: BuildOptions = {}): 
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list', deepLinking: true }, staticCSP: true });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list', deepLinking: true }, staticCSP: true, transformStaticCSP: (h) => h.replace("frame-ancestors 'self'", "frame-ancestors 'none'").replace(/\s*upgrade-insecure-requests;?/, '') });
 
   app.setErrorHandler((err, req, reply) => sendError(reply, req, err));
   app.addHook('onRequest', authHook(deps.core));

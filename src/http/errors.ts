@@ -103,5 +103,7 @@ export function sendError(reply: FastifyReply, request: FastifyRequest, err: unk
   const { status, body, log } = toHttpError(err);
   if (log) request.log.error({ err }, 'request failed');
   if (status === 401 && !reply.hasHeader('www-authenticate')) reply.header('www-authenticate', 'Bearer realm="vigil"');
+  const retryAfter = (body.error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  if (status === 429 && typeof retryAfter === 'number') reply.header('retry-after', String(Math.ceil(retryAfter)));
   return reply.status(status).type('application/json; charset=utf-8').send(body);
 }

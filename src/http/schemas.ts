@@ -2,6 +2,7 @@
  * Shared TypeBox schemas: they validate requests, shape responses and generate the OpenAPI document.
  */
 import { Type, type TSchema } from '@sinclair/typebox';
+import { MAX_INSTANT_MS, MAX_LIMIT, MAX_OFFSET, MIN_INSTANT_MS, parseInstant } from '../core/shared/validate.js';
 
 export const ErrorSchema = Type.Object(
   {
@@ -23,6 +24,23 @@ export const errors = (...codes: number[]): Record<number, TSchema> =>
 export const StdErrors = errors(400, 401, 403, 404, 409, 413, 415, 429);
 
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
+
+/** An instant in a body: epoch milliseconds or an ISO 8601 date-time with a zone, 2000..2200. */
+export const Instant = Type.Union(
+  [Type.Integer({ minimum: MIN_INSTANT_MS, maximum: MAX_INSTANT_MS }), Type.String({ format: 'date-time', maxLength: 64 })],
+  { description: 'Epoch milliseconds or ISO 8601 date-time, between 2000-01-01 and 2200-01-01' },
+);
+
+/** An instant in a query string: epoch milliseconds or ISO 8601 (checked by `toMs`). */
+export const InstantQuery = Type.String({ minLength: 1, maxLength: 64, description: 'Epoch milliseconds or ISO 8601 date-time, between 2000-01-01 and 2200-01-01' });
+
+/** Epoch milliseconds (or ISO 8601), bounded to 2000..2200; a 400 naming `field` otherwise. */
+export const toMs = (v: number | string, field: string): number => parseInstant(v, field);
+
+/** A page size: 1..max (at most MAX_LIMIT). */
+export const Limit = (max = 500) => Type.Integer({ minimum: 1, maximum: Math.min(max, MAX_LIMIT) });
+/** A page offset: 0..1,000,000. */
+export const Offset = Type.Integer({ minimum: 0, maximum: MAX_OFFSET });
 
 export const Role = Type.Union([Type.Literal('admin'), Type.Literal('responder'), Type.Literal('stakeholder')]);
 export const ScopeSchema = Type.Union([Type.Literal('read'), Type.Literal('write'), Type.Literal('admin')]);

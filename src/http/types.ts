@@ -30,6 +30,10 @@ export interface HttpDeps {
     publicUrl: string;
     secureCookies: boolean;
     bodyLimitBytes: number;
+    /** Which X-Forwarded-For hops to believe (config `trustProxy`); none when absent. */
+    trustProxy?: boolean | number | string[];
+    /** Sign-in throttling (config `signIn`); defaults when absent. */
+    signIn?: { maxFailuresPerAccount: number; maxFailuresPerAddress: number; lockoutSeconds: number; maxLockoutSeconds: number; windowSeconds: number };
     logLevel: string;
     version: string;
     /** Intake rate limit per integration key: steady requests per second, and burst. */
@@ -47,6 +51,8 @@ export interface HttpDeps {
     signingSecret: string | undefined;
     handlers: SlackHandlers;
     resolveUser(slackUserId: string): Promise<User | undefined>;
+    /** The Slack user id of an email address in the Slack directory (users.lookupByEmail), if any. */
+    slackIdForEmail?(email: string): Promise<string | undefined>;
     respond(responseUrl: string, body: Record<string, unknown>): Promise<void>;
   };
   /** The intake queue: an entry is committed before submit resolves (see storage/intake-queue.ts). */

@@ -58,6 +58,27 @@ export interface SessionsTable {
   last_seen_at: number;
 }
 
+export interface SignInThrottleTable {
+  key: string;
+  kind: string;
+  subject: string;
+  failures: number;
+  lockouts: number;
+  locked_until: number | null;
+  last_failure_at: number;
+}
+
+export interface IdentityVerificationsTable {
+  id: string;
+  user_id: string;
+  purpose: string;
+  target: string;
+  secret_hash: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
 /** The append-only timeline of every user-visible entity. */
 export interface EventsTable {
   seq: Generated<number>;
@@ -158,6 +179,8 @@ export interface DB {
   team_members: TeamMembersTable;
   api_tokens: ApiTokensTable;
   sessions: SessionsTable;
+  sign_in_throttle: SignInThrottleTable;
+  identity_verifications: IdentityVerificationsTable;
   events: EventsTable;
   jobs: JobsTable;
   settings: SettingsTable;

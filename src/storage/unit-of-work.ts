@@ -6,6 +6,7 @@ import type { Clock } from '../core/shared/clock.js';
 import type { Repos, UnitOfWork } from '../core/shared/ports.js';
 import type { Database, Dialect, Executor } from './database.js';
 import { sessionsRepo, tokensRepo } from './repositories/auth.js';
+import { signInThrottleRepo, verificationsRepo } from './repositories/sign-in.js';
 import { eventsRepo, settingsRepo } from './repositories/events.js';
 import { jobQueue } from './repositories/jobs.js';
 import { teamsRepo } from './repositories/teams.js';
@@ -29,6 +30,8 @@ export function createRepos(db: Executor, dialect: Dialect, clock: Clock, onEnqu
     teams: teamsRepo(db),
     tokens: tokensRepo(db),
     sessions: sessionsRepo(db),
+    signIn: signInThrottleRepo(db),
+    verifications: verificationsRepo(db),
     events: eventsRepo(db, clock),
     jobs: jobQueue(db, clock, onEnqueued),
     settings: settingsRepo(db, clock),

@@ -96,6 +96,7 @@ export const ROUTES: AppRoute[] = [
   { path: '/users', render: () => <UsersTeamsPage tab="users" /> },
   { path: '/teams', render: () => <UsersTeamsPage tab="teams" /> },
   { path: '/settings', render: () => <Redirect to="/settings/tokens" /> },
+  { path: '/settings/account', render: () => <SettingsPage section="account" /> },
   { path: '/settings/tokens', render: () => <SettingsPage section="tokens" /> },
   { path: '/settings/notifications', render: () => <SettingsPage section="notifications" /> },
   { path: '/settings/incidents', render: () => <SettingsPage section="incidents" /> },

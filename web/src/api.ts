@@ -95,6 +95,17 @@ export interface ListResponse<T> {
   data: T[];
 }
 
+/** An account or client address with recent failed sign-ins (admins). */
+export interface SignInThrottleEntry {
+  kind: 'account' | 'address';
+  subject: string;
+  failures: number;
+  lockouts: number;
+  lockedUntil: number | null;
+  locked: boolean;
+  lastFailureAt: number;
+}
+
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
@@ -870,6 +881,12 @@ export const api = {
     login: (email: string, password: string) => request<{ user: User }>('POST', '/auth/login', { email, password }, { quiet401: true }),
     logout: () => request<unknown>('POST', '/auth/logout', undefined, { quiet401: true }),
     me: () => request<Me>('GET', '/me', undefined, { quiet401: true }),
+    signInThrottle: async () => (await request<ListResponse<SignInThrottleEntry>>('GET', '/auth/sign-in-throttle')).data,
+    clearSignInThrottle: (kind: 'account' | 'address', subject: string) => request<void>('DELETE', `/auth/sign-in-throttle/${kind}/${enc(subject)}`),
+  },
+
+  me: {
+    changePassword: (currentPassword: string, newPassword: string) => request<void>('POST', '/me/password', { currentPassword, newPassword }),
   },
 
   users: {

@@ -280,6 +280,15 @@ export function notificationsModule(config: VigilConfig, messaging: Messaging = 
     slackApp: (ctx) => ({
       signingSecret: config.slack.signingSecret,
       resolveUser: (id) => resolveSlackUser(ctx.core, messaging, id),
+      slackIdForEmail: async (email) => {
+        if (!messaging.slack) return undefined;
+        try {
+          const found = await messaging.slack.api.call<{ user?: { id?: string } }>('users.lookupByEmail', { email });
+          return found.user?.id;
+        } catch {
+          return undefined;
+        }
+      },
       respond: async (url, body) => {
         if (messaging.slack) await messaging.slack.workspace.respond(url, body as { text: string });
       },

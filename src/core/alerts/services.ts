@@ -5,7 +5,7 @@
 import { conflict, invalid, notFound } from '../shared/errors.js';
 import { newId, newSecret } from '../shared/ids.js';
 import type { CoreDeps, Repos } from '../shared/ports.js';
-import { requireText, slugify } from '../shared/validate.js';
+import { assertSpan, MAX_SPAN_MS, requireText, slugify } from '../shared/validate.js';
 import { findTeam } from '../teams/teams.js';
 import { actorOf, hashSecret, type Principal } from '../auth/auth.js';
 import { requireTeamAdmin } from '../auth/permissions.js';
@@ -310,6 +310,7 @@ export async function findIntegrationByKey(r: Repos, key: string): Promise<{ int
 
 export async function addMaintenance(deps: CoreDeps, who: Principal, serviceRef: string, input: { start: number; end: number; reason?: string }): Promise<MaintenanceWindow> {
   if (!(input.end > input.start)) throw invalid('invalid_window', 'end must be after start.', { field: 'end' });
+  assertSpan(input.start, input.end, MAX_SPAN_MS.maintenance, 'A maintenance window');
   const now = deps.clock.now();
   const actor = actorOf(who);
   return deps.uow.run(async (r) => {

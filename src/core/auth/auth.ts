@@ -7,7 +7,8 @@ import { DomainError, forbidden, invalid, notFound, unauthenticated } from '../s
 import { newId, newSecret } from '../shared/ids.js';
 import type { Actor, CoreDeps } from '../shared/ports.js';
 import { normalizeEmail, requireText } from '../shared/validate.js';
-import type { Role, User } from '../users/users.js';
+import { assertPassword, type Role, type User } from '../users/users.js';
+import { assertNotLocked, DEFAULT_THROTTLE, recordSignInFailure, signInLocked, throttleKey, type ThrottleEntry, type ThrottleKind, type ThrottlePolicy } from './throttle.js';
 
 export const SCOPES = ['read', 'write', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -112,25 +113,53 @@ export async function authenticateSession(deps: CoreDeps, secret: string): Promi
   });
 }
 
-/** Signs in with email and password; returns the session secret to put in a cookie. */
-export async function login(deps: CoreDeps, email: string, password: string): Promise<{ secret: string; session: Session; user: User }> {
+export interface LoginContext {
+  /** The client address (after the trusted proxies), throttled like the account. */
+  address?: string;
+  throttle?: ThrottlePolicy;
+}
+
+/**
+ * Signs in with email and password; returns the session secret to put in a cookie. Wrong
+ * passwords are throttled per account and per client address (see throttle.ts): past the limit,
+ * `sign_in_locked` (429) until the lockout ends, even for the right password.
+ */
+export async function login(deps: CoreDeps, email: string, password: string, context: LoginContext = {}): Promise<{ secret: string; session: Session; user: User }> {
   const now = deps.clock.now();
-  let normalized: string;
+  const policy = context.throttle ?? DEFAULT_THROTTLE;
+  const subjects: Array<[ThrottleKind, string]> = [['account', email.trim().toLowerCase().slice(0, 254)]];
+  if (context.address) subjects.push(['address', context.address.slice(0, 100)]);
+  const keys = subjects.map(([k, s]) => throttleKey(k, s));
+  await deps.uow.run((r) => assertNotLocked(r, keys, now));
+  let normalized: string | undefined;
   try {
     normalized = normalizeEmail(email);
   } catch {
-    throw unauthenticated('Wrong email or password.');
+    normalized = undefined;
   }
-  const found = await deps.uow.run(async (r) => {
-    const user = await r.users.findByEmail(normalized);
-    return user ? { user, hash: await r.users.getPasswordHash(user.id) } : undefined;
-  });
+  const found = normalized
+    ? await deps.uow.run(async (r) => {
+        const user = await r.users.findByEmail(normalized);
+        return user ? { user, hash: await r.users.getPasswordHash(user.id) } : undefined;
+      })
+    : undefined;
   // Verify even for unknown users so timing does not reveal which emails exist.
   const ok = await deps.passwords.verify(password, found?.hash ?? DUMMY_HASH);
-  if (!found || !found.hash || !ok || !found.user.active) throw unauthenticated('Wrong email or password.');
+  if (!found || !found.hash || !ok || !found.user.active) {
+    const locked = await deps.uow.run(async (r) => {
+      const seconds = await recordSignInFailure(r, policy, subjects, deps.clock.now());
+      if (seconds !== undefined && found) {
+        await r.events.append({ entityType: 'user', entityId: found.user.id, type: 'user.sign_in_locked', actor: { type: 'system', id: null }, data: { seconds, address: context.address ?? null } });
+      }
+      return seconds;
+    });
+    if (locked !== undefined) throw signInLocked(locked);
+    throw unauthenticated('Wrong email or password.');
+  }
   const secret = newSecret('vgs_', 32);
   const session: Session = { id: newId(now), userId: found.user.id, createdAt: now, expiresAt: now + SESSION_TTL_MS, lastSeenAt: now };
   await deps.uow.run(async (r) => {
+    await r.signIn.clear(throttleKey('account', subjects[0]![1]));
     await r.sessions.insert(session, hashSecret(secret));
     await r.events.append({ entityType: 'user', entityId: found.user.id, type: 'user.signed_in', actor: { type: 'user', id: found.user.id }, data: {} });
   });
@@ -213,4 +242,54 @@ export function secretsEqual(a: string, b: string): boolean {
   const x = Buffer.from(hashSecret(a));
   const y = Buffer.from(hashSecret(b));
   return timingSafeEqual(x, y);
+}
+
+/** Sign-in throttling as admins see it: accounts and addresses with recent failures or a lockout. */
+export async function listSignInThrottles(deps: CoreDeps, principal: Principal, policy: ThrottlePolicy = DEFAULT_THROTTLE): Promise<Array<ThrottleEntry & { locked: boolean }>> {
+  requireScope(principal, 'admin');
+  const now = deps.clock.now();
+  const list = await deps.uow.run((r) => r.signIn.list(now - policy.windowSeconds * 1000, now));
+  return list.map((e) => ({ ...e, locked: e.lockedUntil !== null && e.lockedUntil > now }));
+}
+
+/** Ends a lockout and forgets the failures of an account or an address (admin). */
+export async function clearSignInThrottle(deps: CoreDeps, principal: Principal, kind: ThrottleKind, subject: string): Promise<void> {
+  requireScope(principal, 'admin');
+  await deps.uow.run(async (r) => {
+    const key = throttleKey(kind, kind === 'account' ? subject.trim().toLowerCase() : subject.trim());
+    const [entry] = await r.signIn.get([key]);
+    if (!entry) throw notFound('sign_in_throttle', key);
+    await r.signIn.clear(key);
+    const user = kind === 'account' ? await r.users.findByEmail(entry.subject) : undefined;
+    if (user) await r.events.append({ entityType: 'user', entityId: user.id, type: 'user.sign_in_unlocked', actor: actorOf(principal), data: {} });
+  });
+}
+
+/**
+ * Changes your own password: the current one is required (a stolen token or an open session is
+ * not enough). Wrong current passwords count as failed sign-ins of the account.
+ */
+export async function changeOwnPassword(deps: CoreDeps, principal: Principal, currentPassword: string, newPassword: string, policy: ThrottlePolicy = DEFAULT_THROTTLE): Promise<void> {
+  requireScope(principal, 'write');
+  assertPassword(newPassword);
+  const me = principal.user;
+  const key = throttleKey('account', me.email);
+  const now = deps.clock.now();
+  const hash = await deps.uow.run(async (r) => {
+    await assertNotLocked(r, [key], now);
+    return r.users.getPasswordHash(me.id);
+  });
+  if (!hash) throw forbidden('You have no password yet; an admin sets the first one.');
+  if (!(await deps.passwords.verify(currentPassword, hash))) {
+    const locked = await deps.uow.run((r) => recordSignInFailure(r, policy, [['account', me.email]], deps.clock.now()));
+    if (locked !== undefined) throw signInLocked(locked);
+    throw invalid('wrong_current_password', 'currentPassword: that is not your current password.', { field: 'currentPassword' });
+  }
+  if (currentPassword === newPassword) throw invalid('same_password', 'newPassword: choose a password different from the current one.', { field: 'newPassword' });
+  const next = await deps.passwords.hash(newPassword);
+  await deps.uow.run(async (r) => {
+    await r.users.setPasswordHash(me.id, next);
+    await r.signIn.clear(key);
+    await r.events.append({ entityType: 'user', entityId: me.id, type: 'user.password_changed', actor: actorOf(principal), data: { self: true } });
+  });
 }

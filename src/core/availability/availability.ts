@@ -5,6 +5,7 @@
  */
 import { invalid, notFound } from '../shared/errors.js';
 import type { CoreDeps, Repos } from '../shared/ports.js';
+import { assertInstant } from '../shared/validate.js';
 import { findTeam } from '../teams/teams.js';
 import { finalScheduleOf } from '../schedules/schedules.js';
 import { availabilityFor, findSprintConflicts, type MemberAvailability, type OnCallEngineer, type SprintConflict, type SprintIssueInput, type SprintWindowInput } from './sprint-conflicts.js';
@@ -32,6 +33,8 @@ export async function onCallIntervals(r: Repos, userIds: string[], from: number,
 
 export async function teamAvailability(deps: CoreDeps, teamRef: string, from: number, to: number, maxOnCallHours = 0): Promise<MemberAvailability[]> {
   if (!(to > from)) throw invalid('invalid_range', '`to` must be after `from`.', { field: 'to' });
+  assertInstant(from, 'from');
+  assertInstant(to, 'to');
   if (to - from > 120 * 86_400_000) throw invalid('invalid_range', 'A sprint window spans at most 120 days.', { field: 'to' });
   return deps.uow.run(async (r) => {
     const team = await findTeam(r, teamRef);

@@ -4,6 +4,7 @@
  */
 import { listIncidents } from './incidents.js';
 import type { Repos } from '../shared/ports.js';
+import { assertSpan, MAX_SPAN_MS } from '../shared/validate.js';
 import { localMinutes } from '../notifications/notifications.js';
 
 const median = (xs: number[]): number | null => {
@@ -39,6 +40,7 @@ function weekOf(ms: number): string {
 }
 
 export async function insights(r: Repos, o: { from: number; to: number; viewerId: string }) {
+  assertSpan(o.from, o.to, MAX_SPAN_MS.window, 'An insights window', 'to');
   const incidents = await listIncidents(r, { id: o.viewerId }, { from: o.from, to: o.to, limit: 1000 });
   const services = new Map((await r.alerts.listServices()).map((s) => [s.id, s.name]));
   const rows = incidents.map((i) => ({

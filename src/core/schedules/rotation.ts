@@ -12,7 +12,7 @@
  */
 import { IANAZone } from 'luxon';
 import { invalid } from '../shared/errors.js';
-import { assertTimeZone } from '../shared/validate.js';
+import { assertTimeZone, MAX_SPAN_MS } from '../shared/validate.js';
 import type { Interval, IsoWeekday, Layer, Restriction, Shift, ShiftUnit } from './model.js';
 
 const MINUTE = 60_000;
@@ -326,6 +326,10 @@ export function validateLayer(layer: Layer, zone: string): void {
 export function assertRange(from: number, to: number): void {
   if (!Number.isFinite(from) || !Number.isFinite(to)) {
     throw invalid('invalid_range', `from and to must be instants in epoch milliseconds (got ${from}, ${to}).`, { field: 'from' });
+  }
+  // Expansion work grows with the window: no window may be longer than the cap.
+  if (to - from > MAX_SPAN_MS.expansion) {
+    throw invalid('invalid_range', `A schedule can be expanded over at most ${Math.round(MAX_SPAN_MS.expansion / 86_400_000)} days at once.`, { field: 'to' });
   }
 }
 

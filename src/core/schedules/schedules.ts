@@ -6,7 +6,7 @@
 import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
 import { newId, newSecret } from '../shared/ids.js';
 import type { Actor, CoreDeps, Repos } from '../shared/ports.js';
-import { assertTimeZone, requireText, slugify } from '../shared/validate.js';
+import { assertInstant, assertSpan, assertTimeZone, MAX_SPAN_MS, requireText, slugify } from '../shared/validate.js';
 import { findTeam } from '../teams/teams.js';
 import { finalSchedule, handoffsBetween, validateOverride, validateSchedule } from './final-schedule.js';
 import { layerFirstStart } from './rotation.js';
@@ -413,6 +413,8 @@ export async function insertOverride(r: Repos, who: Principal, s: ScheduleRecord
     createdBy: actor.id,
     createdAt: now,
   };
+  assertInstant(o.start, 'start');
+  assertInstant(o.end, 'end');
   validateOverride(o);
   if (o.end - o.start > MAX_OVERRIDE_MS) throw invalid('invalid_override', 'An override may last at most 366 days.', { field: 'end' });
   if (o.end <= now) throw invalid('invalid_override', 'The override ends in the past; only current and future overrides can be added.', { field: 'end' });
@@ -455,6 +457,7 @@ export async function removeOverride(deps: CoreDeps, who: Principal, scheduleRef
 export async function requestSwap(deps: CoreDeps, principal: Principal, scheduleRef: string, input: { start: number; end: number; note?: string }): Promise<SwapRequest> {
   const now = deps.clock.now();
   if (!(input.end > input.start)) throw invalid('invalid_swap', 'end must be after start.', { field: 'end' });
+  assertSpan(input.start, input.end, MAX_SPAN_MS.swap, 'A swap request');
   if (input.end <= now) throw invalid('invalid_swap', 'Only current or future shifts can be swapped.', { field: 'end' });
   return deps.uow.run(async (r) => {
     const s = await findSchedule(r, scheduleRef);

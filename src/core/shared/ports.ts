@@ -3,6 +3,8 @@
  * Every use case reaches repositories only through a unit of work, so its state changes,
  * timeline events and jobs commit together.
  */
+import type { SignInThrottleRepo } from '../auth/throttle.js';
+import type { VerificationsRepo } from '../users/verification.js';
 import type { Clock } from './clock.js';
 import type { UsersRepo } from '../users/users.js';
 import type { TeamsRepo } from '../teams/teams.js';
@@ -71,6 +73,8 @@ export interface Repos {
   teams: TeamsRepo;
   tokens: TokensRepo;
   sessions: SessionsRepo;
+  signIn: SignInThrottleRepo;
+  verifications: VerificationsRepo;
   events: EventsRepo;
   jobs: JobQueue;
   settings: SettingsRepo;

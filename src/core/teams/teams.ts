@@ -136,6 +136,15 @@ export async function deleteTeam(deps: CoreDeps, who: Principal, idOrSlug: strin
   await deps.uow.run(async (r) => {
     const team = await findTeam(r, idOrSlug);
     if (!team) throw notFound('team', idOrSlug);
+    // What a team owns stays: its schedules, policies and services must move or go first.
+    const owned = [
+      ...(await r.schedules.list({ teamId: team.id })).map((s) => `schedule ${s.slug}`),
+      ...(await r.alerts.listPolicies()).filter((p) => p.teamId === team.id).map((p) => `escalation policy ${p.slug ?? p.name}`),
+      ...(await r.alerts.listServices({ teamId: team.id })).map((s) => `service ${s.slug}`),
+    ];
+    if (owned.length) {
+      throw conflict('team_in_use', `Team ${team.name} still owns ${owned.slice(0, 5).join(', ')}${owned.length > 5 ? ` and ${owned.length - 5} more` : ''}; move or delete them first.`, { owned });
+    }
     await r.teams.delete(team.id);
     await r.events.append({ entityType: 'team', entityId: team.id, type: 'team.deleted', actor, data: { name: team.name } });
     await audit(r, actor, { action: 'team.deleted', entityType: 'team', entityId: team.id, teamId: team.id, before: team, after: null });

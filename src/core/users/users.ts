@@ -1,7 +1,7 @@
 /**
  * Users: the people who go on call, and their role in Vigil.
  */
-import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
+import { conflict, DomainError, forbidden, invalid, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { Actor, CoreDeps, Repos } from '../shared/ports.js';
 import { audit } from '../audit/audit.js';
@@ -185,4 +185,26 @@ export const SERVICE_EMAIL_DOMAIN = '@vigil.localhost';
 
 export async function listUsers(deps: CoreDeps, options: { includeInactive?: boolean } = {}): Promise<User[]> {
   return (await deps.uow.run((r) => r.users.list(options))).filter((u) => !u.email.endsWith(SERVICE_EMAIL_DOMAIN));
+}
+
+/**
+ * Links your own Slack identity. Only the Slack account the Slack directory gives for your email
+ * (users.lookupByEmail, `directoryId`) can be linked, so nobody can claim someone else's.
+ */
+export async function linkOwnSlack(deps: CoreDeps, actor: Actor, userId: string, slackUserId: string, directoryId: string | undefined): Promise<User> {
+  const id = normalizeSlackId(slackUserId);
+  return deps.uow.run(async (r) => {
+    const current = await r.users.findById(userId);
+    if (!current) throw notFound('user', userId);
+    if (current.slackUserId === id) return current;
+    if (!id || directoryId !== id) {
+      throw new DomainError('forbidden', 'slack_identity_unverified', `slackUserId: the Slack account ${slackUserId} is not the one Slack lists for ${current.email}; link it from Slack (run /oncall) or ask an admin.`, { field: 'slackUserId' });
+    }
+    const other = await r.users.findBySlackId(id);
+    if (other && other.id !== userId) throw conflict('slack_user_taken', `slackUserId: ${id} is linked to another user.`, { field: 'slackUserId' });
+    const next = { ...current, slackUserId: id, updatedAt: deps.clock.now() };
+    await r.users.update(next);
+    await r.events.append({ entityType: 'user', entityId: userId, type: 'user.slack_linked', actor, data: { slackUserId: id, via: 'directory' } });
+    return next;
+  });
 }

@@ -7,7 +7,7 @@ import { notFound } from '../../core/shared/errors.js';
 import type { Repos } from '../../core/shared/ports.js';
 import { findTeam } from '../../core/teams/teams.js';
 import { principalOf } from '../auth.js';
-import { IdParams, StdErrors, TimelineEventSchema } from '../schemas.js';
+import { IdParams, Offset, StdErrors, TimelineEventSchema } from '../schemas.js';
 import type { App, HttpDeps } from '../types.js';
 import { Instant, toMs } from './schedules.js';
 
@@ -79,7 +79,7 @@ const ListQuery = Type.Object(
     priority: Type.Optional(Priority),
     q: Type.Optional(Type.String({ maxLength: 200 })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
-    offset: Type.Optional(Type.Integer({ minimum: 0 })),
+    offset: Type.Optional(Offset),
   },
   { additionalProperties: false },
 );

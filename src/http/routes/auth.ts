@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { createToken, listTokens, login, logout, revokeToken, SESSION_TTL_MS } from '../../core/auth/auth.js';
+import { clearSignInThrottle, createToken, listSignInThrottles, listTokens, login, logout, revokeToken, SESSION_TTL_MS } from '../../core/auth/auth.js';
 import { principalOf, SESSION_COOKIE } from '../auth.js';
 import { IdParams, ScopeSchema, StdErrors, listOf } from '../schemas.js';
 import type { App, HttpDeps } from '../types.js';
@@ -31,7 +31,7 @@ export function authRoutes(app: App, deps: HttpDeps): void {
       response: { 200: Type.Object({ user: Type.Ref('User'), expiresAt: Type.Number() }), ...StdErrors },
     },
     handler: async (req, reply) => {
-      const { secret, session, user } = await login(core, req.body.email, req.body.password);
+      const { secret, session, user } = await login(core, req.body.email, req.body.password, { address: req.ip, ...(deps.config.signIn ? { throttle: deps.config.signIn } : {}) });
       reply.setCookie(SESSION_COOKIE, secret, {
         path: '/',
         httpOnly: true,
@@ -40,6 +40,36 @@ export function authRoutes(app: App, deps: HttpDeps): void {
         maxAge: Math.floor(SESSION_TTL_MS / 1000),
       });
       return { user, expiresAt: session.expiresAt };
+    },
+  });
+
+  const ThrottleEntrySchema = Type.Object({
+    kind: Type.Union([Type.Literal('account'), Type.Literal('address')]),
+    subject: Type.String({ description: 'The email tried, or the client address' }),
+    failures: Type.Integer({ description: 'Wrong passwords since the last lockout' }),
+    lockouts: Type.Integer({ description: 'Lockouts so far; each doubles the next' }),
+    lockedUntil: Type.Union([Type.Number(), Type.Null()]),
+    locked: Type.Boolean(),
+    lastFailureAt: Type.Number(),
+  });
+  app.get('/api/v1/auth/sign-in-throttle', {
+    config: { auth: 'admin' },
+    schema: { tags: ['identity'], summary: 'Accounts and client addresses with recent failed sign-ins or a lockout (admin)', response: { 200: Type.Object({ data: Type.Array(ThrottleEntrySchema) }), ...StdErrors } },
+    handler: async (req) => ({
+      data: (await listSignInThrottles(core, principalOf(req), deps.config.signIn)).map(({ key: _key, ...e }) => e),
+    }),
+  });
+  app.delete('/api/v1/auth/sign-in-throttle/:kind/:subject', {
+    config: { auth: 'admin' },
+    schema: {
+      tags: ['identity'],
+      summary: 'End the lockout of an account (email) or client address, and forget its failures (admin)',
+      params: Type.Object({ kind: Type.Union([Type.Literal('account'), Type.Literal('address')]), subject: Type.String({ minLength: 1, maxLength: 254 }) }, { additionalProperties: false }),
+      response: { 204: Type.Null(), ...StdErrors },
+    },
+    handler: async (req, reply) => {
+      await clearSignInThrottle(core, principalOf(req), req.params.kind, req.params.subject);
+      return reply.status(204).send(null);
     },
   });
 

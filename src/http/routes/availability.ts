@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { sprintCheck, sprintConflicts, teamAvailability, type SprintSource } from '../../core/availability/availability.js';
 import { invalid } from '../../core/shared/errors.js';
-import { StdErrors } from '../schemas.js';
+import { InstantQuery, StdErrors } from '../schemas.js';
 import type { App, HttpDeps } from '../types.js';
 import { toMs } from './schedules.js';
 
@@ -16,7 +16,7 @@ export function availabilityRoutes(source: SprintSource | undefined) {
       schema: {
         tags,
         summary: "For a sprint window: each engineer's on-call hours and whether they can be allocated to sprint work",
-        querystring: Type.Object({ team: Type.String({ minLength: 1 }), from: Type.String(), to: Type.String(), maxOnCallHours: Type.Optional(Type.Number({ minimum: 0 })) }, { additionalProperties: false }),
+        querystring: Type.Object({ team: Type.String({ minLength: 1 }), from: InstantQuery, to: InstantQuery, maxOnCallHours: Type.Optional(Type.Number({ minimum: 0, maximum: 10_000 })) }, { additionalProperties: false }),
         response: {
           200: Type.Object({ from: Type.Number(), to: Type.Number(), data: Type.Array(Type.Object({ userId: Type.String(), name: Type.String(), email: Type.String(), onCallHours: Type.Number(), onCallShifts: Type.Array(Interval), allocatable: Type.Boolean() })) }),
           ...StdErrors,

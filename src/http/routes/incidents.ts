@@ -26,7 +26,7 @@ import { findSeverity, severitiesMarkdown, saveSeverityLevel, type Severity } fr
 import { forbidden } from '../../core/shared/errors.js';
 import type { Repos } from '../../core/shared/ports.js';
 import { principalOf } from '../auth.js';
-import { IdParams, StdErrors, TimelineEventSchema } from '../schemas.js';
+import { IdParams, InstantQuery, StdErrors, TimelineEventSchema } from '../schemas.js';
 import type { App, HttpDeps } from '../types.js';
 import { toMs } from './schedules.js';
 
@@ -36,15 +36,15 @@ const SeveritySchema = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 100 }),
   definition: Type.String({ maxLength: 5000 }),
   examples: Type.Array(Type.String({ maxLength: 500 }), { maxItems: 20 }),
-  ackTargetMinutes: Type.Integer({ minimum: 1 }),
-  responseTargetMinutes: Type.Integer({ minimum: 1 }),
+  ackTargetMinutes: Type.Integer({ minimum: 1, maximum: 525_600 }),
+  responseTargetMinutes: Type.Integer({ minimum: 1, maximum: 525_600 }),
   urgency: Type.Union([Type.Literal('high'), Type.Literal('low')]),
   escalationPolicy: Type.Union([Type.String(), Type.Null()]),
-  updateCadenceMinutes: Type.Integer({ minimum: 1 }),
+  updateCadenceMinutes: Type.Integer({ minimum: 1, maximum: 10_080 }),
   companyComms: Type.Boolean(),
   postmortemRequired: Type.Boolean(),
   postmortemEmailed: Type.Boolean(),
-  postmortemDueDays: Type.Integer({ minimum: 1 }),
+  postmortemDueDays: Type.Integer({ minimum: 1, maximum: 365 }),
   stakeholderGroups: Type.Array(Type.String(), { maxItems: 20 }),
   incidentChannel: Type.Boolean(),
   whenToEscalate: Type.Optional(Type.String({ maxLength: 2000, description: 'When to escalate (to a higher level, or to whom), in words' })),
@@ -282,7 +282,7 @@ export function incidentRoutes(app: App, deps: HttpDeps): void {
     schema: {
       tags,
       summary: 'MTTA and MTTR per severity, service and month; incidents per week; on-call load per person',
-      querystring: Type.Object({ from: Type.Optional(Type.String()), to: Type.Optional(Type.String()) }, { additionalProperties: false }),
+      querystring: Type.Object({ from: Type.Optional(InstantQuery), to: Type.Optional(InstantQuery) }, { additionalProperties: false }),
       response: { 200: Type.Unknown(), ...StdErrors },
     },
     handler: async (req) => {

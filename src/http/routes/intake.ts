@@ -15,6 +15,7 @@ import { DomainError } from '../../core/shared/errors.js';
 import { newId } from '../../core/shared/ids.js';
 import type { Actor, Repos } from '../../core/shared/ports.js';
 import type { Team } from '../../core/teams/teams.js';
+import { assertCleanJson } from '../../core/shared/validate.js';
 import * as alertmanager from '../../integrations/inbound/alertmanager.js';
 import * as generic from '../../integrations/inbound/generic.js';
 import * as grafana from '../../integrations/inbound/grafana.js';
@@ -97,8 +98,12 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
     const parseJson = (req: FastifyRequest): unknown => {
       const raw = typeof req.body === 'string' ? req.body : '';
       if (raw.trim() === '') return undefined;
-      return JSON.parse(raw);
+      const value: unknown = JSON.parse(raw);
+      // The same text rule as every other route (a DomainError naming the field, 400).
+      assertCleanJson(value);
+      return value;
     };
+    const isBadText = (err: unknown): err is DomainError => err instanceof DomainError && err.kind === 'invalid';
 
     // -------------------------------------------------------------------------------------------
     // OpsGenie Alert API v2
@@ -171,6 +176,10 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
       if (err instanceof opsgenie.OpsGenieValidationError) return reply.status(err.status).header('x-request-id', s.requestId).send(err.body(s.requestId, took(s)));
       if (err instanceof SyntaxError) return ogError(reply, s, 400, 'Could not parse the request body as JSON.');
       if (err instanceof IntakeError) return ogError(reply, s, 422, opsgenie.UNPROCESSABLE_MESSAGE, { [err.field ?? 'body']: err.message });
+      if (isBadText(err) && (err.code === 'invalid_text' || err.code === 'too_deeply_nested')) {
+        const field = String((err.details as { field?: string } | undefined)?.field ?? 'body');
+        return ogError(reply, s, 400, err.message, { [field]: err.message });
+      }
       if (err instanceof DomainError) {
         const status = err.kind === 'not_found' ? 404 : err.kind === 'conflict' ? 409 : err.kind === 'unauthenticated' ? 401 : err.kind === 'forbidden' ? 403 : 422;
         return ogError(reply, s, status, status === 404 ? 'Alert does not exist' : err.message);
@@ -573,8 +582,8 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
       let body: unknown;
       try {
         body = parseJson(req);
-      } catch {
-        return pdError(reply, 400, ['Could not parse the request body as JSON']);
+      } catch (err) {
+        return pdError(reply, 400, [isBadText(err) ? err.message : 'Could not parse the request body as JSON']);
       }
       const key = pagerduty.readRoutingKey(body);
       if (!key) return pdError(reply, 400, [pagerduty.missing('routing_key')]);
@@ -598,8 +607,8 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
       let body: unknown;
       try {
         body = parseJson(req);
-      } catch {
-        return pdError(reply, 400, ['Could not parse the request body as JSON']);
+      } catch (err) {
+        return pdError(reply, 400, [isBadText(err) ? err.message : 'Could not parse the request body as JSON']);
       }
       const key = pagerduty.readRoutingKey(body);
       const res = key ? await resolve(key) : undefined;
@@ -665,6 +674,7 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
       try {
         body = parseJson(req);
       } catch (err) {
+        if (isBadText(err)) throw err;
         return reply.status(400).send(errorBody('malformed_json', `The request body is not valid JSON: ${(err as Error).message}`));
       }
       let events: AlertEvent[];

@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { hashSecret } from '../../core/auth/auth.js';
 import { scheduleToICalendar } from '../../core/schedules/ical.js';
 import { invalid } from '../../core/shared/errors.js';
+import { assertSpan, MAX_SPAN_MS } from '../../core/shared/validate.js';
 import type { Repos } from '../../core/shared/ports.js';
 import {
   acceptSwap,
@@ -25,18 +26,10 @@ import {
 import { layerShifts } from '../../core/schedules/rotation.js';
 import { findTeam } from '../../core/teams/teams.js';
 import { principalOf } from '../auth.js';
-import { IdParams, StdErrors, TimelineEventSchema } from '../schemas.js';
+import { IdParams, Instant, InstantQuery, StdErrors, TimelineEventSchema, toMs } from '../schemas.js';
 import type { App, HttpDeps } from '../types.js';
 
-/** An instant: epoch milliseconds, or an ISO 8601 date-time with a zone (2026-12-01T09:00:00Z). */
-export const Instant = Type.Union([Type.Integer({ minimum: 0 }), Type.String({ format: 'date-time' })], { description: 'Epoch milliseconds or ISO 8601 date-time' });
-
-export function toMs(v: number | string, field: string): number {
-  if (typeof v === 'number') return v;
-  const ms = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
-  if (!Number.isFinite(ms)) throw invalid('invalid_time', `${field}: "${v}" is not an instant (epoch ms or ISO 8601).`, { field });
-  return ms;
-}
+export { Instant, toMs } from '../schemas.js';
 
 const HHMM = Type.String({ description: "'HH:MM' in the schedule's zone", maxLength: 5 });
 const Weekday = Type.Union([1, 2, 3, 4, 5, 6, 7].map((n) => Type.Literal(n as 1 | 2 | 3 | 4 | 5 | 6 | 7)), { description: 'ISO weekday, Monday = 1' });
@@ -114,7 +107,7 @@ const ScheduleCreate = Type.Object(
 );
 const SchedulePatch = Type.Partial(Type.Object(ScheduleFields), { additionalProperties: false, minProperties: 1 });
 
-const RangeQuery = Type.Object({ from: Type.Optional(Type.String()), to: Type.Optional(Type.String()) }, { additionalProperties: false });
+const RangeQuery = Type.Object({ from: Type.Optional(InstantQuery), to: Type.Optional(InstantQuery) }, { additionalProperties: false });
 
 const UserRef = Type.Object({ id: Type.String(), name: Type.String(), email: Type.String() });
 
@@ -191,13 +184,10 @@ const FeedSchema = Type.Object({
 
 export const SCHEDULE_SCHEMAS = [ScheduleSchema, OverrideSchema, SwapSchema];
 
-const MAX_RANGE = 400 * DAY;
-
 export function parseRange(q: Static<typeof RangeQuery>, now: number, defaultDays = 7): { from: number; to: number } {
   const from = q.from !== undefined ? toMs(q.from, 'from') : now;
   const to = q.to !== undefined ? toMs(q.to, 'to') : from + defaultDays * DAY;
-  if (!(to > from)) throw invalid('invalid_range', '`to` must be after `from`.', { field: 'to' });
-  if (to - from > MAX_RANGE) throw invalid('invalid_range', 'A range may span at most 400 days.', { field: 'to' });
+  assertSpan(from, to, MAX_SPAN_MS.window, 'A range', 'to');
   return { from, to };
 }
 
@@ -299,7 +289,7 @@ export function scheduleRoutes(app: App, deps: HttpDeps): void {
       tags,
       summary: 'Who is on call for a schedule at an instant (default now), and who is next',
       params: IdParams,
-      querystring: Type.Object({ at: Type.Optional(Type.String()) }, { additionalProperties: false }),
+      querystring: Type.Object({ at: Type.Optional(InstantQuery) }, { additionalProperties: false }),
       response: { 200: OnCallSchema, ...StdErrors },
     },
     handler: async (req) => {

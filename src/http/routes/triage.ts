@@ -2,6 +2,7 @@
  * Error triage over HTTP: the Sentry webhook (`POST /hooks/sentry/{integrationKey}`) and the
  * triage queue with its four decisions (`/api/v1/triage`).
  */
+import { assertCleanJson } from '../../core/shared/validate.js';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ingest } from '../../core/alerts/alerts.js';
@@ -155,6 +156,7 @@ export function triageRoutes(ports: { bugs?: BugTracker } = {}) {
         } catch (err) {
           return reply.status(400).send(errorBody('malformed_json', `The request body is not valid JSON: ${(err as Error).message}`));
         }
+        assertCleanJson(body);
         let parsed: SentryHook;
         try {
           parsed = resource ? parseSentryHook(resource, body) : { type: 'signal', signal: parseLegacyWebhook(body) };

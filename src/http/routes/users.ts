@@ -1,12 +1,13 @@
 import { Type } from '@sinclair/typebox';
 import { personalTimeline, usersAsSeenBy } from '../../core/users/personal.js';
-import { actorOf } from '../../core/auth/auth.js';
-import { createUser, deactivateUser, getUser, listUsers, updateUser } from '../../core/users/users.js';
+import { actorOf, changeOwnPassword } from '../../core/auth/auth.js';
+import { confirmEmailChange, requestEmailChange } from '../../core/users/verification.js';
+import { createUser, deactivateUser, getUser, linkOwnSlack, listUsers, updateUser } from '../../core/users/users.js';
 import { principalOf } from '../auth.js';
 import { IdParams, Role, StdErrors, TimelineEventSchema, listOf } from '../schemas.js';
 import type { App, HttpDeps } from '../types.js';
 import { findTeam } from '../../core/teams/teams.js';
-import { forbidden, notFound } from '../../core/shared/errors.js';
+import { forbidden, invalid, notFound } from '../../core/shared/errors.js';
 
 const UserCreate = Type.Object(
   {
@@ -30,7 +31,8 @@ const UserPatch = Type.Partial(
     slackUserId: Type.Union([Type.String({ maxLength: 32 }), Type.Null()]),
     role: Role,
     active: Type.Boolean(),
-    password: Type.String({ maxLength: 256 }),
+    password: Type.String({ maxLength: 256, description: 'Admins set anyone’s; your own needs currentPassword' }),
+    currentPassword: Type.String({ maxLength: 256, description: 'Required to change your own password' }),
   }),
   { additionalProperties: false, minProperties: 1 },
 );
@@ -80,7 +82,57 @@ export function userRoutes(app: App, deps: HttpDeps): void {
       if (!isAdmin && (target.id !== p.user.id || req.body.role !== undefined || req.body.active !== undefined)) {
         throw forbidden('Only admins can change other users, roles or activation.');
       }
-      return updateUser(core, actorOf(p), target.id, req.body);
+      const { currentPassword, ...patch } = req.body;
+      if (target.id === p.user.id && patch.email !== undefined && patch.email.trim().toLowerCase() !== target.email) {
+        throw invalid('email_change_needs_verification', 'email: your own email changes only once the new address is confirmed; use POST /api/v1/me/email.', { field: 'email' });
+      }
+      if (target.id === p.user.id && patch.password !== undefined) {
+        // Your own password: the current one is required, even for admins.
+        if (currentPassword === undefined) throw invalid('current_password_required', 'currentPassword: give your current password to set a new one.', { field: 'currentPassword' });
+        await changeOwnPassword(core, p, currentPassword, patch.password, deps.config.signIn);
+        delete patch.password;
+        if (Object.keys(patch).length === 0) return getUser(core, target.id);
+      }
+      if (target.id === p.user.id && patch.slackUserId && patch.slackUserId !== target.slackUserId) {
+        // Your own Slack identity: only the account Slack's directory lists for your email.
+        if (!deps.slack?.slackIdForEmail) throw invalid('slack_not_configured', 'slackUserId: Slack is not configured on this Vigil, so a Slack account cannot be verified.', { field: 'slackUserId' });
+        const linked = await linkOwnSlack(core, actorOf(p), target.id, patch.slackUserId, await deps.slack.slackIdForEmail(target.email));
+        delete patch.slackUserId;
+        if (Object.keys(patch).length === 0) return linked;
+      }
+      return updateUser(core, actorOf(p), target.id, patch);
+    },
+  });
+
+  app.post('/api/v1/me/email', {
+    schema: {
+      tags: ['identity'],
+      summary: 'Change your email: sends a code to the new address; it takes effect once confirmed',
+      body: Type.Object({ email: Type.String({ minLength: 3, maxLength: 254 }) }, { additionalProperties: false }),
+      response: { 202: Type.Object({ pendingEmail: Type.String(), expiresAt: Type.Number() }), ...StdErrors },
+    },
+    handler: async (req, reply) => reply.status(202).send(await requestEmailChange(core, principalOf(req), req.body.email)),
+  });
+  app.post('/api/v1/me/email/confirm', {
+    schema: {
+      tags: ['identity'],
+      summary: 'Confirm your new email with the code sent to it',
+      body: Type.Object({ code: Type.String({ minLength: 1, maxLength: 20 }) }, { additionalProperties: false }),
+      response: { 200: Type.Ref('User'), ...StdErrors },
+    },
+    handler: async (req) => confirmEmailChange(core, principalOf(req), req.body.code),
+  });
+
+  app.post('/api/v1/me/password', {
+    schema: {
+      tags: ['identity'],
+      summary: 'Change your own password (the current one is required)',
+      body: Type.Object({ currentPassword: Type.String({ minLength: 1, maxLength: 256 }), newPassword: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
+      response: { 204: Type.Null(), ...StdErrors },
+    },
+    handler: async (req, reply) => {
+      await changeOwnPassword(core, principalOf(req), req.body.currentPassword, req.body.newPassword, deps.config.signIn);
+      return reply.status(204).send(null);
     },
   });
 

@@ -14,6 +14,7 @@ import * as m0006 from './0006_postmortems.js';
 import * as m0007 from './0007_triage.js';
 import * as m0008 from './0008_intake_queue.js';
 import * as m0009 from './0009_delivery_fencing.js';
+import * as m0011 from './0011_sign_in.js';
 import * as m0012 from './0012_audit_log.js';
 import * as m0016 from './0016_first_week.js';
 
@@ -33,6 +34,7 @@ const MIGRATIONS: Array<[string, MigrationModule]> = [
   ['0007_triage', m0007],
   ['0008_intake_queue', m0008],
   ['0009_delivery_fencing', m0009],
+  ['0011_sign_in', m0011],
   ['0012_audit_log', m0012],
   ['0016_first_week', m0016],
 ];

@@ -2,7 +2,7 @@
  * Settings. Sections are tabs with their own URL; add a section to SECTIONS and a branch below.
  */
 import { useState, type FormEvent } from 'react';
-import { api, SCOPES, type ApiToken, type Scope } from '../api.ts';
+import { api, ApiError, SCOPES, type ApiToken, type Scope } from '../api.ts';
 import { Field, FieldGroup, fieldError } from '../components/Field.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { Modal, ModalActions } from '../components/Modal.tsx';
@@ -17,25 +17,91 @@ import { NotificationSettings } from './NotificationSettingsPage.tsx';
 import { NotionSettingsSection } from './NotionSettingsSection.tsx';
 
 export const SETTINGS_SECTIONS = [
+  { to: '/settings/account', label: 'Account' },
   { to: '/settings/notifications', label: 'Notifications' },
   { to: '/settings/tokens', label: 'API tokens' },
   { to: '/settings/incidents', label: 'Incidents' },
-  { to: '/settings/notion', label: 'Notion' },
 ];
-const ADMIN_SECTIONS = [{ to: '/settings/audit', label: 'Audit log' }];
+const ADMIN_SECTIONS = [
+  { to: '/settings/notion', label: 'Notion' },
+  { to: '/settings/audit', label: 'Audit log' },
+];
 
-export function SettingsPage({ section }: { section: 'tokens' | 'notifications' | 'incidents' | 'audit' | 'notion' }) {
+export function SettingsPage({ section }: { section: 'account' | 'tokens' | 'notifications' | 'incidents' | 'audit' | 'notion' }) {
   const { can } = useSession();
   return (
     <>
       <PageHeader title="Settings" description="How you are paged, access to the Vigil API, and where incident news goes." />
       <TabLinks tabs={can('admin') ? [...SETTINGS_SECTIONS, ...ADMIN_SECTIONS] : SETTINGS_SECTIONS} current={`/settings/${section}`} label="Settings sections" />
+      {section === 'account' ? <AccountSection /> : null}
       {section === 'tokens' ? <ApiTokensSection /> : null}
       {section === 'notifications' ? <NotificationSettings /> : null}
       {section === 'incidents' ? <IncidentSettingsSection /> : null}
       {section === 'audit' ? <AuditLogSection /> : null}
       {section === 'notion' ? <NotionSettingsSection /> : null}
     </>
+  );
+}
+
+/** Your account: change your password (the current one is required). */
+function AccountSection() {
+  useDocumentTitle('Account');
+  const { user } = useSession();
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState(false);
+
+  const submit = async (e: FormEvent): Promise<void> => {
+    e.preventDefault();
+    setDone(false);
+    if (next !== confirm) {
+      setError(new ApiError(400, 'passwords_differ', 'The new passwords do not match.', { field: 'confirmPassword' }));
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      await api.me.changePassword(current, next);
+      setCurrent('');
+      setNext('');
+      setConfirm('');
+      setDone(true);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Panel title="Password">
+      <p className="panel-intro">
+        Signed in as <strong>{user.email}</strong>. To set a new password, give your current one.
+      </p>
+      {done ? (
+        <div className="banner banner-success" role="status">
+          Your password was changed.
+        </div>
+      ) : null}
+      <form onSubmit={submit} noValidate className="form-narrow">
+        <ErrorBanner error={fieldError(error, 'currentPassword', 'newPassword', 'password', 'confirmPassword') ? null : error} />
+        <Field label="Current password" required error={fieldError(error, 'currentPassword')}>
+          {(p) => <input {...p} type="password" value={current} onChange={(e) => setCurrent(e.target.value)} autoComplete="current-password" />}
+        </Field>
+        <Field label="New password" required hint="At least 10 characters." error={fieldError(error, 'newPassword', 'password')}>
+          {(p) => <input {...p} type="password" value={next} onChange={(e) => setNext(e.target.value)} autoComplete="new-password" />}
+        </Field>
+        <Field label="Repeat the new password" required error={fieldError(error, 'confirmPassword')}>
+          {(p) => <input {...p} type="password" value={confirm} onChange={(e) => setConfirm(e.target.value)} autoComplete="new-password" />}
+        </Field>
+        <button type="submit" className="btn btn-primary" disabled={busy || !current || !next}>
+          {busy ? 'Changing…' : 'Change password'}
+        </button>
+      </form>
+    </Panel>
   );
 }
 

@@ -60,6 +60,7 @@ export function UsersTeamsPage({ tab }: { tab: Tab }) {
     <>
       <PageHeader title="Users & Teams" description="Who can be paged, and the teams that share on-call duty." actions={action || undefined} />
       <TabLinks tabs={TABS} current={tab === 'users' ? '/users' : '/teams'} label="Users and teams" />
+      {isAdmin && tab === 'users' ? <SignInLockouts /> : null}
       {flash ? (
         <div className="banner banner-success" role="status">
           <Icon name="check" />
@@ -414,6 +415,35 @@ function MemberSummary({ members, total }: { members: User[]; total: number }) {
         {shown.join(', ')}
         {rest > 0 ? ` +${rest} more` : ''}
       </span>
+    </div>
+  );
+}
+
+/** Admins: accounts and client addresses locked out after failed sign-ins, with a way to unlock. */
+function SignInLockouts() {
+  const list = useResource(() => api.auth.signInThrottle(), []);
+  const locked = (list.data ?? []).filter((e) => e.locked);
+  if (!locked.length) return null;
+  return (
+    <div className="banner banner-info" role="status" aria-label="Sign-in lockouts">
+      <Icon name="alert" />
+      <div>
+        Sign-in locked after failed attempts:{' '}
+        {locked.map((e, i) => (
+          <span key={`${e.kind}:${e.subject}`}>
+            {i ? ', ' : ''}
+            {e.kind === 'account' ? e.subject : `address ${e.subject}`}{' '}
+            <button
+              type="button"
+              className="btn btn-ghost btn-sm"
+              aria-label={`Unlock ${e.subject}`}
+              onClick={() => void api.auth.clearSignInThrottle(e.kind, e.subject).then(() => list.reload())}
+            >
+              Unlock
+            </button>
+          </span>
+        ))}
+      </div>
     </div>
   );
 }
