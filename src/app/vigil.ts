@@ -14,7 +14,7 @@ import { BOOTSTRAP_TOKEN_ID, BOOTSTRAP_USER_EMAIL, hashSecret } from '../core/au
 import { createConfigAsCode, type ConfigSection } from '../core/config-as-code/config-as-code.js';
 import { systemClock, type Clock } from '../core/shared/clock.js';
 import { scryptHasher } from '../core/shared/passwords.js';
-import { SYSTEM_ACTOR, type CoreDeps } from '../core/shared/ports.js';
+import { SYSTEM_ACTOR, type CoreDeps, type Repos } from '../core/shared/ports.js';
 import { createPublisher, type Subscriptions } from '../core/shared/publish.js';
 import { PAGE_ACKNOWLEDGED_JOB } from '../core/notifications/pages.js';
 import { buildUser, insertUser } from '../core/users/users.js';
@@ -27,7 +27,7 @@ import type { ModuleContext, VigilModule } from './modules.js';
 import type { SlackHandlers } from '../core/notifications/slack-app.js';
 import { defaultModules } from './registry.js';
 import { migrateToLatest, migrationsApplied } from '../storage/migrations/index.js';
-import { createUnitOfWork } from '../storage/unit-of-work.js';
+import { createUnitOfWork, runExclusive } from '../storage/unit-of-work.js';
 import { IntakeQueue } from '../storage/intake-queue.js';
 import { DomainError, invalid } from '../core/shared/errors.js';
 import { applyIntakeEntry, loadIntakeTarget, recordIntakeFailure, type IntakeEntry, type IntakeOutcome, type IntakeTarget } from '../integrations/inbound/intake-entries.js';
@@ -145,7 +145,7 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
     },
   });
 
-  const initialAdmin = await ensureIdentity(core, config);
+  const initialAdmin = await ensureIdentity(core, config, (fn) => runExclusive(database, clock, 'vigil:identity', fn));
 
   let logError: (err: unknown, msg: string) => void = () => undefined;
   const applyContext = () => ({ now: clock.now(), publicUrl: config.publicUrl });
@@ -266,13 +266,18 @@ function slackDeps(modules: VigilModule[], ctx: ModuleContext): Pick<HttpDeps, '
 
 /**
  * Makes sure someone can sign in: the bootstrap token (when configured) and, on a fresh database,
- * a first admin with a generated password that the caller prints once.
+ * a first admin with a generated password that the caller prints once. Processes starting together
+ * do this one at a time (`exclusive`), so exactly one of them creates each.
  */
-async function ensureIdentity(core: CoreDeps, config: VigilConfig): Promise<{ email: string; password: string } | undefined> {
+async function ensureIdentity(
+  core: CoreDeps,
+  config: VigilConfig,
+  exclusive: <T>(fn: (r: Repos) => Promise<T>) => Promise<T>,
+): Promise<{ email: string; password: string } | undefined> {
   const now = core.clock.now();
   if (config.bootstrapToken) {
     const hash = hashSecret(config.bootstrapToken);
-    await core.uow.run(async (r) => {
+    await exclusive(async (r) => {
       let user = await r.users.findByEmail(BOOTSTRAP_USER_EMAIL);
       if (!user) {
         user = buildUser({ name: 'Vigil automation', email: BOOTSTRAP_USER_EMAIL, role: 'admin' }, now);
@@ -289,14 +294,16 @@ async function ensureIdentity(core: CoreDeps, config: VigilConfig): Promise<{ em
       }
     });
   }
-  const humans = await core.uow.run(async (r) => (await r.users.list({ includeInactive: true })).filter((u) => u.email !== BOOTSTRAP_USER_EMAIL).length);
-  if (humans > 0) return undefined;
+  const countHumans = async (r: Repos) => (await r.users.list({ includeInactive: true })).filter((u) => u.email !== BOOTSTRAP_USER_EMAIL).length;
+  if ((await core.uow.run(countHumans)) > 0) return undefined;
+  // Hashed before taking the lock: scrypt is slow, and the lock is held only to check and insert.
   const password = randomBytes(12).toString('base64url');
   const email = 'admin@localhost';
   const hash = await core.passwords.hash(password);
-  await core.uow.run(async (r) => {
-    if (await r.users.findByEmail(email)) return;
+  const created = await exclusive(async (r) => {
+    if ((await countHumans(r)) > 0) return false;
     await insertUser(r, SYSTEM_ACTOR, buildUser({ name: 'Administrator', email, role: 'admin' }, now), hash);
+    return true;
   });
-  return { email, password };
+  return created ? { email, password } : undefined;
 }
