@@ -16,7 +16,7 @@ import { systemClock, type Clock } from '../core/shared/clock.js';
 import { scryptHasher } from '../core/shared/passwords.js';
 import { SYSTEM_ACTOR, type CoreDeps, type Repos } from '../core/shared/ports.js';
 import { createPublisher, type Subscriptions } from '../core/shared/publish.js';
-import { PAGE_ACKNOWLEDGED_JOB } from '../core/notifications/pages.js';
+import { PAGE_ACKNOWLEDGED_JOB, PAGE_UNREACHED_JOB, type PageUnreached } from '../core/notifications/pages.js';
 import { buildUser, insertUser } from '../core/users/users.js';
 import { Engine } from '../engine/engine.js';
 import type { JobHandlers, Reconciler } from '../engine/types.js';
@@ -95,6 +95,19 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
   handlers[PAGE_ACKNOWLEDGED_JOB] = async (job) => {
     const p = job.payload as { pageId: string; sourceType: string; sourceId: string; userId: string; via: string };
     await pageAckHandlers[p.sourceType]?.(p);
+  };
+  // A page that reached nobody: what it was about reacts (marks, escalates, posts), then it is counted.
+  const pagesUnreached = new Counter({
+    name: 'vigil_pages_unreached_total',
+    help: 'Pages that reached nobody (no usable contact method, or every channel failed), by what they were about and why',
+    labelNames: ['source', 'reason'],
+    registers: [metrics],
+  });
+  const pageUnreachedHandlers = Object.assign({}, ...modules.map((m) => m.pageUnreached?.(moduleCtx) ?? {})) as ReturnType<NonNullable<VigilModule['pageUnreached']>>;
+  handlers[PAGE_UNREACHED_JOB] = async (job) => {
+    const p = job.payload as unknown as PageUnreached;
+    if (p.sourceId) await pageUnreachedHandlers[p.sourceType]?.(p);
+    pagesUnreached.inc({ source: p.sourceType, reason: p.reason });
   };
   const reconcilers: Reconciler[] = modules.flatMap((m) => m.reconcilers?.(moduleCtx) ?? []);
   const sections: ConfigSection[] = modules.flatMap((m) => m.configSections ?? []);
