@@ -2,7 +2,8 @@
  * Loud when nobody is reached. The on-call has no working channel: the alert says who was not reached and
  * why, the next escalation step pages at once instead of after the step's 30 minutes, the service's alerts
  * channel hears it, and `vigil_pages_unreached_total` counts it. The same for a page into an incident, and
- * for a person whose only channel fails for good (the mail server refuses the address with 550).
+ * for a person whose only channel fails for good (the mail server refuses the address with 550). When
+ * someone else of the step was reached, the step keeps its delay.
  * On SQLite and, when reachable, PostgreSQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +23,7 @@ for (const dialect of DIALECTS) {
     let lead: { id: string; token: string; email: string };
     let key: string;
     let faysKey: string;
+    let pairKey: string;
 
     const og = (k: string, body: unknown) => w.t.api('POST', '/v2/alerts', { token: null, headers: { authorization: `GenieKey ${k}` }, body });
     const dmsToLead = () => w.slack.allMessages().filter((m) => m.channel === LEAD_SLACK || m.channel === w.slack.dmChannelOf(LEAD_SLACK));
@@ -64,6 +66,10 @@ for (const dialect of DIALECTS) {
       ] as const) {
         expect((await w.t.api('POST', '/api/v1/services', { body: { name, teamId: 'payments', escalationPolicyId: policy, alertsChannel: ALERTS } })).status).toBe(201);
       }
+      // A step of two people, one of them unreachable; then Fay.
+      expect((await w.t.api('POST', '/api/v1/escalation-policies', { body: { name: 'Payments pair', teamId: 'payments', steps: [{ delayMinutes: 30, targets: [{ type: 'user', id: 'nina@example.com' }, { type: 'user', id: 'lead@example.com' }] }, { delayMinutes: 30, targets: [{ type: 'user', id: 'fay@example.com' }] }] } })).status).toBe(201);
+      expect((await w.t.api('POST', '/api/v1/services', { body: { name: 'Payments ledger', teamId: 'payments', escalationPolicyId: 'payments-pair', alertsChannel: ALERTS } })).status).toBe(201);
+      pairKey = (await w.t.api('POST', '/api/v1/services/payments-ledger/integrations', { body: { name: 'Prometheus', type: 'opsgenie' } })).body.key;
       key = (await w.t.api('POST', '/api/v1/services/payments-api/integrations', { body: { name: 'Prometheus', type: 'opsgenie' } })).body.key;
       faysKey = (await w.t.api('POST', '/api/v1/services/payments-mailer/integrations', { body: { name: 'Prometheus', type: 'opsgenie' } })).body.key;
       w.slack.reset();
@@ -138,6 +144,25 @@ for (const dialect of DIALECTS) {
         expect(page.status).toBe('exhausted');
         expect((await w.t.api('POST', `/api/v1/pages/${page.id}/acknowledge`, { token: fay.token })).status).toBe(200);
         expect((await w.t.api('GET', `/api/v1/alerts/${alert.id}`)).body.notReached).toEqual([]);
+      });
+    });
+
+    describe('one of two people of a step cannot be reached', () => {
+      it('marks and posts it, and leaves the step to the one who was reached', async () => {
+        const before = dmsToLead().length;
+        w.smtp.reset();
+        expect((await og(pairKey, { message: 'Ledger drift', alias: 'ledger', priority: 'P1' })).status).toBe(202);
+        await w.advance(5000);
+        const alert = await openAlert('Ledger drift');
+        const a = await w.t.api('GET', `/api/v1/alerts/${alert.id}`);
+        expect(a.body.notReached).toEqual([expect.objectContaining({ name: 'nina', reason: 'no_contact_method' })]);
+        expect(a.body.timeline.find((e: { type: string }) => e.type === 'alert.not_reached').data.escalatedToStep).toBeUndefined();
+        expect(dmsToLead().slice(before).map(slackText)).toEqual([expect.stringContaining('Ledger drift')]);
+        expect(w.slack.messages(ALERTS).map(slackText).some((t) => t.includes(`nina was not reached (no verified contact method) for alert #${alert.number}`) && t.includes('Acknowledge the alert if you are on it'))).toBe(true);
+        expect(w.smtp.messages.filter((m) => m.to.includes(fay.email))).toHaveLength(0);
+        // Nobody acknowledges: the next step comes after the step's delay, as usual.
+        await w.advance(30 * MIN);
+        await w.smtp.waitFor((m) => m.to.includes(fay.email) && m.subject.includes('Ledger drift'));
       });
     });
   });
