@@ -10,7 +10,7 @@
  *   - there is exactly one first admin, one automation user and one bootstrap token;
  *   - exactly one process printed the first admin's password.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { BOOTSTRAP_TOKEN_ID, BOOTSTRAP_USER_EMAIL } from '../../src/core/auth/auth.js';
 import { createPostgresUrl, postgresAvailable, type TestDatabase } from '../helpers/databases.js';
@@ -25,12 +25,19 @@ const RUNS = 10;
 const STEP_TIMEOUT_MS = 180_000;
 
 describe.skipIf(!pgUp)('several processes starting together on an empty PostgreSQL database', () => {
+  // Every process started, so none outlives the test, even one that timed out.
+  const all: VigilProcess[] = [];
+  afterAll(async () => {
+    await Promise.all(all.map((p) => p.kill()));
+  });
+
   it(`starts all ${PROCESSES} processes, ${RUNS} runs on fresh databases`, async () => {
     for (let run = 1; run <= RUNS; run++) {
       const db: TestDatabase = await createPostgresUrl();
       const procs: VigilProcess[] = [];
       try {
         for (let i = 0; i < PROCESSES; i++) procs.push(new VigilProcess({ databaseUrl: db.url, port: await freePort(), bootstrapToken: TOKEN }));
+        all.push(...procs);
         // Load all three (the slow part: module loading), then release them together.
         await Promise.all(procs.map((p) => p.load(STEP_TIMEOUT_MS)));
         const released = Date.now();
