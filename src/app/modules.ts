@@ -9,6 +9,7 @@ import type { CoreDeps } from '../core/shared/ports.js';
 import type { JobHandlers, Reconciler } from '../engine/types.js';
 import type { App, HttpDeps } from '../http/types.js';
 import type { SlackHandlers } from '../core/notifications/slack-app.js';
+import type { PageUnreached } from '../core/notifications/pages.js';
 import type { Database } from '../storage/database.js';
 
 export interface ModuleContext {
@@ -27,6 +28,8 @@ export interface VigilModule {
   subscriptions?: Record<string, string[]>;
   /** Reactions to a page being acknowledged, by what the page was about (its source type). */
   pageAcknowledged?: (ctx: ModuleContext) => Record<string, (p: { pageId: string; sourceId: string; userId: string; via: string }) => Promise<void>>;
+  /** Reactions to a page that reached nobody, by what the page was about (its source type). */
+  pageUnreached?: (ctx: ModuleContext) => Record<string, (p: PageUnreached) => Promise<void>>;
   /** Slash commands and button handlers this module adds to the Slack app. */
   slackHandlers?: (ctx: ModuleContext) => Partial<SlackHandlers>;
   /** The Slack app's plumbing (one module provides it). */

@@ -14,9 +14,9 @@ import { BOOTSTRAP_TOKEN_ID, BOOTSTRAP_USER_EMAIL, hashSecret } from '../core/au
 import { createConfigAsCode, type ConfigSection } from '../core/config-as-code/config-as-code.js';
 import { systemClock, type Clock } from '../core/shared/clock.js';
 import { scryptHasher } from '../core/shared/passwords.js';
-import { SYSTEM_ACTOR, type CoreDeps } from '../core/shared/ports.js';
+import { SYSTEM_ACTOR, type CoreDeps, type Repos } from '../core/shared/ports.js';
 import { createPublisher, type Subscriptions } from '../core/shared/publish.js';
-import { PAGE_ACKNOWLEDGED_JOB } from '../core/notifications/pages.js';
+import { PAGE_ACKNOWLEDGED_JOB, PAGE_UNREACHED_JOB, type PageUnreached } from '../core/notifications/pages.js';
 import { buildUser, insertUser } from '../core/users/users.js';
 import { Engine } from '../engine/engine.js';
 import type { JobHandlers, Reconciler } from '../engine/types.js';
@@ -27,7 +27,7 @@ import type { ModuleContext, VigilModule } from './modules.js';
 import type { SlackHandlers } from '../core/notifications/slack-app.js';
 import { defaultModules } from './registry.js';
 import { migrateToLatest, migrationsApplied } from '../storage/migrations/index.js';
-import { createUnitOfWork } from '../storage/unit-of-work.js';
+import { createUnitOfWork, runExclusive } from '../storage/unit-of-work.js';
 import { IntakeQueue } from '../storage/intake-queue.js';
 import { DomainError, invalid } from '../core/shared/errors.js';
 import { applyIntakeEntry, loadIntakeTarget, recordIntakeFailure, type IntakeEntry, type IntakeOutcome, type IntakeTarget } from '../integrations/inbound/intake-entries.js';
@@ -96,6 +96,19 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
     const p = job.payload as { pageId: string; sourceType: string; sourceId: string; userId: string; via: string };
     await pageAckHandlers[p.sourceType]?.(p);
   };
+  // A page that reached nobody: what it was about reacts (marks, escalates, posts), then it is counted.
+  const pagesUnreached = new Counter({
+    name: 'vigil_pages_unreached_total',
+    help: 'Pages that reached nobody (no usable contact method, or every channel failed), by what they were about and why',
+    labelNames: ['source', 'reason'],
+    registers: [metrics],
+  });
+  const pageUnreachedHandlers = Object.assign({}, ...modules.map((m) => m.pageUnreached?.(moduleCtx) ?? {})) as ReturnType<NonNullable<VigilModule['pageUnreached']>>;
+  handlers[PAGE_UNREACHED_JOB] = async (job) => {
+    const p = job.payload as unknown as PageUnreached;
+    if (p.sourceId) await pageUnreachedHandlers[p.sourceType]?.(p);
+    pagesUnreached.inc({ source: p.sourceType, reason: p.reason });
+  };
   const reconcilers: Reconciler[] = modules.flatMap((m) => m.reconcilers?.(moduleCtx) ?? []);
   const sections: ConfigSection[] = modules.flatMap((m) => m.configSections ?? []);
 
@@ -145,7 +158,7 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
     },
   });
 
-  const initialAdmin = await ensureIdentity(core, config);
+  const initialAdmin = await ensureIdentity(core, config, (fn) => runExclusive(database, clock, 'vigil:identity', fn));
 
   let logError: (err: unknown, msg: string) => void = () => undefined;
   const applyContext = () => ({ now: clock.now(), publicUrl: config.publicUrl });
@@ -300,13 +313,18 @@ function slackDeps(modules: VigilModule[], ctx: ModuleContext): Pick<HttpDeps, '
 
 /**
  * Makes sure someone can sign in: the bootstrap token (when configured) and, on a fresh database,
- * a first admin with a generated password that the caller prints once.
+ * a first admin with a generated password that the caller prints once. Processes starting together
+ * do this one at a time (`exclusive`), so exactly one of them creates each.
  */
-async function ensureIdentity(core: CoreDeps, config: VigilConfig): Promise<{ email: string; password: string } | undefined> {
+async function ensureIdentity(
+  core: CoreDeps,
+  config: VigilConfig,
+  exclusive: <T>(fn: (r: Repos) => Promise<T>) => Promise<T>,
+): Promise<{ email: string; password: string } | undefined> {
   const now = core.clock.now();
   if (config.bootstrapToken) {
     const hash = hashSecret(config.bootstrapToken);
-    await core.uow.run(async (r) => {
+    await exclusive(async (r) => {
       let user = await r.users.findByEmail(BOOTSTRAP_USER_EMAIL);
       if (!user) {
         user = buildUser({ name: 'Vigil automation', email: BOOTSTRAP_USER_EMAIL, role: 'admin' }, now);
@@ -323,14 +341,16 @@ async function ensureIdentity(core: CoreDeps, config: VigilConfig): Promise<{ em
       }
     });
   }
-  const humans = await core.uow.run(async (r) => (await r.users.list({ includeInactive: true })).filter((u) => u.email !== BOOTSTRAP_USER_EMAIL).length);
-  if (humans > 0) return undefined;
+  const countHumans = async (r: Repos) => (await r.users.list({ includeInactive: true })).filter((u) => u.email !== BOOTSTRAP_USER_EMAIL).length;
+  if ((await core.uow.run(countHumans)) > 0) return undefined;
+  // Hashed before taking the lock: scrypt is slow, and the lock is held only to check and insert.
   const password = randomBytes(12).toString('base64url');
   const email = 'admin@localhost';
   const hash = await core.passwords.hash(password);
-  await core.uow.run(async (r) => {
-    if (await r.users.findByEmail(email)) return;
+  const created = await exclusive(async (r) => {
+    if ((await countHumans(r)) > 0) return false;
     await insertUser(r, SYSTEM_ACTOR, buildUser({ name: 'Administrator', email, role: 'admin' }, now), hash);
+    return true;
   });
-  return { email, password };
+  return created ? { email, password } : undefined;
 }

@@ -101,6 +101,16 @@ export const TimelineEventSchema = Type.Object(
   { $id: 'TimelineEvent' },
 );
 
+/** Someone a page did not reach (every channel failed, or no usable contact method). */
+export const NotReachedSchema = Type.Object({
+  pageId: Type.String(),
+  userId: Type.String(),
+  name: Type.String(),
+  reason: Type.Union([Type.Literal('no_contact_method'), Type.Literal('channels_failed')]),
+  detail: Type.String({ description: 'Readable reason, e.g. "no verified contact method"' }),
+  at: Type.Number(),
+});
+
 export const listOf = (ref: string) => Type.Object({ data: Type.Array(Type.Ref(ref)) });
 
 export const SHARED_SCHEMAS = [ErrorSchema, UserSchema, TeamSchema, TokenSchema, TimelineEventSchema];

@@ -4,6 +4,7 @@
  */
 import type { Clock } from '../core/shared/clock.js';
 import type { Repos, UnitOfWork } from '../core/shared/ports.js';
+import { sql } from 'kysely';
 import type { Database, Dialect, Executor } from './database.js';
 import { sessionsRepo, tokensRepo } from './repositories/auth.js';
 import { signInThrottleRepo, verificationsRepo } from './repositories/sign-in.js';
@@ -71,4 +72,16 @@ export function createUnitOfWork(database: Database, clock: Clock, options: Unit
       return result;
     },
   };
+}
+
+/**
+ * One transaction that holds the lock `name` across every process on the database, so that
+ * check-then-insert work (the first admin, the bootstrap token) runs once even when several processes
+ * start together. PostgreSQL: a transaction-level advisory lock; SQLite has a single writer process.
+ */
+export async function runExclusive<T>(database: Database, clock: Clock, name: string, fn: (r: Repos) => Promise<T>): Promise<T> {
+  return database.db.transaction().execute(async (trx) => {
+    if (database.dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${name}))`.execute(trx);
+    return fn(createRepos(trx, database.dialect, clock));
+  });
 }

@@ -328,4 +328,19 @@ describe.skipIf(!HAVE_BROWSER)('web UI: alerts', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it('says on the alert page who was not reached, and why', { timeout: 60_000 }, async () => {
+    // Ada Admin, the only target of the policy, has no contact method: the page reaches nobody.
+    const alert = await sendAlert({ message: 'Payment webhook queue stuck', alias: 'webhook-queue', priority: 'P2' });
+    await until(async () => (await app.api('GET', `/api/v1/alerts/${alert.id}`)).body.notReached.length > 0, 'the alert marked not reached');
+    const { context, page, errors } = await newPage();
+    await signIn(page, `/alerts/${alert.id}`);
+    await visible(page.getByRole('heading', { level: 1, name: /Payment webhook queue stuck/ }));
+    const banner = await visible(page.getByRole('alert').filter({ hasText: 'A page reached nobody.' }));
+    expect((await banner.textContent()) ?? '').toContain('Not reached: Ada Admin (no verified contact method)');
+    await visible(page.getByRole('list', { name: 'Alert timeline' }).getByText('Not reached: Ada Admin'));
+    await screenshot(page, 'alerts-not-reached');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });

@@ -418,4 +418,20 @@ describe.skipIf(!HAVE_BROWSER)('web UI: incidents', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it('says on the incident page who was not reached, and why', { timeout: 60_000 }, async () => {
+    // Rita declares with Ada Admin as commander; Ada has no contact method, so her page reaches nobody.
+    const declared = await app.api('POST', '/api/v1/incidents', { token: rita.token, body: { title: 'Refunds delayed', severity: 'P3', commanderId: adminId } });
+    expect(declared.status).toBe(201);
+    await until(async () => (await app.api('GET', `/api/v1/incidents/${declared.body.id}`)).body.notReached.length > 0, 'the incident marked not reached');
+    const { context, page, errors } = await newPage();
+    await signIn(page, RITA.email, RITA.password, `/incidents/${declared.body.reference}`);
+    await visible(page.getByRole('heading', { level: 1, name: `${declared.body.reference} Refunds delayed` }));
+    const banner = await visible(page.getByRole('alert').filter({ hasText: 'A page reached nobody.' }));
+    expect((await banner.textContent()) ?? '').toContain('Not reached: Ada Admin (no verified contact method)');
+    await visible(timelineItems(page).filter({ hasText: 'Not reached: Ada Admin' }));
+    await screenshot(page, 'inc-not-reached');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });

@@ -21,6 +21,7 @@ export class VigilProcess {
   private child: ChildProcess | undefined;
   private exited: Promise<void> = Promise.resolve();
   private log = '';
+  private exitCode: number | null | undefined;
   /** How many times the process was started. */
   starts = 0;
   readonly baseUrl: string;
@@ -36,11 +37,46 @@ export class VigilProcess {
 
   /** Starts the server and waits until /readyz answers 200. */
   async start(timeoutMs = 30_000): Promise<void> {
+    const startNo = this.spawn(false);
+    await this.waitReady(startNo, timeoutMs);
+  }
+
+  /**
+   * Starts the process up to the point where Vigil would start (every module loaded), and waits there: {@link release}
+   * lets it go. Several processes loaded this way start at the same instant.
+   */
+  async load(timeoutMs = 30_000): Promise<void> {
+    const startNo = this.spawn(true);
+    const deadline = Date.now() + timeoutMs;
+    while (!this.log.includes(`[start ${startNo}] gate: loaded`)) {
+      if (!this.child) throw new Error(`Vigil (start ${startNo}) exited while loading:\n${this.log}`);
+      if (Date.now() > deadline) throw new Error(`Vigil (start ${startNo}) not loaded after ${timeoutMs} ms:\n${this.log}`);
+      await sleep(20);
+    }
+  }
+
+  /** Lets a process started with {@link load} start Vigil (without waiting). */
+  release(): void {
+    if (!this.child?.stdin) throw new Error('not loaded');
+    this.child.stdin.end('go\n');
+  }
+
+  /** Waits until /readyz answers 200; throws if the process exits first. */
+  async ready(timeoutMs = 30_000): Promise<void> {
+    await this.waitReady(this.starts, timeoutMs);
+  }
+
+  /** True while the process runs. */
+  get running(): boolean {
+    return this.child !== undefined;
+  }
+
+  private spawn(gated: boolean): number {
     if (this.child) throw new Error('already running');
     const startNo = ++this.starts;
     const child = spawn(process.execPath, ['--import', 'tsx', SERVER_SCRIPT], {
       cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [gated ? 'pipe' : 'ignore', 'pipe', 'pipe'],
       env: {
         ...process.env,
         VIGIL_DATABASE_URL: this.options.databaseUrl,
@@ -49,6 +85,7 @@ export class VigilProcess {
         VIGIL_PUBLIC_URL: this.baseUrl,
         VIGIL_BOOTSTRAP_TOKEN: this.options.bootstrapToken,
         VIGIL_LOG_LEVEL: 'warn',
+        ...(gated ? { VIGIL_TEST_START_GATE: '1' } : {}),
         ...this.options.env,
       },
     });
@@ -56,17 +93,21 @@ export class VigilProcess {
     const tag = (b: Buffer) => (this.log += b.toString().replace(/^(?=.)/gm, `[start ${startNo}] `));
     child.stdout?.on('data', tag);
     child.stderr?.on('data', tag);
-    let exitCode: number | null | undefined;
+    this.exitCode = undefined;
     this.exited = new Promise((resolve) =>
       child.once('exit', (code, signal) => {
-        exitCode = code ?? (signal ? -1 : null);
+        this.exitCode = code ?? (signal ? -1 : null);
         if (this.child === child) this.child = undefined;
         resolve();
       }),
     );
+    return startNo;
+  }
+
+  private async waitReady(startNo: number, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (exitCode !== undefined) throw new Error(`Vigil (start ${startNo}) exited with ${exitCode} before it was ready:\n${this.log}`);
+      if (this.exitCode !== undefined) throw new Error(`Vigil (start ${startNo}) exited with ${this.exitCode} before it was ready:\n${this.log}`);
       const status = await getStatus(`${this.baseUrl}/readyz`).catch(() => 0);
       if (status === 200) return;
       if (Date.now() > deadline) {
@@ -105,6 +146,9 @@ export class VigilProcess {
     clearTimeout(timer);
   }
 }
+
+/** The HTTP status of a GET (0 when nothing answers). */
+export const statusOf = (url: string): Promise<number> => getStatus(url).catch(() => 0);
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 

@@ -32,6 +32,22 @@ describe('vigil operations', () => {
     expect((await cli('alert', 'close', '1')).stdout).toContain('closed');
   });
 
+  it('says who an alert did not reach', async () => {
+    const admin = (await t.api('GET', `/api/v1/users/${t.adminEmail}`)).body;
+    await t.api('POST', '/api/v1/escalation-policies', { body: { name: 'Ops default', teamId: 'ops', steps: [{ delayMinutes: 5, targets: [{ type: 'user', id: admin.id }] }] } });
+    await t.api('POST', '/api/v1/services', { body: { name: 'Core', teamId: 'ops', escalationPolicyId: 'ops-default' } });
+    const key = (await t.api('POST', '/api/v1/services/core/integrations', { body: { name: 'OG', type: 'opsgenie' } })).body.key;
+    await t.api('POST', '/v2/alerts', { token: null, headers: { authorization: `GenieKey ${key}` }, body: { message: 'Core down', alias: 'core-down', priority: 'P1' } });
+    let alert: { id: string; number: number } | undefined;
+    for (let i = 0; i < 200; i++) {
+      alert = (await t.api('GET', '/api/v1/alerts?q=core-down')).body.data[0];
+      if (alert && (await t.api('GET', `/api/v1/alerts/${alert.id}`)).body.notReached.length > 0) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    // The admin has no contact method: the page reached nobody.
+    expect((await cli('alert', 'show', String(alert!.number))).stdout).toContain(`Not reached: ${admin.name} (no verified contact method)`);
+  });
+
   it('declares and runs an incident, and shows the severity levels', async () => {
     expect((await cli('incident', 'declare', 'Edge', 'is', 'down', '--severity', 'P2', '--service', 'edge', '--alert', '1')).stdout).toMatch(/INC-\d+ \[P2\] declared/);
     expect((await cli('incidents')).stdout).toContain('Edge is down');

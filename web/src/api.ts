@@ -430,6 +430,17 @@ export interface Alert {
   updatedAt: number;
 }
 
+/** Someone a page did not reach: every channel failed, or no usable contact method. */
+export interface NotReached {
+  pageId: string;
+  userId: string;
+  name: string;
+  reason: 'no_contact_method' | 'channels_failed';
+  /** Readable, e.g. "no verified contact method". */
+  detail: string;
+  at: number;
+}
+
 export interface AlertQuery {
   status?: AlertStatusFilter;
   /** Service id or slug. */
@@ -705,6 +716,8 @@ export interface IncidentDetail {
   severity: Severity;
   alerts: Alert[];
   timeline: TimelineEvent[];
+  /** People a page of this incident (or of its alerts) did not reach. */
+  notReached: NotReached[];
 }
 
 export type PageTargetType = 'user' | 'team' | 'policy' | 'schedule';
@@ -954,7 +967,7 @@ export const api = {
 
   alerts: {
     list: (q: AlertQuery = {}, options?: RequestOptions) => request<{ data: Alert[]; total: number }>('GET', `/alerts${query({ ...q })}`, undefined, options),
-    get: (id: string) => request<{ alert: Alert; timeline: TimelineEvent[] }>('GET', `/alerts/${enc(id)}`),
+    get: (id: string) => request<{ alert: Alert; timeline: TimelineEvent[]; notReached: NotReached[] }>('GET', `/alerts/${enc(id)}`),
     acknowledge: (id: string, note?: string) => request<Alert>('POST', `/alerts/${enc(id)}/acknowledge`, note ? { note } : {}),
     close: (id: string, note?: string) => request<Alert>('POST', `/alerts/${enc(id)}/close`, note ? { note } : {}),
     addNote: (id: string, note: string) => request<Alert>('POST', `/alerts/${enc(id)}/notes`, { note }),

@@ -2,7 +2,7 @@
  * Alerts and escalation, wired: jobs (escalation steps, storms, snoozes, heartbeats, pages
  * acknowledged), REST and intake routes, Slack buttons, and the vigil.yaml sections.
  */
-import { ESCALATE_JOB, SNOOZE_END_JOB, STORM_JOB, acknowledge, checkHeartbeat, close, endSnooze, runEscalationStep, runStormSummary, type IngestContext } from '../../core/alerts/alerts.js';
+import { ESCALATE_JOB, SNOOZE_END_JOB, STORM_JOB, acknowledge, alertPageUnreached, checkHeartbeat, close, endSnooze, runEscalationStep, runStormSummary, type IngestContext } from '../../core/alerts/alerts.js';
 import { HEARTBEAT_JOB } from '../../core/alerts/services.js';
 import { alertsSections } from '../../core/config-as-code/alerts-sections.js';
 import { notLinkedReply, type SlackAction, type SlackContext } from '../../core/notifications/slack-app.js';
@@ -35,6 +35,10 @@ export const alertsModule: VigilModule = {
         await acknowledge(r, { ...systemCtx(core, config.publicUrl), actor: { type: 'user', id: p.userId } }, service, alert, { type: 'user', id: p.userId }, `${user?.name ?? p.userId} (${p.via})`);
       });
     },
+  }),
+  // A page of an alert reached nobody: shown on the alert, posted, and the next step runs now.
+  pageUnreached: ({ core, config }) => ({
+    alert: async (p) => core.uow.run((r) => alertPageUnreached(r, systemCtx(core, config.publicUrl), p)),
   }),
   slackHandlers: ({ core, config }) => {
     const act = (kind: 'ack' | 'close') => async (ctx: SlackContext, action: SlackAction) => {

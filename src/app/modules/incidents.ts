@@ -10,6 +10,7 @@ import {
   declareIncident,
   findIncident,
   listIncidents,
+  incidentPageUnreached,
   mobilize,
   postUpdate,
   remindUpdate,
@@ -174,6 +175,9 @@ export function incidentsModule(config: VigilConfig, slack?: SlackWorkspace): Vi
           await r.events.append({ entityType: 'incident', entityId: i.id, type: 'incident.page_acknowledged', actor: { type: 'user', id: p.userId }, data: { userId: p.userId, via: p.via } });
         });
       },
+    }),
+    pageUnreached: ({ core }) => ({
+      incident: async (p) => core.uow.run((r) => incidentPageUnreached(r, { now: core.clock.now(), publicUrl: config.publicUrl, actor: { type: 'system', id: null } }, p)),
     }),
     slackHandlers: ({ core }) => ({
       commands: { '/incident': incidentCommand(core, config) },

@@ -63,9 +63,14 @@ export function registerOperationCommands(program: Command, client: () => ApiCli
     .description('An alert with its timeline')
     .option('--json', 'print JSON')
     .action(async (id: string, o: { json?: boolean }) => {
-      const res = await client().get<{ alert: { number: number; message: string; status: string; priority: string }; timeline: Array<{ type: string; at: number; data: Record<string, unknown> }> }>(`/api/v1/alerts/${encodeURIComponent(id.replace('#', ''))}`);
+      const res = await client().get<{
+        alert: { number: number; message: string; status: string; priority: string };
+        timeline: Array<{ type: string; at: number; data: Record<string, unknown> }>;
+        notReached?: Array<{ name: string; detail: string }>;
+      }>(`/api/v1/alerts/${encodeURIComponent(id.replace('#', ''))}`);
       if (o.json) return json(res);
       process.stdout.write(`#${res.alert.number} [${res.alert.priority}] ${res.alert.message} — ${res.alert.status}\n`);
+      for (const n of res.notReached ?? []) process.stdout.write(`Not reached: ${n.name} (${n.detail})\n`);
       printTable(res.timeline.map((e) => ({ at: new Date(e.at).toISOString().slice(0, 19), event: e.type, detail: JSON.stringify(e.data).slice(0, 80) })), ['at', 'event', 'detail']);
     });
 

@@ -8,7 +8,7 @@ import { conflict, invalid, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { Actor, Repos } from '../shared/ports.js';
 import { queueMessage } from '../notifications/outbox.js';
-import { cancelPagesFor, createPage } from '../notifications/pages.js';
+import { cancelPagesFor, createPage, type PageUnreached } from '../notifications/pages.js';
 import type { Alert, AlertStatus, Integration, Service } from './model.js';
 import { MESSAGE_LIMIT, truncate, type ActionEvent, type AlertPriority, type TriggerEvent } from './intake.js';
 import { HEARTBEAT_JOB, resolveTargets } from './services.js';
@@ -197,13 +197,11 @@ export async function runEscalationStep(r: Repos, ctx: IngestContext, payload: {
   if (!step) return;
   const { users, channels, problems } = await resolveTargets(r, step.targets, ctx.now);
   const pageText = `${alert.description ? `${alert.description.slice(0, 1000)}\n` : ''}Service: ${service.name} · ${alert.priority} · #${alert.number}`;
-  const unreachable: string[] = [];
+  // Someone no page reaches is told on the alert by the page itself (PAGE_UNREACHED_JOB, below).
+  const pageIds: string[] = [];
   for (const userId of users) {
     const page = await createPage(r, ctx.now, { userId, urgency: alert.urgency, subject: `[${alert.priority}] ${alert.message}`, text: pageText, sourceType: 'alert', sourceId: alert.id, publicUrl: ctx.publicUrl });
-    if (page.status === 'exhausted') unreachable.push((await r.users.findById(userId))?.name ?? userId);
-  }
-  if (unreachable.length) {
-    await r.events.append({ entityType: 'alert', entityId: alert.id, type: 'alert.warning', actor: { type: 'system', id: null }, data: { warning: `Not reached: ${unreachable.join(', ')} (no verified contact method).` } });
+    pageIds.push(page.id);
   }
   for (const channel of channels) {
     await queueMessage(r, ctx.now, {
@@ -221,7 +219,7 @@ export async function runEscalationStep(r: Repos, ctx: IngestContext, payload: {
     entityId: alert.id,
     type: 'alert.escalated',
     actor: { type: 'system', id: null },
-    data: { step: payload.step + 1, round: payload.round + 1, policy: policy.name, users, channels, ...(problems.length ? { warnings: problems } : {}) },
+    data: { step: payload.step + 1, round: payload.round + 1, policy: policy.name, users, channels, pageIds, ...(problems.length ? { warnings: problems } : {}) },
   });
   if (users.length === 0 && channels.length === 0) {
     await r.events.append({ entityType: 'alert', entityId: alert.id, type: 'alert.warning', actor: { type: 'system', id: null }, data: { warning: `Step ${payload.step + 1} notified nobody: ${problems.join('; ') || 'no targets'}.` } });
@@ -234,6 +232,58 @@ export async function runEscalationStep(r: Repos, ctx: IngestContext, payload: {
     await r.jobs.enqueue({ kind: ESCALATE_JOB, payload: { alertId: alert.id, ...next }, runAt, dedupeKey: `${escKey(alert.id)}${next.round}:${next.step}:${runAt}` });
   } else {
     await r.events.append({ entityType: 'alert', entityId: alert.id, type: 'alert.escalation_ended', actor: { type: 'system', id: null }, data: { note: 'Every step of the policy has run; the alert stays open.' } });
+  }
+}
+
+/**
+ * A page of this alert reached nobody. It is on the alert's timeline (and its incident's), and
+ * posted to the service's alerts channel; when it was the current step's last live page, the next
+ * step runs now instead of after the step's delay. A new round is left to its schedule, so a policy
+ * of unreachable people cannot spin.
+ */
+export async function alertPageUnreached(r: Repos, ctx: IngestContext, p: PageUnreached): Promise<void> {
+  const alert = p.sourceId ? await r.alerts.findAlert(p.sourceId) : undefined;
+  if (!alert) return;
+  const name = (await r.users.findById(p.userId))?.name ?? p.userId;
+  const service = await r.alerts.findService(alert.serviceId);
+  const policy = service?.escalationPolicyId ? await r.alerts.findPolicy(service.escalationPolicyId) : undefined;
+  let escalatedTo: number | undefined;
+  if (alert.status === 'open' && !(alert.snoozedUntil && alert.snoozedUntil > ctx.now) && service && policy) {
+    const timeline = await r.events.list('alert', alert.id, { limit: 5000 });
+    const last = [...timeline].reverse().find((e) => e.type === 'alert.escalated');
+    const stepPages = Array.isArray(last?.data.pageIds) ? (last.data.pageIds as string[]) : [];
+    if (last && stepPages.includes(p.pageId)) {
+      const live = [];
+      for (const id of stepPages) {
+        const page = id === p.pageId ? undefined : await r.notifications.findPage(id);
+        if (page && (page.status === 'active' || page.status === 'acknowledged')) live.push(page);
+      }
+      const next = Number(last.data.step); // the 0-based index of the step after the current one
+      if (live.length === 0 && next < policy.steps.length) {
+        escalatedTo = next + 1;
+        await r.events.append({ entityType: 'alert', entityId: alert.id, type: 'alert.not_reached', actor: { type: 'system', id: null }, data: { pageId: p.pageId, userId: p.userId, name, reason: p.reason, detail: p.detail, escalatedToStep: escalatedTo } });
+        await r.jobs.cancelPending(escKey(alert.id));
+        await runEscalationStep(r, ctx, { alertId: alert.id, step: next, round: Number(last.data.round) - 1 }, service);
+      }
+    }
+  }
+  if (escalatedTo === undefined) {
+    await r.events.append({ entityType: 'alert', entityId: alert.id, type: 'alert.not_reached', actor: { type: 'system', id: null }, data: { pageId: p.pageId, userId: p.userId, name, reason: p.reason, detail: p.detail } });
+  }
+  if (alert.incidentId) {
+    await r.events.append({ entityType: 'incident', entityId: alert.incidentId, type: 'incident.not_reached', actor: { type: 'system', id: null }, data: { pageId: p.pageId, userId: p.userId, name, reason: p.reason, detail: p.detail, alertId: alert.id, alertNumber: alert.number } });
+  }
+  if (service?.alertsChannel && alert.status !== 'closed') {
+    const then = escalatedTo !== undefined ? ` Escalated to step ${escalatedTo} now.` : alert.status === 'open' ? ' Acknowledge the alert if you are on it.' : '';
+    await queueMessage(r, ctx.now, {
+      channel: 'slack_channel',
+      address: service.alertsChannel,
+      subject: `Not reached: ${name} for [${alert.priority}] #${alert.number} ${alert.message}`,
+      body: `⚠️ ${name} was not reached (${p.detail}) for alert #${alert.number} on ${service.name}.${then} ${ctx.publicUrl}/alerts/${alert.id}`,
+      ...(alert.status === 'open' ? { extra: { actions: [{ id: 'alert.ack', label: 'Acknowledge', value: alert.id, style: 'primary' as const }] } } : {}),
+      entityType: 'alert',
+      entityId: alert.id,
+    });
   }
 }
 

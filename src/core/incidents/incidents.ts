@@ -9,7 +9,7 @@ import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { Actor, Repos } from '../shared/ports.js';
 import { requireText } from '../shared/validate.js';
-import { createPage } from '../notifications/pages.js';
+import { createPage, type PageUnreached } from '../notifications/pages.js';
 import { queueMessage } from '../notifications/outbox.js';
 import { resolveTargets } from '../alerts/services.js';
 import { whoIsOnCall } from '../schedules/schedules.js';
@@ -455,6 +455,30 @@ export async function mobilize(r: Repos, ctx: IncidentContext, incident: Inciden
   }
   await r.events.append({ entityType: 'incident', entityId: incident.id, type: 'incident.paged', actor: ctx.actor, data: { target, userIds, ...(note ? { note } : {}) } });
   return userIds;
+}
+
+/**
+ * A page into this incident reached nobody: it is on the incident's timeline (the incident page shows
+ * who was not reached) and posted to the incident channel, or, without one, to the alerts channels of
+ * the incident's services.
+ */
+export async function incidentPageUnreached(r: Repos, ctx: IncidentContext, p: PageUnreached): Promise<void> {
+  const incident = p.sourceId ? await r.incidents.find(p.sourceId) : undefined;
+  if (!incident) return;
+  const name = (await r.users.findById(p.userId))?.name ?? p.userId;
+  await r.events.append({ entityType: 'incident', entityId: incident.id, type: 'incident.not_reached', actor: { type: 'system', id: null }, data: { pageId: p.pageId, userId: p.userId, name, reason: p.reason, detail: p.detail } });
+  if (incident.status === 'resolved' || incident.status === 'cancelled') return;
+  const channels = incident.slackChannelId ? [incident.slackChannelId] : incident.private ? [] : (await Promise.all(incident.serviceIds.map((id) => r.alerts.findService(id)))).flatMap((s) => (s?.alertsChannel ? [s.alertsChannel] : []));
+  for (const channel of new Set(channels)) {
+    await queueMessage(r, ctx.now, {
+      channel: 'slack_channel',
+      address: channel,
+      subject: `Not reached: ${name} for ${label(incident)} ${incident.title}`,
+      body: `⚠️ ${name} was not reached (${p.detail}) for ${label(incident)} [${incident.severity}] ${incident.title}. Page someone else from the incident. ${ctx.publicUrl}/incidents/${incident.id}`,
+      entityType: 'incident',
+      entityId: incident.id,
+    });
+  }
 }
 
 export async function loopInEscalationContact(r: Repos, ctx: IncidentContext, incident: Incident): Promise<string[]> {

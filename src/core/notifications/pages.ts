@@ -2,11 +2,12 @@
  * Paging a person: their notification rules for the urgency fire one after another (each a job at
  * created + delay) until the page is acknowledged. A contact method that finally fails hands over to
  * the next rule at once. A user with no usable rule is reached on every verified contact method, and
- * the page says so.
+ * the page says so. A page that reached nobody (no usable contact method, or every channel failed) is
+ * *unreached*: what it was about is told at once (see {@link markPageUnreached}).
  */
 import { conflict, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import type { Actor, CoreDeps, Repos } from '../shared/ports.js';
+import type { Actor, CoreDeps, Repos, TimelineEvent } from '../shared/ports.js';
 import type { Principal } from '../auth/auth.js';
 import { inQuietHours, localMinutes, usableRules, type ContactMethod, type Page, type Urgency } from './notifications.js';
 import { queueMessage } from './outbox.js';
@@ -14,6 +15,32 @@ import { queueMessage } from './outbox.js';
 export const PAGE_STEP_JOB = 'page.step';
 /** Handled by the domain the page is about (alerts, incidents). */
 export const PAGE_ACKNOWLEDGED_JOB = 'page.acknowledged';
+/** Handled by the domain the page is about: a page reached nobody. */
+export const PAGE_UNREACHED_JOB = 'page.unreached';
+
+/** Why a page reached nobody. */
+export type UnreachedReason = 'no_contact_method' | 'channels_failed';
+
+/** The payload of {@link PAGE_UNREACHED_JOB}. */
+export interface PageUnreached {
+  pageId: string;
+  sourceType: string;
+  sourceId: string | null;
+  userId: string;
+  reason: UnreachedReason;
+  /** Readable: "no verified contact method", "every channel failed (email: 550 ...)". */
+  detail: string;
+}
+
+/** One person a page did not reach, as shown on what the page was about. */
+export interface NotReached {
+  pageId: string;
+  userId: string;
+  name: string;
+  reason: UnreachedReason;
+  detail: string;
+  at: number;
+}
 
 export interface PageInput {
   userId: string;
@@ -76,8 +103,8 @@ export async function createPage(r: Repos, now: number, input: PageInput): Promi
       else await r.jobs.enqueue({ kind: PAGE_STEP_JOB, payload: { pageId: page.id, contactMethodId: c.id, ruleId: `fallback:${c.id}` }, runAt: now + holdMs, dedupeKey: `page:${page.id}:fallback:${c.id}` });
     }
     if (verified.length === 0) {
+      await markPageUnreached(r, page, 'no_contact_method', 'no verified contact method');
       page.status = 'exhausted';
-      await r.notifications.updatePage(page);
     }
     return page;
   }
@@ -152,12 +179,45 @@ async function failoverIfLast(r: Repos, page: Page, now: number, failedDeliveryI
     await r.jobs.enqueue({ kind: PAGE_STEP_JOB, payload: { pageId: page.id, contactMethodId: next.contact.id, ruleId: next.rule.id }, runAt: now, dedupeKey: `page:${page.id}:failover:${next.rule.id}` });
     return;
   }
-  // Every rule has fired: if every message of this page failed, it is exhausted (visible).
+  // Every rule has fired: if every message of this page failed, it reached nobody.
   const deliveries = await r.notifications.listDeliveries({ pageId: page.id });
-  if (deliveries.length === 0 || deliveries.every((d) => d.status === 'failed')) {
-    await r.notifications.updatePage({ ...page, status: 'exhausted' });
-    await r.events.append({ entityType: 'page', entityId: page.id, type: 'page.exhausted', actor: { type: 'system', id: null }, data: { note: 'Every contact method failed.' } });
+  if (deliveries.length === 0) {
+    await markPageUnreached(r, page, 'no_contact_method', 'no usable contact method (removed or unverified)');
+  } else if (deliveries.every((d) => d.status === 'failed')) {
+    const errors = deliveries.map((d) => `${d.channel}: ${(d.lastError ?? 'failed').slice(0, 120)}`);
+    await markPageUnreached(r, page, 'channels_failed', `every channel failed (${[...new Set(errors)].join('; ')})`.slice(0, 400));
   }
+}
+
+/**
+ * A page reached nobody: it is marked exhausted, on its timeline, and a {@link PAGE_UNREACHED_JOB}
+ * tells what it was about (the alert moves to its next escalation step at once, the alert or incident
+ * shows who was not reached, the alerts channel hears it). Called when a page's last channel has
+ * failed for good, or when the person has no usable contact method. Once per page.
+ */
+export async function markPageUnreached(r: Repos, page: Page, reason: UnreachedReason, detail: string): Promise<void> {
+  const current = await r.notifications.findPage(page.id);
+  if (!current || current.status === 'exhausted' || current.status === 'acknowledged' || current.status === 'cancelled') return;
+  await r.notifications.updatePage({ ...current, status: 'exhausted' });
+  await r.events.append({ entityType: 'page', entityId: page.id, type: 'page.exhausted', actor: { type: 'system', id: null }, data: { note: `Nobody was reached: ${detail}.`, reason } });
+  const payload: PageUnreached = { pageId: page.id, sourceType: page.sourceType, sourceId: page.sourceId, userId: page.userId, reason, detail };
+  await r.jobs.enqueue({ kind: PAGE_UNREACHED_JOB, payload: { ...payload }, dedupeKey: `page-unreached:${page.id}` });
+}
+
+/**
+ * Who was not reached, from the `<entity>.not_reached` events of a timeline: one entry per page,
+ * leaving out pages acknowledged since (the person turned up after all).
+ */
+export async function notReachedFrom(r: Repos, timeline: TimelineEvent[]): Promise<NotReached[]> {
+  const out = new Map<string, NotReached>();
+  for (const e of timeline) {
+    if (!e.type.endsWith('.not_reached') || typeof e.data.pageId !== 'string') continue;
+    const d = e.data;
+    out.set(d.pageId as string, { pageId: d.pageId as string, userId: String(d.userId ?? ''), name: String(d.name ?? d.userId ?? ''), reason: d.reason as UnreachedReason, detail: String(d.detail ?? ''), at: e.at });
+  }
+  const still: NotReached[] = [];
+  for (const n of out.values()) if ((await r.notifications.findPage(n.pageId))?.status !== 'acknowledged') still.push(n);
+  return still;
 }
 
 /** Acknowledges a page (and stops its remaining rules). Idempotent. */

@@ -7,7 +7,8 @@ import { notFound } from '../../core/shared/errors.js';
 import type { Repos } from '../../core/shared/ports.js';
 import { findTeam } from '../../core/teams/teams.js';
 import { principalOf } from '../auth.js';
-import { IdParams, Offset, StdErrors, TimelineEventSchema } from '../schemas.js';
+import { IdParams, NotReachedSchema, Offset, StdErrors, TimelineEventSchema } from '../schemas.js';
+import { notReachedFrom } from '../../core/notifications/pages.js';
 import type { App, HttpDeps } from '../types.js';
 import { Instant, toMs } from './schedules.js';
 
@@ -122,12 +123,17 @@ export function alertRoutes(app: App, deps: HttpDeps): void {
       }),
   });
   app.get('/api/v1/alerts/:id', {
-    schema: { tags, summary: 'An alert by id or number, with its timeline', params: IdParams, response: { 200: Type.Object({ alert: Type.Ref('Alert'), timeline: Type.Array(TimelineEventSchema) }), ...StdErrors } },
+    schema: {
+      tags,
+      summary: 'An alert by id or number, with its timeline and who its pages did not reach',
+      params: IdParams,
+      response: { 200: Type.Object({ alert: Type.Ref('Alert'), timeline: Type.Array(TimelineEventSchema), notReached: Type.Array(NotReachedSchema) }), ...StdErrors },
+    },
     handler: async (req) =>
       core.uow.run(async (r) => {
         const a = await findAlert(r, req.params.id);
         const timeline = [...(await r.events.list('alert', a.id, { limit: 2000 }))];
-        return { alert: await withService(r, a), timeline };
+        return { alert: await withService(r, a), timeline, notReached: await notReachedFrom(r, timeline) };
       }),
   });
 

@@ -26,7 +26,8 @@ import { findSeverity, severitiesMarkdown, saveSeverityLevel, type Severity } fr
 import { forbidden } from '../../core/shared/errors.js';
 import type { Repos } from '../../core/shared/ports.js';
 import { principalOf } from '../auth.js';
-import { IdParams, InstantQuery, StdErrors, TimelineEventSchema } from '../schemas.js';
+import { IdParams, InstantQuery, NotReachedSchema, StdErrors, TimelineEventSchema } from '../schemas.js';
+import { notReachedFrom } from '../../core/notifications/pages.js';
 import type { App, HttpDeps } from '../types.js';
 import { toMs } from './schedules.js';
 
@@ -195,6 +196,7 @@ export function incidentRoutes(app: App, deps: HttpDeps): void {
           alerts: Type.Array(Type.Unknown()),
           postmortem: Type.Union([Type.Object({ id: Type.String(), status: Type.String(), dueAt: Type.Union([Type.Number(), Type.Null()]) }), Type.Null()]),
           timeline: Type.Array(TimelineEventSchema),
+          notReached: Type.Array(NotReachedSchema, { description: 'People a page of this incident (or of its alerts) did not reach' }),
         }),
         ...StdErrors,
       },
@@ -206,6 +208,7 @@ export function incidentRoutes(app: App, deps: HttpDeps): void {
         const members = await Promise.all((await r.incidents.members(i.id)).map(async (m) => ({ ...m, name: (await r.users.findById(m.userId))?.name ?? m.userId })));
         const { data: alerts } = await r.alerts.listAlerts({ incidentId: i.id, limit: 1000 });
         const pm = await r.postmortems.findByIncident(i.id);
+        const timeline = await r.events.list('incident', i.id, { limit: 5000 });
         return {
           incident: out(i),
           members,
@@ -213,7 +216,8 @@ export function incidentRoutes(app: App, deps: HttpDeps): void {
           severity,
           alerts,
           postmortem: pm ? { id: pm.id, status: pm.status, dueAt: pm.dueAt } : null,
-          timeline: await r.events.list('incident', i.id, { limit: 5000 }),
+          timeline,
+          notReached: await notReachedFrom(r, timeline),
         };
       }),
   });

@@ -62,7 +62,14 @@ export function createMigrator(db: Kysely<any>, dialect: Dialect): Migrator {
   });
 }
 
-/** Applies every pending migration; throws with the failing migration's error. */
+/**
+ * Applies every pending migration; throws with the failing migration's error. Safe when several
+ * processes run it at once: Kysely's Migrator (0.28) creates its own tables tolerating a concurrent
+ * creator, then takes a session-level advisory lock on PostgreSQL (`pg_advisory_lock`, in
+ * `PostgresAdapter.acquireMigrationLock`) and reads the applied migrations again under it, so one
+ * process applies them (in one transaction) and the others find nothing left to do.
+ * test/crash/concurrent-start.test.ts starts three processes at once on an empty database.
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations work on any schema
 export async function migrateToLatest(db: Kysely<any>, dialect: Dialect): Promise<MigrationResultSet> {
   const result = await createMigrator(db, dialect).migrateToLatest();

@@ -3,7 +3,7 @@
  * status badges, channel names, and the readable event timeline.
  */
 import { useState, type ReactNode } from 'react';
-import type { Alert, ContactType, PageStatus, Priority, TimelineEvent } from '../api.ts';
+import type { Alert, ContactType, NotReached, PageStatus, Priority, TimelineEvent } from '../api.ts';
 import { formatDateTime, formatRelative } from '../format.ts';
 import { Link } from '../router.tsx';
 import { Icon, type IconName } from './Icon.tsx';
@@ -182,6 +182,25 @@ export function describeEvent(e: TimelineEvent, nameOf: (id: string | null | und
       return { icon: 'warning', text: `Skipped a rule: ${str(d.reason)}`, tone: 'warning', impersonal: true };
     case 'page.failover':
       return { icon: 'arrowDown', text: `A message failed; trying ${channelLabel(d.channel)} now`, tone: 'warning', impersonal: true };
+    case 'alert.not_reached':
+    case 'incident.not_reached':
+      return {
+        icon: 'warning',
+        text: (
+          <>
+            <span className="strong">Not reached: {str(d.name) || nameOf(str(d.userId))}</span> ({str(d.detail)})
+            {Number(d.escalatedToStep) > 0 ? ` — escalated to step ${str(d.escalatedToStep)} at once` : ''}
+            {str(d.alertId) ? (
+              <>
+                {' '}
+                on <Link to={`/alerts/${encodeURIComponent(str(d.alertId))}`}>alert #{str(d.alertNumber)}</Link>
+              </>
+            ) : null}
+          </>
+        ),
+        tone: 'danger',
+        impersonal: true,
+      };
     case 'page.exhausted':
       return { icon: 'warning', text: note || 'Every contact method failed.', tone: 'danger', impersonal: true };
     case 'page.acknowledged':
@@ -276,4 +295,24 @@ export function EventTimeline({
 /** A link to an alert, by number. */
 export function AlertLink({ alert, children }: { alert: Pick<Alert, 'id' | 'number'>; children?: ReactNode }) {
   return <Link to={`/alerts/${encodeURIComponent(alert.id)}`}>{children ?? `#${alert.number}`}</Link>;
+}
+
+/** Who a page did not reach, at the top of an alert or an incident: loud, with the reason. */
+export function NotReachedBanner({ people }: { people: NotReached[] | undefined }) {
+  if (!people?.length) return null;
+  return (
+    <div className="banner banner-error" role="alert" data-testid="not-reached">
+      <Icon name="warning" />
+      <div>
+        <strong>{people.length === 1 ? 'A page reached nobody.' : `${people.length} pages reached nobody.`}</strong>
+        <ul className="not-reached">
+          {people.map((n) => (
+            <li key={n.pageId}>
+              Not reached: <strong>{n.name}</strong> ({n.detail}) · {formatDateTime(n.at)}
+            </li>
+          ))}
+        </ul>
+      </div>
+    </div>
+  );
 }

@@ -7,7 +7,7 @@
 import { useRef, useState } from 'react';
 import { DateTime } from 'luxon';
 import { api, ApiError, type Alert, type Priority } from '../api.ts';
-import { AlertStatusBadge, EventTimeline, PriorityBadge } from '../components/AlertBits.tsx';
+import { AlertStatusBadge, EventTimeline, NotReachedBanner, PriorityBadge } from '../components/AlertBits.tsx';
 import { Field } from '../components/Field.tsx';
 import { NoteComposer } from '../components/NoteComposer.tsx';
 import { DeclareIncidentModal, PickUserModal } from '../components/IncidentBits.tsx';
@@ -166,6 +166,7 @@ export function AlertDetailPage({ id }: { id: string }) {
 
       <ErrorBanner error={actionError} />
       <ErrorBanner error={detail.error} title="Could not refresh." />
+      <NotReachedBanner people={detail.data.notReached} />
       {snoozed ? (
         <div className="banner banner-info" role="status">
           <Icon name="pause" />

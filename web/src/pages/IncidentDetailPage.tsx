@@ -19,7 +19,7 @@ import {
   type User,
 } from '../api.ts';
 import { NoteComposer } from '../components/NoteComposer.tsx';
-import { AlertStatusBadge, EventTimeline, PriorityBadge } from '../components/AlertBits.tsx';
+import { AlertStatusBadge, EventTimeline, NotReachedBanner, PriorityBadge } from '../components/AlertBits.tsx';
 import { Field } from '../components/Field.tsx';
 import { Icon } from '../components/Icon.tsx';
 import {
@@ -247,6 +247,7 @@ export function IncidentDetailPage({ id }: { id: string }) {
 
       <ErrorBanner error={actionError} />
       <ErrorBanner error={detail.error} title="Could not refresh." />
+      <NotReachedBanner people={detail.data.notReached} />
       {notice ? (
         <div className="banner banner-success" role="status">
           <Icon name="check" />
