@@ -147,6 +147,27 @@ for (const dialect of DIALECTS) {
       });
     });
 
+    describe('the on-call’s only channel is down for a while', () => {
+      it('marks the alert and pages the next step at once, and still delivers once the channel is back', async () => {
+        const before = dmsToLead().length;
+        w.smtp.reset();
+        w.smtp.refuseConnections(true);
+        expect((await og(faysKey, { message: 'Refunds slow', alias: 'refunds', priority: 'P1' })).status).toBe(202);
+        await w.advance(10_000);
+        const alert = await openAlert('Refunds slow');
+        const a = await w.t.api('GET', `/api/v1/alerts/${alert.id}`);
+        expect(a.body.notReached).toEqual([expect.objectContaining({ userId: fay.id, reason: 'channels_failed' })]);
+        expect(dmsToLead().slice(before).map(slackText)).toEqual([expect.stringContaining('Refunds slow')]);
+        // The page is not given up: the email is still pending, and goes out when the server is back.
+        const failed = (await w.t.api('GET', `/api/v1/alerts/${alert.id}`)).body.timeline.filter((e: { type: string }) => e.type === 'notification.failed');
+        expect(failed).toHaveLength(0);
+        w.smtp.refuseConnections(false);
+        await w.advance(60_000);
+        await w.smtp.waitFor((m) => m.to.includes(fay.email) && m.subject.includes('Refunds slow'));
+        await w.t.api('POST', `/api/v1/alerts/${alert.id}/close`, { body: {} });
+      });
+    });
+
     describe('one of two people of a step cannot be reached', () => {
       it('marks and posts it, and leaves the step to the one who was reached', async () => {
         const before = dmsToLead().length;

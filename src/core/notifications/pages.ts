@@ -179,11 +179,13 @@ async function failoverIfLast(r: Repos, page: Page, now: number, failedDeliveryI
     await r.jobs.enqueue({ kind: PAGE_STEP_JOB, payload: { pageId: page.id, contactMethodId: next.contact.id, ruleId: next.rule.id }, runAt: now, dedupeKey: `page:${page.id}:failover:${next.rule.id}` });
     return;
   }
-  // Every rule has fired: if every message of this page failed, it reached nobody.
+  // Every rule has fired: if every message of this page failed, or is still being retried after a
+  // failure, it has reached nobody so far. The retries go on (a live page is never given up), but
+  // the escalation does not wait for them.
   const deliveries = await r.notifications.listDeliveries({ pageId: page.id });
   if (deliveries.length === 0) {
     await markPageUnreached(r, page, 'no_contact_method', 'no usable contact method (removed or unverified)');
-  } else if (deliveries.every((d) => d.status === 'failed')) {
+  } else if (deliveries.every((d) => d.status === 'failed' || (d.status === 'pending' && d.lastError !== null))) {
     const errors = deliveries.map((d) => `${d.channel}: ${(d.lastError ?? 'failed').slice(0, 120)}`);
     await markPageUnreached(r, page, 'channels_failed', `every channel failed (${[...new Set(errors)].join('; ')})`.slice(0, 400));
   }
