@@ -71,6 +71,7 @@ beforeAll(async () => {
   ids.tokenId = (await ok('POST', '/api/v1/tokens', { name: 'spare', scopes: ['read'] }, member.token)).token.id;
   ids.contactId = (await ok('POST', `/api/v1/users/${member.id}/contact-methods`, { type: 'email', address: 'mia@example.org' }, member.token)).id;
   ids.contact2Id = (await ok('POST', `/api/v1/users/${member.id}/contact-methods`, { type: 'email', address: 'mia2@example.org' }, member.token)).id;
+  ids.inviteId = (await ok('POST', '/api/v1/invites', { email: 'pending@example.org', teamId: team.id })).id;
   ids.inOneHour = iso(now + 3_600_000);
   ids.inTwoHours = iso(now + 7_200_000);
 

@@ -3,7 +3,7 @@
  * permission rules every route relies on.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { DomainError, forbidden, invalid, notFound, unauthenticated } from '../shared/errors.js';
+import { conflict, DomainError, forbidden, invalid, notFound, unauthenticated } from '../shared/errors.js';
 import { newId, newSecret } from '../shared/ids.js';
 import type { Actor, CoreDeps } from '../shared/ports.js';
 import { normalizeEmail, requireText } from '../shared/validate.js';
@@ -270,7 +270,6 @@ export async function clearSignInThrottle(deps: CoreDeps, principal: Principal, 
  * not enough). Wrong current passwords count as failed sign-ins of the account.
  */
 export async function changeOwnPassword(deps: CoreDeps, principal: Principal, currentPassword: string, newPassword: string, policy: ThrottlePolicy = DEFAULT_THROTTLE): Promise<void> {
-  requireScope(principal, 'write');
   assertPassword(newPassword);
   const me = principal.user;
   const key = throttleKey('account', me.email);
@@ -279,7 +278,7 @@ export async function changeOwnPassword(deps: CoreDeps, principal: Principal, cu
     await assertNotLocked(r, [key], now);
     return r.users.getPasswordHash(me.id);
   });
-  if (!hash) throw forbidden('You have no password yet; an admin sets the first one.');
+  if (!hash) throw conflict('no_password', 'You have no password yet; an admin sets the first one.');
   if (!(await deps.passwords.verify(currentPassword, hash))) {
     const locked = await deps.uow.run((r) => recordSignInFailure(r, policy, [['account', me.email]], deps.clock.now()));
     if (locked !== undefined) throw signInLocked(locked);

@@ -62,6 +62,11 @@ async function assertMayInvite(r: Repos, p: Principal, team: Team | undefined, r
   void r;
 }
 
+/** Whether this person may invite people with this role to this team (checked before any other work). */
+export async function assertMayInviteTo(r: Repos, p: Principal, teamId: string | null | undefined, role: Role = 'responder'): Promise<void> {
+  await assertMayInvite(r, p, teamId ? await r.teams.findById(teamId) : undefined, role);
+}
+
 export interface InviteInput {
   email: string;
   name?: string;

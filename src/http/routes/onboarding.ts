@@ -6,7 +6,7 @@ import { Type } from '@sinclair/typebox';
 import { SESSION_TTL_MS, login } from '../../core/auth/auth.js';
 import { ChannelError, type SlackDirectory } from '../../core/notifications/channels.js';
 import { DomainError } from '../../core/shared/errors.js';
-import { acceptInvite, invite, inviteStatus, listInvites, lookupInvite, revokeInvite, type Invite } from '../../core/users/invites.js';
+import { acceptInvite, assertMayInviteTo, invite, inviteStatus, listInvites, lookupInvite, revokeInvite, type Invite } from '../../core/users/invites.js';
 import { assertPassword } from '../../core/users/users.js';
 import { principalOf, SESSION_COOKIE } from '../auth.js';
 import { IdParams, Role, StdErrors } from '../schemas.js';
@@ -183,6 +183,7 @@ export function onboardingRoutes(options: OnboardingRouteOptions) {
       },
       handler: async (req, reply) => {
         const p = principalOf(req);
+        await core.uow.run((r) => assertMayInviteTo(r, p, req.body.teamId, req.body.role));
         const slack = options.slack;
         if (!slack) throw slackUnavailable();
         const members: string[] = [];

@@ -123,7 +123,10 @@ export function userRoutes(app: App, deps: HttpDeps): void {
     handler: async (req) => confirmEmailChange(core, principalOf(req), req.body.code),
   });
 
+  // Any signed-in person may change their own password, stakeholders (read-only) included: the
+  // current password is the proof.
   app.post('/api/v1/me/password', {
+    config: { auth: 'read' },
     schema: {
       tags: ['identity'],
       summary: 'Change your own password (the current one is required)',
