@@ -3,7 +3,7 @@
  * paging jobs, reactions to hand-offs (Slack user group, announcement), reminders and swaps.
  */
 import type { VigilConfig } from '../../config/config.js';
-import type { ChannelType, NotificationChannel, SlackDirectory, SlackWorkspace } from '../../core/notifications/channels.js';
+import { ChannelError, type ChannelType, type NotificationChannel, type SlackDirectory, type SlackWorkspace } from '../../core/notifications/channels.js';
 import { VERIFY_JOB } from '../../core/notifications/notifications.js';
 import { FLUSH_JOB, PAGE_FAILOVER_JOB, flushLane, queueMessage, repairLanes, type OutboxDeps } from '../../core/notifications/outbox.js';
 import { PAGE_STEP_JOB, acknowledgePage, pageFailover, runPageStep } from '../../core/notifications/pages.js';
@@ -188,11 +188,20 @@ function jobHandlers({ core, config }: ModuleContext, messaging: Messaging): Job
       });
       if (!target) return;
       if (!messaging.slack) return;
+      if (target.slackIds.length === 0) {
+        // Slack keeps at least one member in a group: with nobody on call who has a Slack account,
+        // the group stays as it is, and the schedule's timeline says why.
+        await core.uow.run((r) => r.events.append({ entityType: 'schedule', entityId: target.scheduleId, type: 'slack.usergroup_sync_skipped', actor: { type: 'system', id: null }, data: { userGroupId: target.group, unlinked: target.missing } }));
+        return undefined;
+      }
       try {
         await messaging.slack.workspace.setUserGroupMembers(target.group, target.slackIds);
       } catch (err) {
-        await core.uow.run((r) => r.events.append({ entityType: 'schedule', entityId: target.scheduleId, type: 'slack.usergroup_sync_failed', actor: { type: 'system', id: null }, data: { userGroupId: target.group, error: (err as Error).message } }));
-        return { rescheduleAt: core.clock.now() + 30_000 };
+        const retryable = !(err instanceof ChannelError) || err.retryable;
+        await core.uow.run((r) => r.events.append({ entityType: 'schedule', entityId: target.scheduleId, type: 'slack.usergroup_sync_failed', actor: { type: 'system', id: null }, data: { userGroupId: target.group, error: (err as Error).message, retrying: retryable } }));
+        // A Slack outage is retried until Slack answers; a refusal (no such group, a missing scope)
+        // waits for the next hand-off or schedule change instead of being asked again every 30 s.
+        return retryable ? { rescheduleAt: core.clock.now() + (err instanceof ChannelError && err.retryAfterMs ? Math.max(err.retryAfterMs, 1000) : 30_000) } : undefined;
       }
       await core.uow.run((r) =>
         r.events.append({ entityType: 'schedule', entityId: target.scheduleId, type: 'slack.usergroup_synced', actor: { type: 'system', id: null }, data: { userGroupId: target.group, members: target.slackIds, unlinked: target.missing } }),
