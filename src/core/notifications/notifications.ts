@@ -22,6 +22,10 @@ export interface ContactMethod {
   label: string;
   verifiedAt: number | null;
   disabled: boolean;
+  /** Set when an import carried it over (e.g. "OpsGenie"): verified there, so usable for paging at once. */
+  importedFrom?: string | null;
+  /** When the owner confirmed an imported contact method (null while not yet confirmed). */
+  confirmedAt?: number | null;
   createdAt: number;
   updatedAt: number;
 }

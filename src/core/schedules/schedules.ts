@@ -116,6 +116,8 @@ export interface OverrideInput {
   start: number;
   end: number;
   replacesUserId?: string | null;
+  /** A layer id or name: replace only that layer's person (where that layer is on call). */
+  layerId?: string | null;
   reason?: string;
 }
 
@@ -156,7 +158,9 @@ async function normalizeLayers(r: Repos, layers: LayerInput[], timeZone: string,
   const out: Layer[] = [];
   for (const [i, l] of layers.entries()) {
     const participants = await Promise.all((l.participants ?? []).map((p, j) => resolveUserRef(r, p, `layers[${i}].participants[${j}]`)));
-    out.push({ ...l, id: l.id ?? newId(now), name: l.name ?? `Layer ${i + 1}`, participants });
+    const { mode, ...rest } = l;
+    // 'override' is the default: stored layers carry a mode only when they combine.
+    out.push({ ...rest, ...(mode !== undefined && mode !== null && mode !== 'override' ? { mode } : {}), id: l.id ?? newId(now), name: l.name ?? `Layer ${i + 1}`, participants });
   }
   // Validate as a whole (zone, each layer, unique ids).
   validateSchedule({ id: 'validation', timeZone, layers: out, overrides: [] });
@@ -176,7 +180,7 @@ export function toMathSchedule(s: ScheduleRecord, overrides: OverrideRecord[]): 
     layers: s.layers,
     overrides: [...overrides]
       .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1))
-      .map((o) => ({ id: o.id, userId: o.userId, start: o.start, end: o.end, replacesUserId: o.replacesUserId ?? null })),
+      .map((o) => ({ id: o.id, userId: o.userId, start: o.start, end: o.end, replacesUserId: o.replacesUserId ?? null, layerId: o.layerId ?? null })),
   };
 }
 
@@ -315,11 +319,18 @@ export async function deleteSchedule(deps: CoreDeps, actor: Actor, idOrSlug: str
 export async function insertOverride(r: Repos, actor: Actor, s: ScheduleRecord, input: OverrideInput, now: number, swapRequestId: string | null = null): Promise<OverrideRecord> {
   const userId = await resolveUserRef(r, input.userId, 'userId');
   const replacesUserId = input.replacesUserId ? await resolveUserRef(r, input.replacesUserId, 'replacesUserId') : null;
+  let layerId: string | null = null;
+  if (input.layerId) {
+    const layer = s.layers.find((l) => l.id === input.layerId) ?? s.layers.find((l) => l.name === input.layerId);
+    if (!layer) throw invalid('unknown_layer', `layerId: schedule ${s.name} has no layer "${input.layerId}" (give a layer id or name).`, { field: 'layerId' });
+    layerId = layer.id;
+  }
   const o: OverrideRecord = {
     id: newId(now),
     scheduleId: s.id,
     userId,
     replacesUserId,
+    layerId,
     start: input.start,
     end: input.end,
     reason: input.reason ?? '',
@@ -336,7 +347,7 @@ export async function insertOverride(r: Repos, actor: Actor, s: ScheduleRecord, 
     entityId: s.id,
     type: 'override.created',
     actor,
-    data: { overrideId: o.id, userId, replacesUserId, start: o.start, end: o.end, reason: o.reason, swapRequestId },
+    data: { overrideId: o.id, userId, replacesUserId, layerId, start: o.start, end: o.end, reason: o.reason, swapRequestId },
   });
   await planHandoffs(r, s, now);
   return o;
@@ -477,7 +488,8 @@ export async function revokeFeed(deps: CoreDeps, principal: Principal, feedId: s
 
 export interface OnCallNow {
   schedule: { id: string; slug: string; name: string; teamId: string; timeZone: string };
-  onCall: Array<{ userId: string; until: number; source: FinalShift['source'] }>;
+  /** Everyone on call now (several where layers combine), with the layer (and override) each comes from. */
+  onCall: Array<{ userId: string; until: number; source: FinalShift['source']; layerId: string | null; layerName: string | null; overrideId: string | null }>;
   next: Array<{ userId: string; start: number; end: number }>;
   /** True when nobody is on call right now. */
   gap: boolean;
@@ -506,7 +518,14 @@ export async function whoIsOnCall(r: Repos, schedules: ScheduleRecord[], now: nu
     const firstStart = upcoming[0]?.start;
     return {
       schedule: { id: s.id, slug: s.slug, name: s.name, teamId: s.teamId, timeZone: s.timeZone },
-      onCall: current.map((c) => ({ userId: c.userId, until: extendUntil(shifts, c), source: c.source })),
+      onCall: current.map((c) => ({
+        userId: c.userId,
+        until: extendUntil(shifts, c),
+        source: c.source,
+        layerId: c.layerId ?? null,
+        layerName: s.layers.find((l) => l.id === c.layerId)?.name ?? null,
+        overrideId: c.overrideId ?? null,
+      })),
       next: upcoming.filter((u) => u.start === firstStart).map((u) => ({ userId: u.userId, start: u.start, end: u.end })),
       gap: current.length === 0,
     };

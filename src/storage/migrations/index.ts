@@ -13,6 +13,7 @@ import * as m0005 from './0005_incidents.js';
 import * as m0006 from './0006_postmortems.js';
 import * as m0007 from './0007_triage.js';
 import * as m0008 from './0008_intake_queue.js';
+import * as m0014 from './0014_layer_overrides_imported_contacts.js';
 
 export interface MigrationContext {
   dialect: Dialect;
@@ -29,6 +30,7 @@ const MIGRATIONS: Array<[string, MigrationModule]> = [
   ['0006_postmortems', m0006],
   ['0007_triage', m0007],
   ['0008_intake_queue', m0008],
+  ['0014_layer_overrides_imported_contacts', m0014],
 ];
 
 class StaticProvider implements MigrationProvider {
