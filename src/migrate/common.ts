@@ -212,6 +212,7 @@ export function mathLayer(l: VigilLayerDoc, id: string): Layer {
     startDate: l.startDate,
     endDate: l.endDate ?? null,
     restrictions: l.restrictions ?? null,
+    mode: l.mode ?? null,
   };
 }
 

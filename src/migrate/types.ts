@@ -33,6 +33,8 @@ export interface VigilLayerDoc {
   startDate: string;
   endDate?: string;
   restrictions?: Restriction[];
+  /** 'combine': on call together with the layers below (OpsGenie rotations); absent: the later layer wins. */
+  mode?: 'combine' | 'override';
 }
 
 export interface VigilOverrideDoc {
@@ -40,6 +42,8 @@ export interface VigilOverrideDoc {
   start: string;
   end: string;
   replaces?: string;
+  /** Replace only this layer's person (the layer's name). */
+  layer?: string;
   reason?: string;
 }
 

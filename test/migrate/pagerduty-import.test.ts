@@ -85,16 +85,19 @@ describe('vigil import pagerduty', () => {
     ]);
   });
 
-  it('applies and verifies four weeks against PagerDuty’s final schedule', async () => {
+  it('applies and verifies against PagerDuty’s final schedule, through the next DST change', async () => {
     const file = join(dir, 'vigil.yaml');
     const r = await importPd('--verify', '--output', file, '--include-keys', '--json');
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.result.summary).toMatchObject({ create: 17 });
-    expect(out.verification.schedules).toEqual([
-      { slug: 'sre-primary', name: 'SRE Primary', checked: 672, differences: 0 },
-      { slug: 'checkout-on-call', name: 'Checkout On-Call', checked: 672, differences: 0 },
+    // Four weeks at every hand-off and every 15 minutes, extended to hold the next DST change.
+    expect(out.verification.schedules.map((s: { slug: string; differences: number }) => [s.slug, s.differences])).toEqual([
+      ['sre-primary', 0],
+      ['checkout-on-call', 0],
     ]);
+    for (const s of out.verification.schedules) expect(s.checked).toBeGreaterThan(4 * 7 * 96);
+    expect(Object.keys(out.verification.dstChanges).length).toBeGreaterThan(0);
     expect(out.verification.differences).toEqual([]);
     // One ranged request per schedule, not one per hour.
     expect(pd.requests.filter((x) => /^\/schedules\/[A-Z0-9]+\?since=/.test(x.path)).length).toBe(2);

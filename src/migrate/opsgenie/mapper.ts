@@ -7,9 +7,9 @@
  * - teams: members; the first team admin is the lead.
  * - schedules: each rotation becomes a layer (hourly/daily/weekly x length; the start date-time gives
  *   the hand-off time, weekday and anchor; time restrictions become time_of_day / weekly windows).
- *   OpsGenie puts the participants of overlapping rotations on call together; Vigil layers take
- *   precedence instead, so overlaps are reported. Overrides of the whole schedule map 1:1; an override
- *   of some rotations becomes overrides over exactly those rotations' shifts.
+ *   OpsGenie puts the participants of every rotation on call at once, so every layer combines
+ *   (`mode: combine`). Overrides of the whole schedule map 1:1; an override of some rotations becomes
+ *   one layer-scoped override per rotation (it replaces that rotation's person where it is on call).
  * - escalations: rules fire at an absolute delay after the alert; Vigil steps wait `delayMinutes`
  *   before the next one, so rules are grouped by delay and the differences become the step delays.
  * - integrations that speak the OpsGenie Alert API (API, Prometheus, Grafana) become one service each,
@@ -17,7 +17,7 @@
  *   service; maintenance windows that disable integrations go to those integrations' services.
  */
 import type { Restriction } from '../../core/schedules/model.js';
-import { coverage, firstOverlap, hhmm, iso, Names, normEmail, Slugs, toE164, toLayer, Unmapped, validZone, WEEK, vigilDocument } from '../common.js';
+import { hhmm, iso, Names, normEmail, Slugs, toE164, toLayer, Unmapped, validZone, vigilDocument } from '../common.js';
 import type {
   MappingResult,
   UserTodo,
@@ -36,7 +36,7 @@ import type { OgEscalation, OgRecipient, OgTimeRestriction, OgUser, OpsGenieAcco
 
 export interface MapOptions {
   now: number;
-  /** How far ahead overlaps between rotations are looked for (default 4 weeks). */
+  /** Unused since rotations combine exactly; kept so callers need not change. */
   horizonMs?: number;
 }
 
@@ -112,7 +112,6 @@ export function ogRestrictions(tr: OgTimeRestriction | undefined, label: string,
 
 export function mapOpsGenie(account: OpsGenieAccount, options: MapOptions): MappingResult {
   const now = options.now;
-  const horizon = options.horizonMs ?? 4 * WEEK;
   const out = new Unmapped();
   const todos: UserTodo[] = [];
 
@@ -253,18 +252,9 @@ export function mapOpsGenie(account: OpsGenieAccount, options: MapOptions): Mapp
         out,
       );
       if (!layer) continue;
+      layer.mode = 'combine';
       layers.push(layer);
       layerOfRotation.set(r.id, layer);
-    }
-    const overlap = firstOverlap(layers, zone, now, now + horizon);
-    if (overlap) {
-      const a = layers[overlap.a]!.name;
-      const b = layers[overlap.b]!.name;
-      out.approx(
-        'schedule',
-        label,
-        `rotations "${a}" and "${b}" are both on call from ${iso(overlap.at)}: OpsGenie notifies both, in Vigil the later layer ("${b}") takes precedence`,
-      );
     }
     const overrides: VigilOverrideDoc[] = [];
     for (const o of s.overrides ?? []) {
@@ -292,8 +282,7 @@ export function mapOpsGenie(account: OpsGenieAccount, options: MapOptions): Mapp
         overrides.push({ user, start: iso(start), end: iso(end), reason });
         continue;
       }
-      // Only some rotations: cover exactly their shifts in the window.
-      const pieces: Array<{ start: number; end: number }> = [];
+      // Only some rotations: replace exactly those rotations' person, where they are on call.
       let missing = false;
       for (const ref of o.rotations) {
         const layer = layerOfRotation.get(ref.id);
@@ -301,17 +290,9 @@ export function mapOpsGenie(account: OpsGenieAccount, options: MapOptions): Mapp
           missing = true;
           continue;
         }
-        for (const c of coverage(layer, zone, start, end)) pieces.push({ start: c.start, end: c.end });
+        overrides.push({ user, start: iso(start), end: iso(end), layer: layer.name, reason });
       }
       if (missing) out.skip('override', ol, 'a rotation it overrides was not imported; the override is kept only for the imported rotations');
-      pieces.sort((x, y) => x.start - y.start);
-      const merged: Array<{ start: number; end: number }> = [];
-      for (const p of pieces) {
-        const last = merged[merged.length - 1];
-        if (last && p.start <= last.end) last.end = Math.max(last.end, p.end);
-        else merged.push({ ...p });
-      }
-      for (const p of merged) overrides.push({ user, start: iso(p.start), end: iso(p.end), reason });
     }
     schedules.push({
       slug,
