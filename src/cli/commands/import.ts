@@ -151,7 +151,7 @@ function printOutcome(o: ImportOutcome): void {
   }
   if (o.todos.length) {
     write(
-      `\nTo do per person (${o.todos.length}): contact methods must be verified by their owner in Vigil, so each person adds them in Vigil (Profile -> Contact methods):\n`,
+      `\nPer person (${o.todos.length}): contact methods and notification rules came over as they were and page at once; each person gets an email to confirm or change them (Settings -> Notifications):\n`,
     );
     for (const t of o.todos) {
       write(`  ${t.name} <${t.email}>\n`);
