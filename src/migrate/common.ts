@@ -6,7 +6,7 @@
 import type { Layer, Restriction } from '../core/schedules/model.js';
 import { isoWeekdayOfDay, layerShifts, parseDate, parseTime, zoneOffsets } from '../core/schedules/rotation.js';
 import { isValidTimeZone, slugify } from '../core/shared/validate.js';
-import type { UnmappedItem, UnmappedKind, VigilDocument, VigilLayerDoc, VigilPolicyDoc, VigilScheduleDoc, VigilServiceDoc, VigilTeamDoc, VigilUserDoc } from './types.js';
+import type { UnmappedItem, UnmappedKind, VigilContactsDoc, VigilDocument, VigilLayerDoc, VigilPolicyDoc, VigilScheduleDoc, VigilServiceDoc, VigilTeamDoc, VigilUserDoc } from './types.js';
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
@@ -71,11 +71,20 @@ export function toE164(raw: string | undefined | null, countryCode?: number | st
 }
 
 /** The vigil.yaml document of an import: only the sections that have something. */
-export function vigilDocument(parts: { users: VigilUserDoc[]; teams: VigilTeamDoc[]; schedules: VigilScheduleDoc[]; policies: VigilPolicyDoc[]; services: VigilServiceDoc[] }): VigilDocument {
+export function vigilDocument(parts: {
+  users: VigilUserDoc[];
+  contacts?: VigilContactsDoc[];
+  teams: VigilTeamDoc[];
+  schedules: VigilScheduleDoc[];
+  policies: VigilPolicyDoc[];
+  services: VigilServiceDoc[];
+}): VigilDocument {
   const { users, teams, schedules, policies, services } = parts;
+  const contacts = (parts.contacts ?? []).filter((c) => c.methods.length > 0);
   return {
     version: 1,
     ...(users.length ? { users } : {}),
+    ...(contacts.length ? { contacts } : {}),
     ...(teams.length ? { teams } : {}),
     ...(schedules.length ? { schedules } : {}),
     ...(policies.length ? { escalationPolicies: policies } : {}),
@@ -212,6 +221,7 @@ export function mathLayer(l: VigilLayerDoc, id: string): Layer {
     startDate: l.startDate,
     endDate: l.endDate ?? null,
     restrictions: l.restrictions ?? null,
+    mode: l.mode ?? null,
   };
 }
 

@@ -1,12 +1,12 @@
 /**
  * One import run: read the source account, map it to a vigil.yaml document, plan or apply it through
  * Vigil's config API (idempotent: objects are matched by natural keys), and optionally verify every
- * imported schedule hour by hour against the source.
+ * imported schedule against the source at every hand-off and every 15 minutes.
  */
 import { stringify as toYaml } from 'yaml';
 import { HOUR } from './common.js';
 import { mapOpsGenie } from './opsgenie/mapper.js';
-import { opsgenieClient, opsgenieOnCalls, readOpsGenie } from './opsgenie/reader.js';
+import { opsgenieClient, opsgenieHandoffs, opsgenieOnCalls, readOpsGenie } from './opsgenie/reader.js';
 import { mapPagerDuty } from './pagerduty/mapper.js';
 import { pagerdutyClient, pagerdutyFinalSchedule, readPagerDuty } from './pagerduty/reader.js';
 import { silentProgress, type Progress } from './progress.js';
@@ -16,6 +16,8 @@ import { onCallIn, verifySchedules, type VerifyReport } from './verify.js';
 export interface SourceRead extends MappingResult {
   /** The source's own on-call answer for a schedule at each instant (emails). */
   onCalls(link: ScheduleLink, instants: number[], progress: Progress): Promise<string[][]>;
+  /** The source's own hand-off instants in [from, to). */
+  handoffs(link: ScheduleLink, from: number, to: number): Promise<number[]>;
 }
 
 export interface ImportSource {
@@ -40,6 +42,7 @@ export function opsgenieSource(apiKey: string, options: SourceOptions = {}): Imp
       return {
         ...mapOpsGenie(account, { now }),
         onCalls: (link, instants, p) => opsgenieOnCalls(client, link.sourceId, instants, p),
+        handoffs: (link, from, to) => opsgenieHandoffs(client, link.sourceId, from, to),
       };
     },
   };
@@ -53,18 +56,30 @@ export function pagerdutySource(apiToken: string, options: SourceOptions = {}): 
     async read(now, progress) {
       const account = await readPagerDuty(client, { now, progress });
       const emails = new Map(account.users.map((u) => [u.id, (u.email ?? '').toLowerCase()]));
+      // One ranged request per schedule serves both its hand-offs and its answers.
+      const cache = new Map<string, { from: number; to: number; intervals: Array<{ start: number; end: number; email: string }> }>();
+      const finalOf = async (id: string, from: number, to: number) => {
+        const hit = cache.get(id);
+        if (hit && hit.from <= from && hit.to >= to) return hit.intervals;
+        const intervals = (await pagerdutyFinalSchedule(client, id, from - HOUR, to + HOUR)).map((e) => ({
+          start: Date.parse(e.start),
+          end: Date.parse(e.end),
+          email: (e.user && emails.get(e.user.id)) || e.user?.summary || e.user?.id || '?',
+        }));
+        cache.set(id, { from: from - HOUR, to: to + HOUR, intervals });
+        return intervals;
+      };
       return {
         ...mapPagerDuty(account, { now }),
         async onCalls(link, instants, p) {
           if (instants.length === 0) return [];
-          const entries = await pagerdutyFinalSchedule(client, link.sourceId, instants[0]! - HOUR, instants[instants.length - 1]! + HOUR);
-          const intervals = entries.map((e) => ({
-            start: Date.parse(e.start),
-            end: Date.parse(e.end),
-            email: (e.user && emails.get(e.user.id)) || e.user?.summary || e.user?.id || '?',
-          }));
+          const intervals = await finalOf(link.sourceId, instants[0]!, instants[instants.length - 1]! + 1);
           p.tick(instants.length);
           return instants.map((t) => onCallIn(intervals, t));
+        },
+        // PagerDuty's final schedule names its own hand-offs: the entries' edges.
+        async handoffs(link, from, to) {
+          return (await finalOf(link.sourceId, from, to)).flatMap((e) => [e.start, e.end]).filter((t) => t >= from && t < to);
         },
       };
     },
@@ -118,6 +133,9 @@ export async function runImport(options: {
   verify: boolean;
   now?: number;
   weeks?: number;
+  /** The verification window (default: now for `weeks` weeks, plus the next DST change of each zone). */
+  verifyFrom?: number;
+  verifyTo?: number;
   progress?: Progress;
 }): Promise<ImportOutcome> {
   const progress = options.progress ?? silentProgress;
@@ -143,9 +161,11 @@ export async function runImport(options: {
       vendor: options.source.vendor,
       links: mapping.schedules,
       vigil: options.vigil,
-      source: (link, instants) => mapping.onCalls(link, instants, progress),
+      source: { onCalls: (link, instants) => mapping.onCalls(link, instants, progress), handoffs: (link, from, to) => mapping.handoffs(link, from, to) },
       now: Date.now(),
       ...(options.weeks ? { weeks: options.weeks } : {}),
+      ...(options.verifyFrom !== undefined ? { from: options.verifyFrom } : {}),
+      ...(options.verifyTo !== undefined ? { to: options.verifyTo } : {}),
       progress,
     });
   }

@@ -33,6 +33,8 @@ export interface VigilLayerDoc {
   startDate: string;
   endDate?: string;
   restrictions?: Restriction[];
+  /** 'combine': on call together with the layers below (OpsGenie rotations); absent: the later layer wins. */
+  mode?: 'combine' | 'override';
 }
 
 export interface VigilOverrideDoc {
@@ -40,6 +42,8 @@ export interface VigilOverrideDoc {
   start: string;
   end: string;
   replaces?: string;
+  /** Replace only this layer's person (the layer's name). */
+  layer?: string;
   reason?: string;
 }
 
@@ -79,9 +83,18 @@ export interface VigilServiceDoc {
   maintenance?: Array<{ start: string; end: string; reason?: string }>;
 }
 
+/** Contact methods and notification rules carried over for one person (the `contacts` section). */
+export interface VigilContactsDoc {
+  user: string;
+  importedFrom: 'OpsGenie' | 'PagerDuty';
+  methods: Array<{ type: 'email' | 'sms' | 'voice'; address: string; label?: string }>;
+  rules: Array<{ urgency: 'high' | 'low'; type: 'email' | 'sms' | 'voice'; address: string; delayMinutes: number }>;
+}
+
 export interface VigilDocument {
   version: 1;
   users?: VigilUserDoc[];
+  contacts?: VigilContactsDoc[];
   teams?: VigilTeamDoc[];
   schedules?: VigilScheduleDoc[];
   escalationPolicies?: VigilPolicyDoc[];
@@ -116,7 +129,7 @@ export interface UnmappedItem {
   reason: string;
 }
 
-/** What a person has to redo in Vigil themselves (contact methods need their owner to verify them). */
+/** What was carried over for a person (to confirm) and what they have to redo in Vigil themselves. */
 export interface UserTodo {
   email: string;
   name: string;

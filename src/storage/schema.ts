@@ -136,6 +136,7 @@ export interface ScheduleOverridesTable {
   schedule_id: string;
   user_id: string;
   replaces_user_id: string | null;
+  layer_id: string | null;
   start_at: number;
   end_at: number;
   reason: string;
@@ -248,6 +249,8 @@ export interface ContactMethodsTable {
   verification_code_hash: string | null;
   verification_expires_at: number | null;
   disabled: number;
+  imported_from: string | null;
+  confirmed_at: number | null;
   created_at: number;
   updated_at: number;
 }

@@ -430,4 +430,33 @@ describe.skipIf(!HAVE_BROWSER)('web UI: schedules', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it('shows everyone on call from combining layers, with their layer, and offers a layer in the override form', { timeout: 120_000 }, async () => {
+    const start = DateTime.now().setZone(ZONE).minus({ days: 2 }).toISODate()!;
+    const created = await app.api('POST', '/api/v1/schedules', {
+      body: {
+        name: 'Follow',
+        teamId: 'payments',
+        timeZone: ZONE,
+        layers: [
+          { name: 'Around the clock', participants: ['ann@example.com'], shift: { unit: 'week', length: 1 }, handoffTime: '09:00', startDate: start },
+          { name: 'Shadow', mode: 'combine', participants: ['ben@example.com'], shift: { unit: 'week', length: 1 }, handoffTime: '09:00', startDate: start },
+        ],
+      },
+    });
+    expect(created.status).toBe(201);
+    const { context, page, errors } = await newPage();
+    await signIn(page, app.adminEmail, app.adminPassword, '/schedules/follow');
+    await visible(page.getByRole('heading', { name: 'Follow', level: 1 }));
+    await visible(page.getByText('from Around the clock').first());
+    await visible(page.getByText('from Shadow').first());
+    await screenshot(page, 'sched-combined');
+    await page.getByRole('button', { name: /Add override/ }).first().click();
+    const dialog = await visible(page.getByRole('dialog', { name: 'Add override' }));
+    const layerSelect = dialog.getByLabel('Only in layer');
+    await visible(layerSelect);
+    expect(await layerSelect.locator('option').allTextContents()).toEqual(['The whole schedule', 'Around the clock', 'Shadow']);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });

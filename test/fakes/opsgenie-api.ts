@@ -9,6 +9,7 @@
  *   GET /v2/schedules?expand=rotation ; GET /v2/schedules/{id}
  *   GET /v2/schedules/{id}/overrides
  *   GET /v2/schedules/{id}/on-calls?date&flat&scheduleIdentifierType=id|name
+ *   GET /v2/schedules/{id}/timeline?date&interval&intervalUnit=days|weeks|months   finalTimeline.rotations[].periods[]
  *   GET /v2/escalations ; GET /v2/integrations ; GET /v2/integrations/{id} (apiKey for API-based types)
  *   GET /v2/heartbeats ; GET /v2/maintenance?type=non-expired ; GET /v2/maintenance/{id}
  *
@@ -99,6 +100,83 @@ export function ogOnCallAt(schedule: OgSchedule, t: number): string[] {
   return [...new Set([...base.values()].map(nameOf))];
 }
 
+/** A rotation's participant at `t` once rotation-scoped overrides apply (as OpsGenie's timeline shows it). */
+function ogRotationWithOverrides(schedule: OgSchedule, rot: OgRotation, t: number): OgRecipient | undefined {
+  let p = ogRotationAt(rot, schedule.timezone, t);
+  if (!p || p.type === 'none') return undefined;
+  for (const o of schedule.overrides ?? []) {
+    if (!(Date.parse(o.startDate) <= t && t < Date.parse(o.endDate))) continue;
+    if (o.rotations?.some((r) => r.id === rot.id)) p = o.user;
+  }
+  return p;
+}
+
+/** Instants in [from, to) where a rotation may change hands: shift starts, restriction edges, overrides. */
+function rotationEdges(schedule: OgSchedule, rot: OgRotation, from: number, to: number): number[] {
+  const zone = schedule.timezone;
+  const out = [from, Date.parse(rot.startDate), ...(rot.endDate ? [Date.parse(rot.endDate)] : [])];
+  const start = Date.parse(rot.startDate);
+  const len = rot.length ?? 1;
+  if (rot.type === 'hourly') {
+    for (let k = Math.max(0, Math.floor((from - start) / (len * HOUR))); start + k * len * HOUR < to; k++) out.push(start + k * len * HOUR);
+  } else {
+    const days = len * (rot.type === 'weekly' ? 7 : 1);
+    const first = DateTime.fromMillis(start, { zone });
+    for (let k = Math.max(0, Math.floor((from - start) / (days * DAY)) - 1); ; k++) {
+      const t = first.plus({ days: k * days }).toMillis();
+      if (t >= to) break;
+      out.push(t);
+    }
+  }
+  const tr = rot.timeRestriction;
+  if (tr) {
+    for (let d = DateTime.fromMillis(from, { zone }).startOf('day').minus({ days: 1 }); d.toMillis() < to; d = d.plus({ days: 1 })) {
+      const at = (h: number, m: number) => d.set({ hour: h % 24, minute: m }).plus({ days: h >= 24 ? 1 : 0 }).toMillis();
+      if (tr.type === 'time-of-day') out.push(at(tr.restriction.startHour, tr.restriction.startMin), at(tr.restriction.endHour, tr.restriction.endMin));
+      else
+        for (const r of tr.restrictions) {
+          if (WEEKDAY[r.startDay] === d.weekday) out.push(at(r.startHour, r.startMin));
+          if (WEEKDAY[r.endDay] === d.weekday) out.push(at(r.endHour, r.endMin));
+        }
+    }
+  }
+  for (const o of schedule.overrides ?? []) out.push(Date.parse(o.startDate), Date.parse(o.endDate));
+  return [...new Set(out.filter((t) => t >= from && t < to))].sort((a, b) => a - b);
+}
+
+/**
+ * The schedule's timeline as `GET /v2/schedules/{id}/timeline` answers it: per rotation, the periods
+ * of each participant (rotation-scoped overrides applied, type "override"), plus the whole-schedule
+ * overrides as their own rotation-like row.
+ */
+export function ogTimeline(schedule: OgSchedule, from: number, to: number) {
+  const rotations = (schedule.rotations ?? []).map((rot) => {
+    const periods: Array<{ startDate: string; endDate: string; type: string; recipient: OgRecipient }> = [];
+    const edges = [...rotationEdges(schedule, rot, from, to), to];
+    let cur: { start: number; who: OgRecipient; type: string } | undefined;
+    const close = (end: number) => {
+      if (cur) periods.push({ startDate: new Date(cur.start).toISOString(), endDate: new Date(end).toISOString(), type: cur.type, recipient: cur.who });
+      cur = undefined;
+    };
+    for (let i = 0; i + 1 < edges.length; i++) {
+      const t = edges[i]!;
+      const who = ogRotationWithOverrides(schedule, rot, t);
+      const base = ogRotationAt(rot, schedule.timezone, t);
+      const type = who && base && who !== base ? 'override' : 'historical';
+      if (cur && who && nameOf(cur.who) === nameOf(who) && cur.type === type) continue;
+      close(t);
+      if (who) cur = { start: t, who, type };
+    }
+    close(to);
+    return { id: rot.id, name: rot.name, order: 1, periods };
+  });
+  const whole = (schedule.overrides ?? [])
+    .filter((o) => !o.rotations || o.rotations.length === 0)
+    .filter((o) => Date.parse(o.endDate) > from && Date.parse(o.startDate) < to)
+    .map((o) => ({ startDate: new Date(Math.max(from, Date.parse(o.startDate))).toISOString(), endDate: new Date(Math.min(to, Date.parse(o.endDate))).toISOString(), type: 'override', recipient: o.user }));
+  return { startDate: new Date(from).toISOString(), endDate: new Date(to).toISOString(), finalTimeline: { rotations: [...rotations, ...(whole.length ? [{ id: 'overrides', name: 'Overrides', order: 0, periods: whole }] : [])] } };
+}
+
 // ---------------------------------------------------------------------------------------------
 // The seeded account: Acme, three teams in Berlin, Rome and New York
 
@@ -106,8 +184,18 @@ const user = (id: string, username: string): OgRecipient => ({ type: 'user', id,
 const weekdays = (startHour: number, endHour: number) =>
   ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'].map((d) => ({ startDay: d, startHour, startMin: 0, endDay: d, endHour, endMin: 0 }));
 
+/** The next instant after `now` where `zone` changes its UTC offset (luxon, hour by hour). */
+export function nextDstChange(zone: string, now: number): number {
+  const o0 = DateTime.fromMillis(now, { zone }).offset;
+  let t = Math.floor(now / HOUR) * HOUR;
+  while (DateTime.fromMillis(t, { zone }).offset === o0) t += HOUR;
+  return t;
+}
+
 export function seedOpsGenieAccount(now: number): OpsGenieAccount {
   const hour = Math.floor(now / HOUR) * HOUR;
+  // Europe/Berlin's next clock change: the SRE schedule has overrides around it.
+  const dst = nextDstChange('Europe/Berlin', now);
   const at = (ms: number) => new Date(ms).toISOString();
   const U = {
     ada: user('u-ada', 'ada@acme.example'),
@@ -358,6 +446,51 @@ export function seedOpsGenieAccount(now: number): OpsGenieAccount {
           },
         ],
         overrides: [],
+      },
+      {
+        // Two rotations on call at once (a 24/7 daily rotation and weekday office hours), overrides of
+        // one rotation only, and overrides across the next clock change in Berlin.
+        id: 's-sre',
+        name: 'SRE',
+        timezone: 'Europe/Berlin',
+        enabled: true,
+        ownerTeam: { id: 't-data', name: 'Data' },
+        rotations: [
+          {
+            id: 'r-sre-247',
+            name: '24/7',
+            startDate: '2025-01-06T00:00:00Z', // 01:00 in Berlin, every day
+            type: 'daily',
+            length: 1,
+            participants: [U.erin, U.ada, U.bob],
+          },
+          {
+            id: 'r-sre-office',
+            name: 'Office hours',
+            startDate: '2025-01-06T08:00:00Z', // Monday 09:00 in Berlin
+            type: 'weekly',
+            length: 1,
+            participants: [U.gina, U.dan],
+            timeRestriction: { type: 'weekday-and-time-of-day', restrictions: weekdays(9, 17) },
+          },
+        ],
+        overrides: [
+          {
+            alias: 'dan-office-before-dst',
+            user: U.dan,
+            startDate: at(dst - 4 * DAY + 9 * HOUR),
+            endDate: at(dst - 2 * DAY + 11 * HOUR + 20 * 60_000),
+            rotations: [{ id: 'r-sre-office', name: 'Office hours' }],
+          },
+          { alias: 'bob-over-the-change', user: U.bob, startDate: at(dst - 5 * HOUR), endDate: at(dst + 7 * HOUR), rotations: [] },
+          {
+            alias: 'gina-nights-after-dst',
+            user: U.gina,
+            startDate: at(dst + DAY + 18 * HOUR),
+            endDate: at(dst + 2 * DAY + 5 * HOUR + 5 * 60_000),
+            rotations: [{ id: 'r-sre-247', name: '24/7' }],
+          },
+        ],
       },
       {
         id: 's-legacy',
@@ -638,6 +771,18 @@ export async function startFakeOpsGenie(options: { apiKey?: string; now?: number
       }
       if (sub === 'overrides') return ok({ data: s.overrides ?? [] });
       if (sub === 'rotations') return ok({ data: s.rotations ?? [] });
+      if (sub === 'timeline') {
+        const dateParam = url.searchParams.get('date');
+        const from = dateParam ? Date.parse(dateParam) : Date.now();
+        const interval = Number(url.searchParams.get('interval') ?? 1);
+        const unit = url.searchParams.get('intervalUnit') ?? 'weeks';
+        const span = unit === 'days' ? DAY : unit === 'months' ? 30 * DAY : 7 * DAY;
+        if (!Number.isFinite(from) || !Number.isInteger(interval) || interval < 1 || !['days', 'weeks', 'months'].includes(unit)) {
+          status(422);
+          return send(res, 422, { message: 'date, interval or intervalUnit is invalid' });
+        }
+        return ok({ data: ogTimeline(s, from, from + interval * span) });
+      }
       if (sub === 'on-calls') {
         const dateParam = url.searchParams.get('date');
         const t = dateParam ? Date.parse(dateParam) : Date.now();

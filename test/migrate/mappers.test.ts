@@ -11,7 +11,7 @@ import { mapOpsGenie } from '../../src/migrate/opsgenie/mapper.js';
 import type { OgRotation, OgSchedule, OpsGenieAccount } from '../../src/migrate/opsgenie/types.js';
 import { mapPagerDuty } from '../../src/migrate/pagerduty/mapper.js';
 import type { PagerDutyAccount, PdScheduleLayer } from '../../src/migrate/pagerduty/types.js';
-import { compareOnCall, groupDifferences, hourlyInstants } from '../../src/migrate/verify.js';
+import { compareOnCall, gridInstants, groupDifferences, hourlyInstants, mergeInstants, nextOffsetChange, verifyWindow } from '../../src/migrate/verify.js';
 import { keepExistingRoles } from '../../src/migrate/run.js';
 
 const NOW = Date.parse('2026-03-02T12:00:00Z');
@@ -72,6 +72,7 @@ describe('OpsGenie mapper', () => {
         handoffWeekday: 1,
         startDate: '2026-01-05',
         restrictions: [{ type: 'time_of_day', start: '08:30', end: '20:00' }],
+        mode: 'combine',
       },
       {
         name: 'Nights',
@@ -80,9 +81,10 @@ describe('OpsGenie mapper', () => {
         handoffTime: '20:00',
         startDate: '2026-01-05',
         restrictions: [{ type: 'time_of_day', start: '20:00', end: '08:30' }],
+        mode: 'combine',
       },
     ]);
-    expect(m.unmapped.filter((u) => u.kind === 'schedule')).toEqual([]); // complementary windows do not overlap
+    expect(m.unmapped.filter((u) => u.kind === 'schedule')).toEqual([]);
   });
 
   it('lists rotations, users and rules it cannot express, each with a reason', () => {
@@ -114,19 +116,13 @@ describe('OpsGenie mapper', () => {
     expect(m.document.schedules![0]!.layers.map((l) => l.name)).toEqual(['Odd second']);
   });
 
-  it('reports rotations that are on call at the same time (OpsGenie pages both, Vigil layers take precedence)', () => {
+  it('maps rotations on call at the same time to combining layers: OpsGenie pages both, and so does Vigil', () => {
     const m = mapOpsGenie(ogAccount({ rotations: [rot({ id: 'r1', name: 'Primary' }), rot({ id: 'r2', name: 'Shadow', participants: [bob] })] }), { now: NOW });
-    expect(m.unmapped).toContainEqual({
-      kind: 'schedule',
-      source: 'schedule "Ops"',
-      status: 'approximated',
-      reason: expect.stringMatching(
-        /rotations "Primary" and "Shadow" are both on call from .*: OpsGenie notifies both, in Vigil the later layer \("Shadow"\) takes precedence/,
-      ),
-    });
+    expect(m.document.schedules![0]!.layers.map((l) => l.mode)).toEqual(['combine', 'combine']);
+    expect(m.unmapped.filter((u) => u.kind === 'schedule')).toEqual([]);
   });
 
-  it('turns an override of one rotation into overrides over exactly its shifts', () => {
+  it('turns an override of one rotation into an override of that layer only', () => {
     const restricted = rot({
       id: 'r1',
       name: 'Business',
@@ -137,13 +133,13 @@ describe('OpsGenie mapper', () => {
     });
     const m = mapOpsGenie(
       ogAccount({
-        rotations: [restricted],
+        rotations: [restricted, rot({ id: 'r2', name: 'Shadow', participants: [bob] })],
         overrides: [{ alias: 'o1', user: bob, startDate: '2026-03-09T00:00:00Z', endDate: '2026-03-12T00:00:00Z', rotations: [{ id: 'r1' }] }],
       }),
       { now: NOW },
     );
     expect(m.document.schedules![0]!.overrides).toEqual([
-      { user: 'bob@x.example', start: '2026-03-10T08:00:00Z', end: '2026-03-10T16:00:00Z', reason: 'OpsGenie override o1' },
+      { user: 'bob@x.example', start: '2026-03-09T00:00:00Z', end: '2026-03-12T00:00:00Z', layer: 'Business', reason: 'OpsGenie override o1' },
     ]);
   });
 
@@ -297,7 +293,7 @@ describe('import helpers', () => {
     ]);
   });
 
-  it('compares hour by hour and groups consecutive differences', () => {
+  it('compares at every instant given and groups adjacent differences into time ranges', () => {
     const instants = hourlyInstants(Date.parse('2026-03-02T10:10:00Z'), 1);
     expect(instants).toHaveLength(168);
     expect(new Date(instants[0]!).toISOString()).toBe('2026-03-02T11:30:00.000Z');
@@ -312,11 +308,36 @@ describe('import helpers', () => {
         name: 'Ops',
         from: '2026-03-02T14:30:00.000Z',
         to: '2026-03-02T17:30:00.000Z',
+        minutes: 180,
         hours: 3,
         source: ['bob@x.example'],
         vigil: ['ada@x.example'],
       },
     ]);
+  });
+
+  it('verifies on a 15-minute grid plus every hand-off, over a window that holds the next DST change', () => {
+    // 2026-03-02 in Berlin: the next clock change is 2026-03-29 01:00Z, past the default 4 weeks... by a day.
+    const now = Date.parse('2026-03-02T10:10:00Z');
+    expect(nextOffsetChange('Europe/Berlin', now)).toBe(Date.parse('2026-03-29T01:00:00Z'));
+    expect(nextOffsetChange('America/New_York', now)).toBe(Date.parse('2026-03-08T07:00:00Z'));
+    expect(nextOffsetChange('UTC', now)).toBeUndefined();
+    const w = verifyWindow({ now, zones: ['Europe/Berlin', 'UTC'] });
+    expect(new Date(w.from).toISOString()).toBe('2026-03-02T10:00:00.000Z');
+    expect(w.to).toBeGreaterThan(Date.parse('2026-03-29T01:00:00Z'));
+    expect(w.dstChanges).toEqual({ 'Europe/Berlin': '2026-03-29T01:00:00.000Z' });
+    // Dates given: the window is exactly that.
+    const fixed = verifyWindow({ now, from: Date.parse('2026-03-20T00:00:00Z'), to: Date.parse('2026-03-21T00:00:00Z'), zones: ['Europe/Berlin'] });
+    expect([fixed.from, fixed.to]).toEqual([Date.parse('2026-03-20T00:00:00Z'), Date.parse('2026-03-21T00:00:00Z')]);
+    const grid = gridInstants(fixed.from, fixed.to);
+    expect(grid).toHaveLength(96);
+    const all = mergeInstants(fixed.from, fixed.to, grid, [Date.parse('2026-03-20T09:07:00Z'), Date.parse('2026-03-22T00:00:00Z')]);
+    expect(all).toHaveLength(97);
+    // A difference at 09:07 lasts until the next instant checked, 09:15.
+    const link = { slug: 'ops', name: 'Ops', sourceId: 's1', timeZone: 'Europe/Berlin' };
+    const i = all.indexOf(Date.parse('2026-03-20T09:07:00Z'));
+    const d = compareOnCall(link, all, all.map((_, j) => (j === i ? ['bob@x.example'] : [])), all.map(() => []), fixed.to);
+    expect(groupDifferences(d)).toMatchObject([{ from: '2026-03-20T09:07:00.000Z', to: '2026-03-20T09:15:00.000Z', minutes: 8, source: ['bob@x.example'], vigil: [] }]);
   });
 
   it('waits as told on 429 and retries 5xx, then gives up with a clear message', async () => {

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { startFakeOpsGenie, type FakeOpsGenie } from '../fakes/opsgenie-api.js';
+import { nextDstChange, startFakeOpsGenie, type FakeOpsGenie } from '../fakes/opsgenie-api.js';
 import { amtoolAddAlert, eventually, MISSING_REASON, REQUIRE_ALERTMANAGER, startAlertmanager } from '../realclient/alertmanager-process.js';
 
 const run = promisify(execFile);
@@ -65,9 +65,9 @@ describe('vigil import opsgenie', () => {
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.result.dryRun).toBe(true);
-    // 7 users + 4 teams + 3 schedules + 4 policies + 5 services
-    expect(out.result.summary).toMatchObject({ create: 23, update: 0 });
-    expect(out.read).toMatchObject({ users: 7, teams: 3, schedules: 4, rotations: 6, escalations: 4, integrations: 5, heartbeats: 3, maintenance: 1 });
+    // 7 users + 6 people's contact methods + 4 teams + 4 schedules + 4 policies + 5 services
+    expect(out.result.summary).toMatchObject({ create: 30, update: 0 });
+    expect(out.read).toMatchObject({ users: 7, teams: 3, schedules: 5, rotations: 8, escalations: 4, integrations: 5, heartbeats: 3, maintenance: 1 });
     expect(og.requests.some((x) => x.status === 429)).toBe(true); // the rate limit was honoured and retried
     expect(await counts()).toEqual(before);
     expect((await t.api('GET', '/api/v1/users/ada@acme.example')).status).toBe(404);
@@ -88,14 +88,9 @@ describe('vigil import opsgenie', () => {
     expectReason('notification rule "P1 only"', 'urgency');
     expectReason('notification rule "On-call starts"', 'reminds the incoming on-call');
     expectReason('user "ada@acme.example"', 'mobile app');
-    expectReason('user "ada@acme.example" (2 contact method(s)', 'contact methods must be verified by their owner in Vigil');
     for (const u of out.unmapped) expect(u.reason.length).toBeGreaterThan(10);
-    expect(out.todos.find((x: { email: string }) => x.email === 'ada@acme.example').items).toEqual([
-      'add and verify email ada@acme.example',
-      'add and verify SMS +4915112345678',
-      'high and low urgency: notify by email ada@acme.example at once',
-      'high and low urgency: notify by SMS +4915112345678 after 5 min',
-    ]);
+    expect(out.unmapped.some((u: { kind: string }) => u.kind === 'contact-methods')).toBe(false);
+    expect(out.todos.find((x: { email: string }) => x.email === 'ada@acme.example').items).toEqual(['confirm email ada@acme.example (imported)', 'confirm SMS +4915112345678 (imported)']);
   });
 
   it('prints a readable plan', async () => {
@@ -103,27 +98,48 @@ describe('vigil import opsgenie', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('Read from OpsGenie');
     expect(r.stdout).toContain('+ schedules/platform-on-call');
-    expect(r.stdout).toContain('Plan (dry run, nothing changed): 23 to create');
+    expect(r.stdout).toContain('Plan (dry run, nothing changed): 30 to create');
     expect(r.stdout).toContain('Not imported (');
     expect(r.stdout).toContain('- schedule "Legacy NOC": disabled in OpsGenie');
-    expect(r.stdout).toContain('To do per person');
-    expect(r.stdout).toContain('[ ] add and verify SMS +4915112345678');
+    expect(r.stdout).toContain('Per person (');
+    expect(r.stdout).toContain('[ ] confirm SMS +4915112345678 (imported)');
   });
 
-  it('applies, writes vigil.yaml without secrets, and verifies four weeks of on-call hour by hour', async () => {
+  it('applies, writes vigil.yaml without secrets, and verifies every hand-off and every 15 minutes across the clock change', async () => {
+    // The window holds Berlin's next clock change, the SRE schedule's overrides around it (one of a
+    // rotation only, one of the whole schedule across the change) and its two rotations on call at once.
+    const dst = nextDstChange('Europe/Berlin', Date.now());
+    const from = new Date(Math.floor(dst / 86_400_000) * 86_400_000 - 7 * 86_400_000).toISOString().slice(0, 10);
+    const to = new Date(Math.floor(dst / 86_400_000) * 86_400_000 + 7 * 86_400_000).toISOString().slice(0, 10);
     const file = join(dir, 'vigil.yaml');
-    const r = await importOg('--output', file, '--verify', '--json');
+    const r = await importOg('--output', file, '--verify', '--from', from, '--to', to, '--json');
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out.result.summary).toMatchObject({ create: 23 });
-    expect(out.verification.instantsPerSchedule).toBe(4 * 7 * 24);
-    expect(out.verification.schedules.map((s: { slug: string }) => s.slug)).toEqual(['platform-on-call', 'payments-primary', 'data-pipelines']);
+    expect(out.result.summary).toMatchObject({ create: 30 });
+    expect(out.verification).toMatchObject({ from: `${from}T00:00:00.000Z`, to: `${to}T00:00:00.000Z`, stepMinutes: 15, instantsPerSchedule: 14 * 96 });
+    expect(Date.parse(out.verification.dstChanges['Europe/Berlin'])).toBe(dst);
+    expect(out.verification.schedules.map((s: { slug: string }) => s.slug)).toEqual(['platform-on-call', 'payments-primary', 'data-pipelines', 'sre']);
     expect(out.verification.differences).toEqual([]);
-    // The fake answered hour by hour.
-    expect(og.requests.filter((x) => x.path.includes('/on-calls')).length).toBeGreaterThanOrEqual(3 * 672);
+    const sre = out.verification.schedules.find((s: { slug: string }) => s.slug === 'sre');
+    // Hand-offs off the quarter hours (two overrides end at :20 and :05) were checked too.
+    expect(sre.checked).toBeGreaterThan(14 * 96);
+    expect(sre.handoffs).toBeGreaterThan(14);
+    // OpsGenie was asked at every instant checked, and for its own timeline.
+    expect(og.requests.filter((x) => x.path.includes('/on-calls')).length).toBeGreaterThanOrEqual(4 * 14 * 96);
+    expect(og.requests.some((x) => x.path.includes('/timeline') && x.status === 200)).toBe(true);
+
+    // Both rotations of SRE combine; the override of one rotation stays an override of that layer.
+    const sreDoc = (await t.api('GET', '/api/v1/schedules/sre')).body;
+    expect(sreDoc.layers.map((l: { name: string; mode?: string }) => `${l.name}:${l.mode}`)).toEqual(['24/7:combine', 'Office hours:combine']);
+    const overrides = (await t.api('GET', `/api/v1/schedules/sre/overrides?from=${from}T00:00:00Z&to=${to}T00:00:00Z`)).body.data;
+    const officeLayer = sreDoc.layers.find((l: { name: string }) => l.name === 'Office hours').id;
+    expect(overrides.filter((o: { layerId: string | null }) => o.layerId === officeLayer)).toHaveLength(1);
+    expect(overrides.filter((o: { layerId: string | null }) => o.layerId === null)).toHaveLength(1);
+    const both = (await t.api('GET', `/api/v1/schedules/sre/oncall?at=${new Date(dst - 5 * 86_400_000 + 8 * 3_600_000 + 60_000).toISOString()}`)).body.onCall;
+    expect(both.length, JSON.stringify(both)).toBeGreaterThanOrEqual(1);
 
     const doc = parseYaml(readFileSync(file, 'utf8'));
-    expect(doc.schedules.map((s: { slug: string }) => s.slug)).toEqual(['platform-on-call', 'payments-primary', 'data-pipelines']);
+    expect(doc.schedules.map((s: { slug: string }) => s.slug)).toEqual(['platform-on-call', 'payments-primary', 'data-pipelines', 'sre']);
     expect(JSON.stringify(doc)).not.toContain('c4b1e5f2-7a3d-4e8b-9f10-2d3c4b5a6e71');
     expect(readFileSync(file, 'utf8')).toContain('integration key(s) are left out');
 
@@ -133,7 +149,7 @@ describe('vigil import opsgenie', () => {
     expect(policy.status).toBe(200);
     expect(policy.body).toMatchObject({ repeat: 2, steps: [{ delayMinutes: 10 }, { delayMinutes: 15 }] });
     expect(policy.body.steps[1].targets.map((x: { type: string }) => x.type)).toEqual(['user', 'schedule']);
-  });
+  }, 180_000);
 
   it('re-applies without duplicating anything', async () => {
     const before = await counts();
@@ -142,7 +158,7 @@ describe('vigil import opsgenie', () => {
     const out = JSON.parse(r.stdout);
     expect(out.result.summary).toMatchObject({ create: 0, update: 0 });
     expect(await counts()).toEqual(before);
-    expect(before).toMatchObject({ schedules: 3 });
+    expect(before).toMatchObject({ schedules: 4 });
   });
 
   it('keeps the integration keys, so OpsGenie clients change only their URL', async () => {
@@ -190,7 +206,9 @@ describe('vigil import opsgenie', () => {
     const biz = og.account.schedules.find((s) => s.id === 's-platform')!.rotations!.find((r) => r.id === 'r-biz')!;
     biz.participants = [...biz.participants, { type: 'user', id: 'u-gina', username: 'gina@acme.example' }];
     og.account.teams.find((x) => x.id === 't-data')!.description = 'Pipelines and warehouse';
-    const r = await importOg('--json', '--verify', '--weeks', '1');
+    const today = new Date().toISOString().slice(0, 10);
+    const inAWeek = new Date(Date.now() + 8 * 86_400_000).toISOString().slice(0, 10);
+    const r = await importOg('--json', '--verify', '--from', today, '--to', inAWeek);
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.result.summary).toMatchObject({ create: 0, update: 2 });
@@ -200,24 +218,24 @@ describe('vigil import opsgenie', () => {
     expect(updated.sort()).toEqual(['schedules/platform-on-call', 'teams/data']);
     expect(out.verification.differences).toEqual([]);
     expect((await t.api('GET', '/api/v1/teams/data')).body.description).toBe('Pipelines and warehouse');
-  });
+  }, 180_000);
 
-  it('--verify reports every hour where Vigil and OpsGenie disagree, and exits 1', async () => {
+  it('--verify reports the time ranges where Vigil and OpsGenie disagree, with both answers, and exits 1', async () => {
     // Someone adds an override in Vigil only: Frank (never on call for Platform in OpsGenie) for 4 hours.
     const start = Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 26 * 3_600_000;
     const added = await t.api('POST', '/api/v1/schedules/platform-on-call/overrides', {
       body: { userId: 'frank@acme.example', start: new Date(start).toISOString(), end: new Date(start + 4 * 3_600_000).toISOString(), reason: 'drift' },
     });
     expect(added.status).toBe(201);
-    const r = await importOg('--verify', '--weeks', '2', '--quiet');
+    const today = new Date().toISOString().slice(0, 10);
+    const later = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
+    const r = await importOg('--verify', '--from', today, '--to', later, '--quiet');
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('Verification found 4 hour(s) where Vigil and OpsGenie disagree');
+    expect(r.stdout).toMatch(/Verification found \d time range\(s\), 4 h in all, where Vigil and OpsGenie disagree/);
     expect(r.stdout).toMatch(
-      new RegExp(
-        `platform-on-call  ${new Date(start + 30 * 60_000).toISOString()} -> ${new Date(start + 4 * 3_600_000 + 30 * 60_000).toISOString()} \\(4 h\\): OpsGenie says [a-z]+@acme.example, Vigil says frank@acme.example`,
-      ),
+      new RegExp(`platform-on-call  ${new Date(start).toISOString()} -> [^ ]+ \\([^)]+\\): OpsGenie says [a-z]+@acme.example, Vigil says frank@acme.example`),
     );
-    expect(r.stdout).toContain('platform-on-call: 4 of 336 hours differ');
+    expect(r.stdout).toContain('platform-on-call: 4 h differ');
     await t.api('DELETE', `/api/v1/schedules/platform-on-call/overrides/${added.body.id}`);
-  });
+  }, 180_000);
 });

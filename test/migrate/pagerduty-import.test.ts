@@ -57,8 +57,8 @@ describe('vigil import pagerduty', () => {
     const r = await importPd('--dry-run', '--json');
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
-    // 7 users + 3 teams + 2 schedules + 3 policies + 2 services
-    expect(out.result.summary).toMatchObject({ create: 17, update: 0 });
+    // 7 users + 6 people's contact methods + 3 teams + 2 schedules + 3 policies + 2 services
+    expect(out.result.summary).toMatchObject({ create: 23, update: 0 });
     expect(out.read).toMatchObject({ users: 7, teams: 2, schedules: 2, layers: 5, escalationPolicies: 3, services: 3, integrations: 4, maintenanceWindows: 1 });
     expect(pd.requests.filter((x) => x.path.startsWith('/users?')).length).toBeGreaterThan(1); // pages of 2
     expect(pd.requests.some((x) => x.status === 429)).toBe(true);
@@ -77,24 +77,22 @@ describe('vigil import pagerduty', () => {
     has('escalation policy "Checkout" rule 2', 'round robin');
     has('service "Search"', 'use_support_hours');
     has('user "pia@globex.example"', 'mobile app');
-    has('user "pia@globex.example" (3 contact method(s), 3 notification rule(s))', 'contact methods must be verified by their owner in Vigil');
-    expect(out.todos.find((x: { email: string }) => x.email === 'sara@globex.example').items).toEqual([
-      'add and verify email sara@globex.example',
-      'add and verify SMS +12125550199',
-      'high urgency: notify by SMS +12125550199 at once',
-    ]);
+    expect(out.todos.find((x: { email: string }) => x.email === 'sara@globex.example').items).toEqual(['confirm email sara@globex.example (imported)', 'confirm SMS +12125550199 (imported)']);
   });
 
-  it('applies and verifies four weeks against PagerDuty’s final schedule', async () => {
+  it('applies and verifies against PagerDuty’s final schedule, through the next DST change', async () => {
     const file = join(dir, 'vigil.yaml');
     const r = await importPd('--verify', '--output', file, '--include-keys', '--json');
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out.result.summary).toMatchObject({ create: 17 });
-    expect(out.verification.schedules).toEqual([
-      { slug: 'sre-primary', name: 'SRE Primary', checked: 672, differences: 0 },
-      { slug: 'checkout-on-call', name: 'Checkout On-Call', checked: 672, differences: 0 },
+    expect(out.result.summary).toMatchObject({ create: 23 });
+    // Four weeks at every hand-off and every 15 minutes, extended to hold the next DST change.
+    expect(out.verification.schedules.map((s: { slug: string; differences: number }) => [s.slug, s.differences])).toEqual([
+      ['sre-primary', 0],
+      ['checkout-on-call', 0],
     ]);
+    for (const s of out.verification.schedules) expect(s.checked).toBeGreaterThan(4 * 7 * 96);
+    expect(Object.keys(out.verification.dstChanges).length).toBeGreaterThan(0);
     expect(out.verification.differences).toEqual([]);
     // One ranged request per schedule, not one per hour.
     expect(pd.requests.filter((x) => /^\/schedules\/[A-Z0-9]+\?since=/.test(x.path)).length).toBe(2);
@@ -118,7 +116,7 @@ describe('vigil import pagerduty', () => {
     const before = await counts();
     const r = await importPd('--json');
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout).result.summary).toMatchObject({ create: 0, update: 0, unchanged: 17 });
+    expect(JSON.parse(r.stdout).result.summary).toMatchObject({ create: 0, update: 0, unchanged: 23 });
     expect(await counts()).toEqual(before);
   });
 

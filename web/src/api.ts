@@ -238,6 +238,8 @@ export interface Layer {
   endDate?: string | null;
   /** When non-empty, the layer only covers these windows. */
   restrictions?: Restriction[] | null;
+  /** override (default): replaces the layers below where it has coverage; combine: on call together with them. */
+  mode?: 'override' | 'combine' | null;
 }
 
 /** Without startDate the rotation starts now: the first shift begins at once. */
@@ -303,6 +305,8 @@ export interface Override {
   scheduleId: string;
   userId: string;
   replacesUserId: string | null;
+  /** Set when the override replaces only this layer's person. */
+  layerId?: string | null;
   start: number;
   end: number;
   reason: string;
@@ -318,6 +322,8 @@ export interface OverrideInput {
   end: number | string;
   /** Only replace this person (otherwise everyone on call in the window, gaps included). */
   replacesUserId?: string | null;
+  /** Only replace this layer's person (layer id or name), where that layer is on call. */
+  layerId?: string | null;
   reason?: string;
 }
 
@@ -333,7 +339,8 @@ export interface ScheduleShifts {
 
 export interface OnCallNow {
   schedule: { id: string; slug: string; name: string; teamId: string; timeZone: string };
-  onCall: Array<{ userId: string; user?: UserRef; until: number; source: FinalShift['source'] }>;
+  /** Everyone on call now: several people where layers combine, each with the layer they are on call from. */
+  onCall: Array<{ userId: string; user?: UserRef; until: number; source: FinalShift['source']; layerId?: string | null; layerName?: string | null }>;
   next: Array<{ userId: string; user?: UserRef; start: number; end: number }>;
   /** True when nobody is on call right now. */
   gap: boolean;

@@ -4,7 +4,9 @@
  */
 import type { VigilConfig } from '../../config/config.js';
 import { ChannelError, type ChannelType, type NotificationChannel, type SlackDirectory, type SlackWorkspace } from '../../core/notifications/channels.js';
-import { VERIFY_JOB } from '../../core/notifications/notifications.js';
+import { CONTACTS_IMPORTED_JOB, VERIFY_JOB } from '../../core/notifications/notifications.js';
+import { contactsSection } from '../../core/config-as-code/contacts-section.js';
+import { newId } from '../../core/shared/ids.js';
 import { FLUSH_JOB, PAGE_FAILOVER_JOB, flushLane, queueMessage, repairLanes, type OutboxDeps } from '../../core/notifications/outbox.js';
 import { PAGE_STEP_JOB, acknowledgePage, pageFailover, runPageStep } from '../../core/notifications/pages.js';
 import { notLinkedReply, type SlackHandlers } from '../../core/notifications/slack-app.js';
@@ -169,6 +171,55 @@ function jobHandlers({ core, config }: ModuleContext, messaging: Messaging): Job
         await queueMessage(r, core.clock.now(), { channel: c.type, address: c.address, subject: t.subject, body: t.body, entityType: 'user', entityId: c.userId });
       });
     },
+    // After an import: link the Slack account of the same email (a DM to it needs no code), then one
+    // email listing what was imported, with a link to confirm or change it.
+    [CONTACTS_IMPORTED_JOB]: async (job) => {
+      const p = job.payload as { userId: string; importedFrom: string; contactMethodIds: string[]; rules: number; reverify: boolean };
+      const user = await core.uow.run((r) => r.users.findById(p.userId));
+      if (!user) return;
+      let slackId = user.slackUserId;
+      if (!slackId && messaging.slack) {
+        slackId = (await messaging.slack.workspace.lookupUserByEmail(user.email).catch(() => undefined))?.id ?? null;
+      }
+      await core.uow.run(async (r) => {
+        const now = core.clock.now();
+        const current = await r.users.findById(p.userId);
+        if (!current) return;
+        if (slackId && !current.slackUserId && !(await r.users.findBySlackId(slackId))) {
+          await r.users.update({ ...current, slackUserId: slackId, updatedAt: now });
+          await r.events.append({ entityType: 'user', entityId: current.id, type: 'user.slack_linked', actor: { type: 'system', id: null }, data: { slackUserId: slackId, via: 'email' } });
+        }
+        const contacts = await r.notifications.listContacts(current.id);
+        const linked = (await r.users.findById(current.id))?.slackUserId;
+        if (linked && !contacts.some((c) => c.type === 'slack_dm' && c.address === linked)) {
+          const c = { id: newId(now), userId: current.id, type: 'slack_dm' as const, address: linked, label: 'Slack (matched by email)', verifiedAt: now, disabled: false, importedFrom: p.importedFrom, confirmedAt: null, createdAt: now, updatedAt: now };
+          await r.notifications.insertContact(c);
+          contacts.push(c);
+          await r.events.append({ entityType: 'user', entityId: current.id, type: 'contact_method.imported', actor: { type: 'system', id: null }, data: { contactMethodId: c.id, type: c.type, address: c.address, importedFrom: p.importedFrom, verified: true } });
+        }
+        const label: Record<string, string> = { email: 'Email', sms: 'SMS', voice: 'Voice call', slack_dm: 'Slack DM', webhook: 'Webhook' };
+        const listed = contacts.filter((c) => c.importedFrom && !c.confirmedAt).map((c) => `- ${label[c.type] ?? c.type}: ${c.address}${c.verifiedAt ? '' : ' (send yourself a code to verify it)'}`);
+        const rules = (await r.notifications.listRules(current.id)).map((rule) => {
+          const c = contacts.find((x) => x.id === rule.contactMethodId);
+          return `- ${rule.urgency} urgency: ${c ? `${label[c.type] ?? c.type} ${c.address}` : '?'} ${rule.delayMinutes ? `after ${rule.delayMinutes} min` : 'at once'}`;
+        });
+        const link = `${config.publicUrl}/settings/notifications`;
+        const body = [
+          `Hello ${current.name},`,
+          '',
+          `Your on-call setup was imported from ${p.importedFrom} into Vigil${p.reverify ? ', and your admin asks you to verify each contact method again before it is used' : ', as it was there: Vigil pages you through it from now on'}.`,
+          '',
+          'Contact methods:',
+          ...listed,
+          '',
+          'Notification rules:',
+          ...(rules.length ? rules : ['- none: pages go to all your verified contact methods at once']),
+          '',
+          `Confirm or change them: ${link}`,
+        ].join('\n');
+        await queueMessage(r, now, { channel: 'email', address: current.email, subject: `Your on-call setup was imported from ${p.importedFrom}`, body, entityType: 'user', entityId: current.id });
+      });
+    },
     // Retried until Slack answers: the group must end up with whoever is on call *now*.
     [USERGROUP_SYNC_JOB]: async (job) => {
       const scheduleId = String(job.payload.scheduleId);
@@ -274,6 +325,7 @@ function jobHandlers({ core, config }: ModuleContext, messaging: Messaging): Job
 export function notificationsModule(config: VigilConfig, messaging: Messaging = buildMessaging(config)): VigilModule {
   return {
     name: 'notifications',
+    configSections: [contactsSection],
     routes: [notificationRoutes, slackRoutes, smsReplyRoutes(config.twilio.authToken)],
     jobHandlers: (ctx) => jobHandlers(ctx, messaging),
     reconcilers: ({ core }) => [async () => void (await repairLanes(core.uow, core.clock.now()))],

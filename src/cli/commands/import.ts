@@ -23,6 +23,8 @@ interface ImportOptions {
   includeKeys?: boolean;
   verify?: boolean;
   weeks: string;
+  from?: string;
+  to?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -34,8 +36,13 @@ function addCommonOptions(cmd: Command): Command {
     .option('--dry-run', 'print the plan (what would be created or updated) and what cannot be imported; change nothing')
     .option('-o, --output <path>', 'also write the document as vigil.yaml (keep it in git; `vigil apply -f` it later)')
     .option('--include-keys', 'write integration keys into --output (they are secrets; left out by default)')
-    .option('--verify', 'after applying, compare who is on call in Vigil and in the source for every hour of the next weeks; exit 1 on any difference')
-    .option('--weeks <n>', 'weeks ahead to verify', '4')
+    .option(
+      '--verify',
+      'after applying, compare who is on call in Vigil and in the source at every hand-off of either side and every 15 minutes; exit 1 on any difference',
+    )
+    .option('--weeks <n>', 'weeks ahead to verify (the window is extended to include the next DST change of each schedule)', '4')
+    .option('--from <date>', 'verify from this date or date-time (ISO 8601, e.g. 2027-03-20)')
+    .option('--to <date>', 'verify until this date or date-time (exclusive)')
     .option('--json', 'print the outcome as JSON')
     .option('--quiet', 'no progress on stderr');
 }
@@ -85,10 +92,30 @@ async function runCommand(
 ): Promise<void> {
   const weeks = Number(opts.weeks);
   if (!Number.isInteger(weeks) || weeks < 1 || weeks > 52) throw new CliError('--weeks must be a whole number from 1 to 52.');
+  const date = (v: string | undefined, flag: string): number | undefined => {
+    if (v === undefined) return undefined;
+    const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
+    if (!Number.isFinite(ms)) throw new CliError(`${flag} "${v}" is not a date (YYYY-MM-DD) or an ISO 8601 date-time.`);
+    return ms;
+  };
+  const verifyFrom = date(opts.from, '--from');
+  let verifyTo = date(opts.to, '--to');
+  if (verifyFrom !== undefined && verifyTo === undefined) verifyTo = verifyFrom + weeks * 7 * 86_400_000;
+  if (verifyFrom !== undefined && verifyTo !== undefined && verifyTo <= verifyFrom) throw new CliError('--to must be after --from.');
+  if (verifyFrom !== undefined && verifyTo !== undefined && verifyTo - verifyFrom > 366 * 86_400_000) throw new CliError('verify at most a year at a time (--from to --to).');
   if (opts.verify && opts.dryRun) progress.note('--verify compares the applied import with the source: skipped in a dry run.');
   let outcome: ImportOutcome;
   try {
-    outcome = await runImport({ source, vigil: client(), dryRun: !!opts.dryRun, verify: !!opts.verify, weeks, progress });
+    outcome = await runImport({
+      source,
+      vigil: client(),
+      dryRun: !!opts.dryRun,
+      verify: !!opts.verify,
+      weeks,
+      ...(verifyFrom !== undefined ? { verifyFrom } : {}),
+      ...(verifyTo !== undefined ? { verifyTo } : {}),
+      progress,
+    });
   } catch (err) {
     progress.done();
     if (err instanceof SourceError) throw new CliError(err.message);
@@ -124,7 +151,7 @@ function printOutcome(o: ImportOutcome): void {
   }
   if (o.todos.length) {
     write(
-      `\nTo do per person (${o.todos.length}): contact methods must be verified by their owner in Vigil, so each person adds them in Vigil (Profile -> Contact methods):\n`,
+      `\nPer person (${o.todos.length}): contact methods and notification rules came over as they were and page at once; each person gets an email to confirm or change them (Settings -> Notifications):\n`,
     );
     for (const t of o.todos) {
       write(`  ${t.name} <${t.email}>\n`);
@@ -133,16 +160,29 @@ function printOutcome(o: ImportOutcome): void {
   }
   const v = o.verification;
   if (v) {
-    const hours = v.instantsPerSchedule;
+    const checked = v.schedules.reduce((n, s) => n + s.checked, 0);
+    const dst = Object.entries(v.dstChanges)
+      .map(([zone, at]) => `${zone} ${at}`)
+      .join(', ');
+    const span = `${v.from} to ${v.to}${dst ? `; DST changes: ${dst}` : ''}`;
     if (v.differences.length === 0) {
-      write(`\nVerified ${v.schedules.length} schedule(s), ${hours} hours each (${v.from} to ${v.to}): Vigil and ${v.vendor} agree on who is on call.\n`);
+      write(
+        `\nVerified ${v.schedules.length} schedule(s) at ${checked} instants (every hand-off of either side and every ${v.stepMinutes} minutes, ${span}): Vigil and ${v.vendor} agree on who is on call.\n`,
+      );
     } else {
-      write(`\nVerification found ${v.differences.length} hour(s) where Vigil and ${v.vendor} disagree (${v.from} to ${v.to}):\n`);
+      const minutes = v.ranges.reduce((n, r) => n + r.minutes, 0);
+      write(`\nVerification found ${v.ranges.length} time range(s), ${formatMinutes(minutes)} in all, where Vigil and ${v.vendor} disagree (${span}):\n`);
       for (const r of v.ranges) {
         const who = (list: string[]) => (list.length ? list.join(', ') : 'nobody');
-        write(`  ${r.schedule}  ${r.from} -> ${r.to} (${r.hours} h): ${v.vendor} says ${who(r.source)}, Vigil says ${who(r.vigil)}\n`);
+        write(`  ${r.schedule}  ${r.from} -> ${r.to} (${formatMinutes(r.minutes)}): ${v.vendor} says ${who(r.source)}, Vigil says ${who(r.vigil)}\n`);
       }
-      for (const s of v.schedules) write(`  ${s.slug}: ${s.differences} of ${s.checked} hours differ\n`);
+      for (const s of v.schedules) write(`  ${s.slug}: ${formatMinutes(s.differentMinutes)} differ (${s.differences} of ${s.checked} instants checked)\n`);
     }
   }
+}
+
+function formatMinutes(m: number): string {
+  if (m < 60) return `${m} min`;
+  const h = Math.floor(m / 60);
+  return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
 }

@@ -8,7 +8,7 @@ import { printTable } from '../output.js';
 type UserRef = { id: string; name: string; email: string };
 type OnCall = {
   schedule: { slug: string; name: string; timeZone: string };
-  onCall: Array<{ user?: UserRef; userId: string; until: number }>;
+  onCall: Array<{ user?: UserRef; userId: string; until: number; layerName?: string | null }>;
   next: Array<{ user?: UserRef; userId: string; start: number }>;
   gap: boolean;
 };
@@ -101,13 +101,15 @@ export function registerScheduleCommands(program: Command, client: () => ApiClie
     .requiredOption('--from <time>', 'start, ISO 8601 (e.g. 2027-01-06T09:00:00+01:00)')
     .requiredOption('--to <time>', 'end, ISO 8601')
     .option('--replaces <user>', 'only replace this person')
+    .option('--layer <layer>', "only replace this layer's person (layer name or id), where that layer is on call")
     .option('--reason <text>')
-    .action(async (schedule: string, opts: { user: string; from: string; to: string; replaces?: string; reason?: string }) => {
+    .action(async (schedule: string, opts: { user: string; from: string; to: string; replaces?: string; layer?: string; reason?: string }) => {
       const o = await client().post<{ id: string }>(`/api/v1/schedules/${encodeURIComponent(schedule)}/overrides`, {
         userId: opts.user,
         start: opts.from,
         end: opts.to,
         ...(opts.replaces ? { replacesUserId: opts.replaces } : {}),
+        ...(opts.layer ? { layerId: opts.layer } : {}),
         ...(opts.reason ? { reason: opts.reason } : {}),
       });
       process.stdout.write(`Override ${o.id} added.\n`);

@@ -12,6 +12,8 @@
  *     slackHandoffChannel: C024BE91L  # hand-offs are announced here
  *     layers:                         # lowest precedence first
  *       - name: Weekly
+ *         mode: override              # default: replaces the layers below where it has coverage;
+ *                                     # combine: on call together with them (OpsGenie rotations)
  *         participants: [ada@example.com, grace@example.com]
  *         shift: { unit: week, length: 1 }
  *         handoffTime: "10:00"
@@ -24,6 +26,7 @@
  *         start: 2026-12-24T00:00:00Z
  *         end: 2026-12-27T00:00:00Z
  *         replaces: ada@example.com   # optional
+ *         layer: Weekly               # optional: replace only this layer's person (by layer name)
  * ```
  */
 import { invalid } from '../shared/errors.js';
@@ -47,9 +50,9 @@ export const schedulesSection: ConfigSection = {
       const path = `schedules[${i}]`;
       checkFields(s, path, { name: 'string', slug: 'string?', team: 'string', timeZone: 'string', description: 'string?', reminderMinutes: 'number?', slackUserGroup: 'string|null?', slackHandoffChannel: 'string|null?', layers: 'any?', overrides: 'any?' }, problems);
       expectList(s.layers ?? [], `${path}.layers`, problems).forEach((l, j) =>
-        checkFields(l, `${path}.layers[${j}]`, { name: 'string', participants: 'string[]?', shift: 'any?', handoffTime: 'string', handoffWeekday: 'number?', startDate: 'any?', endDate: 'any?', restrictions: 'any?' }, problems),
+        checkFields(l, `${path}.layers[${j}]`, { name: 'string', participants: 'string[]?', shift: 'any?', handoffTime: 'string', handoffWeekday: 'number?', startDate: 'any?', endDate: 'any?', restrictions: 'any?', mode: 'string|null?' }, problems),
       );
-      expectList(s.overrides ?? [], `${path}.overrides`, problems).forEach((o, j) => checkFields(o, `${path}.overrides[${j}]`, { user: 'string', start: 'any?', end: 'any?', replaces: 'string?', reason: 'string?' }, problems));
+      expectList(s.overrides ?? [], `${path}.overrides`, problems).forEach((o, j) => checkFields(o, `${path}.overrides[${j}]`, { user: 'string', start: 'any?', end: 'any?', replaces: 'string?', layer: 'string?', reason: 'string?' }, problems));
     });
     checkUnique(items.map((s) => ({ slug: typeof s.slug === 'string' ? s.slug : typeof s.name === 'string' ? slugify(s.name) : undefined })), 'slug', 'schedules', problems);
   },
@@ -71,6 +74,7 @@ export const schedulesSection: ConfigSection = {
           ...(startDate ? { startDate } : {}),
           ...(endDate ? { endDate } : {}),
           ...(l.restrictions ? { restrictions: l.restrictions as Layer['restrictions'] } : {}),
+          ...(l.mode !== undefined && l.mode !== null ? { mode: l.mode as Layer['mode'] } : {}),
         };
       });
       const input = {
@@ -103,9 +107,15 @@ export const schedulesSection: ConfigSection = {
         const replacesUserId = o.replaces ? await resolveUserRef(r, o.replaces as string, `${path}.replaces`) : null;
         const start = toMs(o.start, `${path}.start`);
         const end = toMs(o.end, `${path}.end`);
-        if (current.some((c) => c.userId === userId && c.start === start && c.end === end && (c.replacesUserId ?? null) === replacesUserId)) continue;
+        let layerId: string | null = null;
+        if (o.layer !== undefined) {
+          const layer = record.layers.find((l) => l.name === o.layer) ?? record.layers.find((l) => l.id === o.layer);
+          if (!layer) throw invalid('unknown_layer', `${path}.layer: schedule ${slug} has no layer named "${String(o.layer)}".`, { field: `${path}.layer` });
+          layerId = layer.id;
+        }
+        if (current.some((c) => c.userId === userId && c.start === start && c.end === end && (c.replacesUserId ?? null) === replacesUserId && (c.layerId ?? null) === layerId)) continue;
         if (end <= ctx.now) continue; // past overrides are history
-        await insertOverride(r, ctx.principal, record, { userId, replacesUserId, start, end, reason: (o.reason as string | undefined) ?? 'vigil.yaml' }, ctx.now);
+        await insertOverride(r, ctx.principal, record, { userId, replacesUserId, layerId, start, end, reason: (o.reason as string | undefined) ?? 'vigil.yaml' }, ctx.now);
         added += 1;
       }
       if (existing) {
@@ -140,6 +150,7 @@ export const schedulesSection: ConfigSection = {
           startDate: l.startDate,
           ...(l.endDate ? { endDate: l.endDate } : {}),
           ...(l.restrictions && l.restrictions.length ? { restrictions: l.restrictions } : {}),
+          ...(l.mode === 'combine' ? { mode: 'combine' } : {}),
         })),
         ...(overrides.length
           ? {
@@ -148,6 +159,7 @@ export const schedulesSection: ConfigSection = {
                 start: new Date(o.start).toISOString(),
                 end: new Date(o.end).toISOString(),
                 ...(o.replacesUserId ? { replaces: users.get(o.replacesUserId) } : {}),
+                ...(o.layerId ? { layer: s.layers.find((l) => l.id === o.layerId)?.name ?? o.layerId } : {}),
                 ...(o.reason ? { reason: o.reason } : {}),
               })),
             }

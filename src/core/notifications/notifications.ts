@@ -24,6 +24,10 @@ export interface ContactMethod {
   label: string;
   verifiedAt: number | null;
   disabled: boolean;
+  /** Set when an import carried it over (e.g. "OpsGenie"): verified there, so usable for paging at once. */
+  importedFrom?: string | null;
+  /** When the owner confirmed an imported contact method (null while not yet confirmed). */
+  confirmedAt?: number | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -253,7 +257,7 @@ async function startVerification(r: Repos, c: ContactMethod, now: number): Promi
 }
 
 async function markVerified(r: Repos, c: ContactMethod, actor: Actor, now: number, via: 'code' | 'link'): Promise<ContactMethod> {
-  const next = { ...c, verifiedAt: now, updatedAt: now };
+  const next = { ...c, verifiedAt: now, ...(c.importedFrom ? { confirmedAt: now } : {}), updatedAt: now };
   await r.notifications.updateContact(next);
   await r.notifications.setVerification(c.id, null, null);
   await r.onboarding.deleteVerificationLinks(c.id);
@@ -311,6 +315,118 @@ export async function removeContactMethod(deps: CoreDeps, p: Principal, contactM
 }
 
 // ---------------------------------------------------------------------------------------------
+// Imported contact methods
+
+export const CONTACTS_IMPORTED_JOB = 'notifications.contacts_imported';
+const IMPORT_SETTINGS_KEY = 'imports';
+
+export interface ImportSettings {
+  /** When true, imported contact methods must be verified again in Vigil before they are used. */
+  requireReverification: boolean;
+}
+
+export async function getImportSettings(r: Repos): Promise<ImportSettings> {
+  const raw = await r.settings.get(IMPORT_SETTINGS_KEY);
+  const parsed = raw ? (JSON.parse(raw) as Partial<ImportSettings>) : {};
+  return { requireReverification: parsed.requireReverification === true };
+}
+
+export async function setImportSettings(deps: CoreDeps, p: Principal, settings: ImportSettings): Promise<ImportSettings> {
+  if (p.user.role !== 'admin') throw forbidden('Only admins change how imports treat contact methods.');
+  return deps.uow.run(async (r) => {
+    await r.settings.set(IMPORT_SETTINGS_KEY, JSON.stringify(settings));
+    await r.events.append({ entityType: 'settings', entityId: IMPORT_SETTINGS_KEY, type: 'settings.updated', actor: actorUser(p), data: { ...settings } });
+    return settings;
+  });
+}
+
+export interface ImportedContactsInput {
+  /** Email (or id) of the person. */
+  user: string;
+  importedFrom?: string;
+  methods?: Array<{ type: string; address: string; label?: string }>;
+  rules?: Array<{ urgency: string; type: string; address: string; delayMinutes: number }>;
+}
+
+/**
+ * Adds a person's imported contact methods (missing ones, matched by type and address) and rules.
+ * They were verified at the source, so they count as verified unless an admin requires
+ * re-verification. The person gets one message listing what was added (a job, after commit).
+ */
+export async function importContacts(r: Repos, actor: Actor, input: ImportedContactsInput, now: number): Promise<{ methods: number; rules: number }> {
+  const ref = input.user.trim().toLowerCase();
+  const user = ref.includes('@') ? await r.users.findByEmail(ref) : await r.users.findById(input.user);
+  if (!user) throw invalid('unknown_user', `contacts: no user "${input.user}".`, { field: 'user' });
+  const from = (input.importedFrom ?? 'import').slice(0, 50);
+  const { requireReverification } = await getImportSettings(r);
+  const contacts = await r.notifications.listContacts(user.id);
+  const added: ContactMethod[] = [];
+  for (const m of input.methods ?? []) {
+    assertType(m.type);
+    const address = normalizeAddress(m.type, m.address);
+    if (contacts.some((c) => c.type === m.type && c.address === address)) continue;
+    const c: ContactMethod = {
+      id: newId(now),
+      userId: user.id,
+      type: m.type,
+      address,
+      label: (m.label ?? `from ${from}`).slice(0, 100),
+      verifiedAt: requireReverification ? null : now,
+      disabled: false,
+      importedFrom: from,
+      confirmedAt: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await r.notifications.insertContact(c);
+    contacts.push(c);
+    added.push(c);
+    await r.events.append({ entityType: 'user', entityId: user.id, type: 'contact_method.imported', actor, data: { contactMethodId: c.id, type: c.type, address: c.address, importedFrom: from, verified: !requireReverification } });
+    if (requireReverification) await startVerification(r, c, now);
+  }
+  const rules = await r.notifications.listRules(user.id);
+  let addedRules = 0;
+  for (const rule of input.rules ?? []) {
+    if (rule.urgency !== 'high' && rule.urgency !== 'low') throw invalid('invalid_urgency', `contacts ${input.user}: urgency must be high or low.`, { field: 'urgency' });
+    assertType(rule.type);
+    const address = normalizeAddress(rule.type, rule.address);
+    const c = contacts.find((x) => x.type === rule.type && x.address === address);
+    if (!c) throw invalid('unknown_contact_method', `contacts ${input.user}: a rule names ${rule.type} ${rule.address}, which is not among the methods.`, { field: 'rules' });
+    const delayMinutes = Math.min(240, Math.max(0, Math.round(rule.delayMinutes)));
+    if (rules.some((x) => x.urgency === rule.urgency && x.contactMethodId === c.id && x.delayMinutes === delayMinutes)) continue;
+    const nr: NotificationRule = { id: newId(now), userId: user.id, urgency: rule.urgency, contactMethodId: c.id, delayMinutes, createdAt: now };
+    await r.notifications.insertRule(nr);
+    rules.push(nr);
+    addedRules++;
+  }
+  if (added.length || addedRules) {
+    await r.jobs.enqueue({
+      kind: CONTACTS_IMPORTED_JOB,
+      payload: { userId: user.id, importedFrom: from, contactMethodIds: added.map((c) => c.id), rules: addedRules, reverify: requireReverification },
+      dedupeKey: `contacts-imported:${user.id}:${now}`,
+      maxAttempts: 5,
+    });
+  }
+  return { methods: added.length, rules: addedRules };
+}
+
+/** The owner confirms an imported contact method as it is (changing it is removing and adding). */
+export async function confirmContactMethod(deps: CoreDeps, p: Principal, contactMethodId: string): Promise<ContactMethod> {
+  const now = deps.clock.now();
+  return deps.uow.run(async (r) => {
+    const c = await r.notifications.findContact(contactMethodId);
+    if (!c) throw notFound('contact_method', contactMethodId);
+    assertSelfOrAdmin(p, c.userId);
+    if (!c.importedFrom) throw conflict('not_imported', 'Only imported contact methods are confirmed; this one was added in Vigil.');
+    if (c.confirmedAt) return c;
+    const next = { ...c, confirmedAt: now, updatedAt: now };
+    await r.notifications.updateContact(next);
+    await r.events.append({ entityType: 'user', entityId: c.userId, type: 'contact_method.confirmed', actor: actorUser(p), data: { contactMethodId: c.id, type: c.type } });
+    return next;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
 // Rules
 
 export async function addRule(deps: CoreDeps, p: Principal, userId: string, input: { urgency: string; contactMethodId: string; delayMinutes: number }): Promise<NotificationRule> {
@@ -353,8 +469,10 @@ export function usableRules(rules: NotificationRule[], contacts: ContactMethod[]
 export async function reachabilityWarnings(r: Repos, userId: string): Promise<string[]> {
   const contacts = await r.notifications.listContacts(userId);
   const rules = await r.notifications.listRules(userId);
+  const unconfirmed = contacts.filter((c) => c.importedFrom && !c.confirmedAt && c.verifiedAt).length;
+  const note = unconfirmed ? [`${unconfirmed} imported contact method(s) not yet confirmed by their owner (they are used for pages meanwhile)`] : [];
   const degraded = await degradedContactWarnings(r, contacts);
-  if (usableRules(rules, contacts, 'high').length > 0) return degraded;
+  if (usableRules(rules, contacts, 'high').length > 0) return [...note, ...degraded];
   if (contacts.some((c) => c.verifiedAt && !c.disabled)) return ['no high-urgency notification rule (verified contact methods are used at once as a fallback)', ...degraded];
   return ['no verified contact method: pages cannot reach this person', ...degraded];
 }

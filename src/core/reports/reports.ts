@@ -73,12 +73,14 @@ export async function createDraft(r: Repos, payload: { scheduleId: string; userI
   // The shift's end: where this person's run of shifts in the final schedule ends.
   const { shifts } = await finalScheduleOf(r, s, payload.at, payload.at + 45 * 86_400_000);
   let end: number | null = null;
+  // Others may be on call at the same time (combined layers): follow this person's pieces only.
   for (const sh of shifts) {
-    if (sh.userId !== payload.userId) {
-      if (end !== null || sh.start > payload.at) break;
-      continue;
-    }
-    if (end === null || sh.start <= end) end = sh.end;
+    if (sh.userId !== payload.userId) continue;
+    if (end === null) {
+      if (sh.start > payload.at) break;
+      end = sh.end;
+    } else if (sh.start <= end) end = Math.max(end, sh.end);
+    else break;
   }
   const previous = await r.reports.latestSent(s.id, payload.at + 1);
   const template = (await r.settings.get('report_template')) ?? DEFAULT_REPORT_TEMPLATE;

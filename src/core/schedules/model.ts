@@ -44,6 +44,13 @@ export type Restriction = TimeOfDayRestriction | WeeklyRestriction;
  * weekday on or after startDate). Day and week shifts hand off at the same wall-clock time across DST;
  * hour shifts are absolute (12 hours are 12 real hours, so a 08:00/20:00 pair drifts by an hour at DST).
  */
+/**
+ * How a layer meets the layers below it (lower index). `override` (the default): where the layer has
+ * coverage, its person replaces whoever the layers below put on call. `combine`: its person is on call
+ * together with them (OpsGenie's rotations: every rotation of a schedule pages at once).
+ */
+export type LayerMode = 'override' | 'combine';
+
 export interface Layer {
   id: string;
   name: string;
@@ -66,6 +73,8 @@ export interface Layer {
   endDate?: string | null;
   /** When present and non-empty, the layer only covers these windows (gaps elsewhere). */
   restrictions?: Restriction[] | null;
+  /** Default 'override' (later layer wins). */
+  mode?: LayerMode | null;
 }
 
 /** Alias: the UI calls layers rotations. */
@@ -82,15 +91,26 @@ export interface Override {
    * Otherwise everything in the window is replaced, gaps included.
    */
   replacesUserId?: string | null;
+  /**
+   * When set, the override replaces only this layer's person, where (and while) that layer is on call;
+   * the other layers are untouched. Otherwise it applies on top of the whole schedule.
+   */
+  layerId?: string | null;
 }
 
 export interface Schedule {
   id: string;
   /** IANA zone, e.g. Europe/Berlin. */
   timeZone: string;
-  /** Index order is precedence: a later (higher) layer wins where layers overlap. */
+  /**
+   * Index order is precedence: a later (higher) layer in `override` mode replaces what is below it where
+   * it has coverage; one in `combine` mode adds its person to what is below it.
+   */
   layers: Layer[];
-  /** Applied in array order on top of the layers: a later override wins where overrides overlap. */
+  /**
+   * Layer-scoped overrides replace that layer's person first; the others apply in array order on top of
+   * the layers: a later override wins where overrides overlap.
+   */
   overrides: Override[];
 }
 
@@ -120,10 +140,16 @@ export interface FinalShift {
   overrideId?: string;
   /** For override pieces: who would have been on call without the override (absent over a gap). */
   replacedUserId?: string;
+  /** For override pieces that replaced several people at once (a whole-schedule override over combined layers). */
+  replacedUserIds?: string[];
 }
 
 export type Gap = Interval;
 
+/**
+ * Shifts may overlap in time: several people are on call at once where layers combine. Each person is
+ * listed once at any instant.
+ */
 export interface FinalSchedule {
   shifts: FinalShift[];
   gaps: Gap[];

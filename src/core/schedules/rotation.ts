@@ -183,6 +183,8 @@ export class CompiledLayer {
     private readonly handoffMs: number,
     endDay: number | undefined,
     readonly restrictions: readonly CompiledRestriction[] | null,
+    /** True when the layer combines with the layers below it instead of replacing them. */
+    readonly combines: boolean = false,
   ) {
     this.stepMs = length * HOUR;
     this.stepDays = unit === 'week' ? 7 * length : length;
@@ -293,6 +295,8 @@ export function compileLayer(layer: Layer, timeZone: string): CompiledLayer {
   }
   if (layer.startAt !== undefined && layer.startAt !== null && (!Number.isSafeInteger(layer.startAt) || layer.startAt < 0))
     fail('invalid_rotation', layer, 'startAt', 'startAt must be an instant in epoch milliseconds.');
+  const mode = layer.mode ?? 'override';
+  if (mode !== 'override' && mode !== 'combine') fail('invalid_rotation', layer, 'mode', `mode "${String(layer.mode)}" must be "override" or "combine".`);
   let restrictions: CompiledRestriction[] | null = null;
   if (layer.restrictions !== undefined && layer.restrictions !== null) {
     if (!Array.isArray(layer.restrictions)) fail('invalid_restriction', layer, 'restrictions', 'restrictions must be a list.');
@@ -304,7 +308,7 @@ export function compileLayer(layer: Layer, timeZone: string): CompiledLayer {
   }
 
   const anchorDay = unit === 'week' && wd !== undefined ? startDay + ((wd - isoWeekdayOfDay(startDay) + 7) % 7) : startDay;
-  const c = new CompiledLayer(layer, zone, p, unit, length, anchorDay, handoffMin * MINUTE, endDay, restrictions);
+  const c = new CompiledLayer(layer, zone, p, unit, length, anchorDay, handoffMin * MINUTE, endDay, restrictions, mode === 'combine');
   if (c.end <= c.begin) fail('invalid_rotation', layer, 'endDate', `endDate ${layer.endDate} must be after the first shift starts (${layer.startDate}).`);
   return c;
 }

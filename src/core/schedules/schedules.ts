@@ -124,6 +124,8 @@ export interface OverrideInput {
   start: number;
   end: number;
   replacesUserId?: string | null;
+  /** A layer id or name: replace only that layer's person (where that layer is on call). */
+  layerId?: string | null;
   reason?: string;
 }
 
@@ -189,7 +191,9 @@ async function normalizeLayers(r: Repos, layers: LayerInput[], timeZone: string,
         if (startAt === undefined) startAt = now;
       }
     }
-    out.push({ ...l, id, name, participants, startDate, ...(startAt !== undefined && startAt !== null ? { startAt } : {}) });
+    const { mode, ...rest } = l;
+    // 'override' is the default: stored layers carry a mode only when they combine.
+    out.push({ ...rest, ...(mode !== undefined && mode !== null && mode !== 'override' ? { mode } : {}), id, name, participants, startDate, ...(startAt !== undefined && startAt !== null ? { startAt } : {}) });
   }
   // Validate as a whole (zone, each layer, unique ids).
   validateSchedule({ id: 'validation', timeZone, layers: out, overrides: [] });
@@ -209,7 +213,7 @@ export function toMathSchedule(s: ScheduleRecord, overrides: OverrideRecord[]): 
     layers: s.layers,
     overrides: [...overrides]
       .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1))
-      .map((o) => ({ id: o.id, userId: o.userId, start: o.start, end: o.end, replacesUserId: o.replacesUserId ?? null })),
+      .map((o) => ({ id: o.id, userId: o.userId, start: o.start, end: o.end, replacesUserId: o.replacesUserId ?? null, layerId: o.layerId ?? null })),
   };
 }
 
@@ -401,11 +405,18 @@ export async function insertOverride(r: Repos, who: Principal, s: ScheduleRecord
   const userId = await resolveUserRef(r, input.userId, 'userId');
   const replacesUserId = input.replacesUserId ? await resolveUserRef(r, input.replacesUserId, 'replacesUserId') : null;
   await requireOverrideRight(r, who, s.teamId, { userId, replacesUserId }, 'add an override');
+  let layerId: string | null = null;
+  if (input.layerId) {
+    const layer = s.layers.find((l) => l.id === input.layerId) ?? s.layers.find((l) => l.name === input.layerId);
+    if (!layer) throw invalid('unknown_layer', `layerId: schedule ${s.name} has no layer "${input.layerId}" (give a layer id or name).`, { field: 'layerId' });
+    layerId = layer.id;
+  }
   const o: OverrideRecord = {
     id: newId(now),
     scheduleId: s.id,
     userId,
     replacesUserId,
+    layerId,
     start: input.start,
     end: input.end,
     reason: input.reason ?? '',
@@ -424,7 +435,7 @@ export async function insertOverride(r: Repos, who: Principal, s: ScheduleRecord
     entityId: s.id,
     type: 'override.created',
     actor,
-    data: { overrideId: o.id, userId, replacesUserId, start: o.start, end: o.end, reason: o.reason, swapRequestId },
+    data: { overrideId: o.id, userId, replacesUserId, layerId, start: o.start, end: o.end, reason: o.reason, swapRequestId },
   });
   await audit(r, actor, { action: 'override.created', entityType: 'override', entityId: o.id, teamId: s.teamId, before: null, after: o });
   await planHandoffs(r, s, now);
@@ -573,7 +584,8 @@ export async function revokeFeed(deps: CoreDeps, principal: Principal, feedId: s
 
 export interface OnCallNow {
   schedule: { id: string; slug: string; name: string; teamId: string; timeZone: string };
-  onCall: Array<{ userId: string; until: number; source: FinalShift['source'] }>;
+  /** Everyone on call now (several where layers combine), with the layer (and override) each comes from. */
+  onCall: Array<{ userId: string; until: number; source: FinalShift['source']; layerId: string | null; layerName: string | null; overrideId: string | null }>;
   next: Array<{ userId: string; start: number; end: number }>;
   /** True when nobody is on call right now. */
   gap: boolean;
@@ -602,7 +614,14 @@ export async function whoIsOnCall(r: Repos, schedules: ScheduleRecord[], now: nu
     const firstStart = upcoming[0]?.start;
     return {
       schedule: { id: s.id, slug: s.slug, name: s.name, teamId: s.teamId, timeZone: s.timeZone },
-      onCall: current.map((c) => ({ userId: c.userId, until: extendUntil(shifts, c), source: c.source })),
+      onCall: current.map((c) => ({
+        userId: c.userId,
+        until: extendUntil(shifts, c),
+        source: c.source,
+        layerId: c.layerId ?? null,
+        layerName: s.layers.find((l) => l.id === c.layerId)?.name ?? null,
+        overrideId: c.overrideId ?? null,
+      })),
       next: upcoming.filter((u) => u.start === firstStart).map((u) => ({ userId: u.userId, start: u.start, end: u.end })),
       gap: current.length === 0,
     };

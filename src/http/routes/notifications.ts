@@ -2,6 +2,9 @@ import { Type } from '@sinclair/typebox';
 import {
   addContactMethod,
   addRule,
+  confirmContactMethod,
+  getImportSettings,
+  setImportSettings,
   assertSelfOrAdmin,
   checklistFor,
   markSeverityLevelsRead,
@@ -31,6 +34,8 @@ const ContactSchema = Type.Object({
   label: Type.String(),
   verifiedAt: Type.Union([Type.Number(), Type.Null()]),
   disabled: Type.Boolean(),
+  importedFrom: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'Where an import carried it over from (verified there); null when added in Vigil' })),
+  confirmedAt: Type.Optional(Type.Union([Type.Number(), Type.Null()], { description: 'When its owner confirmed an imported contact method' })),
   createdAt: Type.Number(),
   updatedAt: Type.Number(),
 });
@@ -105,6 +110,23 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
       response: { 200: ContactSchema, ...StdErrors },
     },
     handler: async (req) => verifyContactByLink(core, req.body.token),
+  });
+  app.post('/api/v1/contact-methods/:id/confirm', {
+    schema: { tags, summary: 'Confirm an imported contact method as it is (it stays usable either way)', params: IdParams, response: { 200: ContactSchema, ...StdErrors } },
+    handler: async (req) => confirmContactMethod(core, principalOf(req), req.params.id),
+  });
+  const ImportSettingsSchema = Type.Object(
+    { requireReverification: Type.Boolean({ description: 'Imported contact methods must be verified again in Vigil before they are used (default false: the source had verified them)' }) },
+    { additionalProperties: false },
+  );
+  app.get('/api/v1/settings/imports', {
+    schema: { tags, summary: 'How imports treat contact methods', response: { 200: ImportSettingsSchema, ...StdErrors } },
+    handler: async () => core.uow.run((r) => getImportSettings(r)),
+  });
+  app.put('/api/v1/settings/imports', {
+    config: { auth: 'admin' },
+    schema: { tags, summary: 'Require re-verification of imported contact methods, or not (admin)', body: ImportSettingsSchema, response: { 200: ImportSettingsSchema, ...StdErrors } },
+    handler: async (req) => setImportSettings(core, principalOf(req), req.body),
   });
   app.post('/api/v1/contact-methods/:id/resend', {
     schema: { tags, summary: 'Send a new verification code', params: IdParams, response: { 204: Type.Null(), ...StdErrors } },

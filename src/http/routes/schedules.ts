@@ -57,6 +57,12 @@ export const LayerSchema = Type.Object(
     startAt: Type.Optional(Type.Union([Type.Integer({ minimum: 0, description: 'Epoch ms: the layer takes effect at this instant (set to now when startDate is omitted)' }), Type.Null()])),
     endDate: Type.Optional(Type.Union([Type.String({ maxLength: 10 }), Type.Null()])),
     restrictions: Type.Optional(Type.Union([Type.Array(Restriction, { maxItems: 50 }), Type.Null()])),
+    mode: Type.Optional(
+      Type.Union([Type.Literal('override'), Type.Literal('combine'), Type.Null()], {
+        description:
+          'override (default): where this layer has coverage its person replaces the layers below; combine: its person is on call together with them (OpsGenie rotations)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -120,6 +126,7 @@ const FinalShiftSchema = Type.Object({
   layerId: Type.Optional(Type.String()),
   overrideId: Type.Optional(Type.String()),
   replacedUserId: Type.Optional(Type.String()),
+  replacedUserIds: Type.Optional(Type.Array(Type.String())),
 });
 
 const OverrideSchema = Type.Object(
@@ -128,6 +135,7 @@ const OverrideSchema = Type.Object(
     scheduleId: Type.String(),
     userId: Type.String(),
     replacesUserId: Type.Union([Type.String(), Type.Null()]),
+    layerId: Type.Union([Type.String(), Type.Null()], { description: 'Set when the override replaces only this layer’s person' }),
     start: Type.Number(),
     end: Type.Number(),
     reason: Type.String(),
@@ -144,6 +152,11 @@ const OverrideCreate = Type.Object(
     start: Instant,
     end: Instant,
     replacesUserId: Type.Optional(Type.Union([Type.String({ minLength: 1 }), Type.Null()])),
+    layerId: Type.Optional(
+      Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()], {
+        description: 'Layer id or name: replace only that layer’s person, where that layer is on call (the other layers stay)',
+      }),
+    ),
     reason: Type.Optional(Type.String({ maxLength: 500 })),
   },
   { additionalProperties: false },
@@ -168,7 +181,18 @@ const SwapSchema = Type.Object(
 
 const OnCallSchema = Type.Object({
   schedule: Type.Object({ id: Type.String(), slug: Type.String(), name: Type.String(), teamId: Type.String(), timeZone: Type.String() }),
-  onCall: Type.Array(Type.Object({ userId: Type.String(), user: Type.Optional(UserRef), until: Type.Number(), source: Type.String() })),
+  onCall: Type.Array(
+    Type.Object({
+      userId: Type.String(),
+      user: Type.Optional(UserRef),
+      until: Type.Number(),
+      source: Type.String(),
+      layerId: Type.Union([Type.String(), Type.Null()], { description: 'The layer this person is on call from (null for a whole-schedule override)' }),
+      layerName: Type.Union([Type.String(), Type.Null()]),
+      overrideId: Type.Union([Type.String(), Type.Null()]),
+    }),
+    { description: 'Everyone on call at that instant: several people where layers combine' },
+  ),
   next: Type.Array(Type.Object({ userId: Type.String(), user: Type.Optional(UserRef), start: Type.Number(), end: Type.Number() })),
   gap: Type.Boolean(),
 });
@@ -333,7 +357,7 @@ export function scheduleRoutes(app: App, deps: HttpDeps): void {
     },
   });
   app.post('/api/v1/schedules/:id/overrides', {
-    schema: { tags, summary: 'Add an override: a person covers [start, end), optionally only for one person', params: IdParams, body: OverrideCreate, response: { 201: Type.Ref('Override'), ...StdErrors } },
+    schema: { tags, summary: 'Add an override: a person covers [start, end), optionally only for one person or one layer', params: IdParams, body: OverrideCreate, response: { 201: Type.Ref('Override'), ...StdErrors } },
     handler: async (req, reply) => {
       const b = req.body;
       const o = await addOverride(core, principalOf(req), req.params.id, {
@@ -341,6 +365,7 @@ export function scheduleRoutes(app: App, deps: HttpDeps): void {
         start: toMs(b.start, 'start'),
         end: toMs(b.end, 'end'),
         ...(b.replacesUserId !== undefined ? { replacesUserId: b.replacesUserId } : {}),
+        ...(b.layerId !== undefined ? { layerId: b.layerId } : {}),
         ...(b.reason !== undefined ? { reason: b.reason } : {}),
       });
       return reply.status(201).send(o);

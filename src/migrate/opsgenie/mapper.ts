@@ -3,13 +3,14 @@
  *
  * - users: username (an email) is the key; role owner/admin -> admin, user -> responder,
  *   stakeholder -> stakeholder; blocked -> inactive; the first SMS/voice number becomes the profile
- *   phone. Contact methods and notification rules become a per-person to-do (their owner verifies them).
+ *   phone. Contact methods (email, SMS, voice) and the steps of "new alert" notification rules come
+ *   over as they were (OpsGenie had verified them), in the `contacts` section; each person confirms them.
  * - teams: members; the first team admin is the lead.
  * - schedules: each rotation becomes a layer (hourly/daily/weekly x length; the start date-time gives
  *   the hand-off time, weekday and anchor; time restrictions become time_of_day / weekly windows).
- *   OpsGenie puts the participants of overlapping rotations on call together; Vigil layers take
- *   precedence instead, so overlaps are reported. Overrides of the whole schedule map 1:1; an override
- *   of some rotations becomes overrides over exactly those rotations' shifts.
+ *   OpsGenie puts the participants of every rotation on call at once, so every layer combines
+ *   (`mode: combine`). Overrides of the whole schedule map 1:1; an override of some rotations becomes
+ *   one layer-scoped override per rotation (it replaces that rotation's person where it is on call).
  * - escalations: rules fire at an absolute delay after the alert; Vigil steps wait `delayMinutes`
  *   before the next one, so rules are grouped by delay and the differences become the step delays.
  * - integrations that speak the OpsGenie Alert API (API, Prometheus, Grafana) become one service each,
@@ -17,10 +18,11 @@
  *   service; maintenance windows that disable integrations go to those integrations' services.
  */
 import type { Restriction } from '../../core/schedules/model.js';
-import { coverage, firstOverlap, hhmm, iso, Names, normEmail, Slugs, toE164, toLayer, Unmapped, validZone, WEEK, vigilDocument } from '../common.js';
+import { hhmm, iso, Names, normEmail, Slugs, toE164, toLayer, Unmapped, validZone, vigilDocument } from '../common.js';
 import type {
   MappingResult,
   UserTodo,
+  VigilContactsDoc,
   VigilLayerDoc,
   VigilOverrideDoc,
   VigilPolicyDoc,
@@ -36,7 +38,7 @@ import type { OgEscalation, OgRecipient, OgTimeRestriction, OgUser, OpsGenieAcco
 
 export interface MapOptions {
   now: number;
-  /** How far ahead overlaps between rotations are looked for (default 4 weeks). */
+  /** Unused since rotations combine exactly; kept so callers need not change. */
   horizonMs?: number;
 }
 
@@ -112,9 +114,9 @@ export function ogRestrictions(tr: OgTimeRestriction | undefined, label: string,
 
 export function mapOpsGenie(account: OpsGenieAccount, options: MapOptions): MappingResult {
   const now = options.now;
-  const horizon = options.horizonMs ?? 4 * WEEK;
   const out = new Unmapped();
   const todos: UserTodo[] = [];
+  const contacts: VigilContactsDoc[] = [];
 
   // ---------------------------------------------------------------------------------------------
   // Users
@@ -143,8 +145,9 @@ export function mapOpsGenie(account: OpsGenieAccount, options: MapOptions): Mapp
     const phoneContact = (u.userContacts ?? []).find((c) => (c.contactMethod === 'sms' || c.contactMethod === 'voice') && c.enabled !== false && toE164(c.to));
     const phone = phoneContact ? toE164(phoneContact.to) : undefined;
     users.push({ email, name, timeZone, role: role.role, ...(phone ? { phone } : {}), ...(u.blocked ? { active: false } : {}) });
-    const todo = userTodo(u, email, name, out);
+    const { todo, doc } = userContacts(u, email, name, out);
     if (todo.items.length) todos.push(todo);
+    contacts.push(doc);
   }
   const emailOf = (r: OgRecipient | { id?: string; username?: string }): string | undefined =>
     (r.id ? emailById.get(r.id) : undefined) ??
@@ -253,18 +256,9 @@ export function mapOpsGenie(account: OpsGenieAccount, options: MapOptions): Mapp
         out,
       );
       if (!layer) continue;
+      layer.mode = 'combine';
       layers.push(layer);
       layerOfRotation.set(r.id, layer);
-    }
-    const overlap = firstOverlap(layers, zone, now, now + horizon);
-    if (overlap) {
-      const a = layers[overlap.a]!.name;
-      const b = layers[overlap.b]!.name;
-      out.approx(
-        'schedule',
-        label,
-        `rotations "${a}" and "${b}" are both on call from ${iso(overlap.at)}: OpsGenie notifies both, in Vigil the later layer ("${b}") takes precedence`,
-      );
     }
     const overrides: VigilOverrideDoc[] = [];
     for (const o of s.overrides ?? []) {
@@ -292,8 +286,7 @@ export function mapOpsGenie(account: OpsGenieAccount, options: MapOptions): Mapp
         overrides.push({ user, start: iso(start), end: iso(end), reason });
         continue;
       }
-      // Only some rotations: cover exactly their shifts in the window.
-      const pieces: Array<{ start: number; end: number }> = [];
+      // Only some rotations: replace exactly those rotations' person, where they are on call.
       let missing = false;
       for (const ref of o.rotations) {
         const layer = layerOfRotation.get(ref.id);
@@ -301,17 +294,9 @@ export function mapOpsGenie(account: OpsGenieAccount, options: MapOptions): Mapp
           missing = true;
           continue;
         }
-        for (const c of coverage(layer, zone, start, end)) pieces.push({ start: c.start, end: c.end });
+        overrides.push({ user, start: iso(start), end: iso(end), layer: layer.name, reason });
       }
       if (missing) out.skip('override', ol, 'a rotation it overrides was not imported; the override is kept only for the imported rotations');
-      pieces.sort((x, y) => x.start - y.start);
-      const merged: Array<{ start: number; end: number }> = [];
-      for (const p of pieces) {
-        const last = merged[merged.length - 1];
-        if (last && p.start <= last.end) last.end = Math.max(last.end, p.end);
-        else merged.push({ ...p });
-      }
-      for (const p of merged) overrides.push({ user, start: iso(p.start), end: iso(p.end), reason });
     }
     schedules.push({
       slug,
@@ -566,7 +551,7 @@ export function mapOpsGenie(account: OpsGenieAccount, options: MapOptions): Mapp
   if (fallbackUsed) teams.push({ slug: FALLBACK_TEAM, name: 'Imported from OpsGenie', description: 'Objects that had no owner team in OpsGenie', members: [] });
 
   return {
-    document: vigilDocument({ users, teams, schedules, policies, services }),
+    document: vigilDocument({ users, contacts, teams, schedules, policies, services }),
     unmapped: out.items,
     todos,
     schedules: links,
@@ -584,23 +569,29 @@ export function mapOpsGenie(account: OpsGenieAccount, options: MapOptions): Mapp
   };
 }
 
-/** The contact methods and notification rules a person re-creates (and verifies) in Vigil. */
-function userTodo(u: OgUser, email: string, name: string, out: Unmapped): UserTodo {
+/** A person's contact methods and alert notification steps, as the `contacts` section carries them over. */
+function userContacts(u: OgUser, email: string, name: string, out: Unmapped): { todo: UserTodo; doc: VigilContactsDoc } {
   const items: string[] = [];
   const label = `user ${q(email)}`;
-  let count = 0;
+  const doc: VigilContactsDoc = { user: email, importedFrom: 'OpsGenie', methods: [], rules: [] };
+  const kindOf = (m: string): 'email' | 'sms' | 'voice' | undefined => (m === 'email' || m === 'sms' || m === 'voice' ? m : undefined);
+  const addressOf = (m: string, to: string): string | undefined => (m === 'email' ? normEmail(to) : toE164(to));
   for (const c of u.userContacts ?? []) {
     if (c.enabled === false) continue;
-    const kind = CONTACT_LABEL[c.contactMethod] ?? c.contactMethod;
     if (c.contactMethod === 'mobile') {
       out.skip('contact-method', label, 'mobile app push: Vigil has no mobile app (use Slack DM, SMS or voice)');
       continue;
     }
-    const address = c.contactMethod === 'sms' || c.contactMethod === 'voice' ? (toE164(c.to) ?? c.to) : c.to;
-    items.push(`add and verify ${kind} ${address}`);
-    count++;
+    const type = kindOf(c.contactMethod);
+    const address = type ? addressOf(type, c.to) : undefined;
+    if (!type || !address) {
+      out.skip('contact-method', label, `${c.contactMethod} ${c.to}: not an email address or phone number Vigil can use`);
+      continue;
+    }
+    if (doc.methods.some((m) => m.type === type && m.address === address)) continue;
+    doc.methods.push({ type, address });
+    items.push(`confirm ${CONTACT_LABEL[type]} ${address} (imported)`);
   }
-  let rules = 0;
   for (const r of u.notificationRules ?? []) {
     const rl = `${label} notification rule ${q(r.name)}`;
     if (r.enabled === false) continue;
@@ -617,28 +608,24 @@ function userTodo(u: OgUser, email: string, name: string, out: Unmapped): UserTo
       const text = conditions
         .map((c) => `${c.not ? 'not ' : ''}${c.field} ${c.operation} ${c.expectedValue ?? ''}`.trim())
         .join(r.criteria!.type === 'match-any-condition' ? ' or ' : ' and ');
-      out.approx('notification-rule', rl, `condition "${text}": Vigil notification rules choose by urgency (high/low) only`);
+      out.approx('notification-rule', rl, `condition "${text}": Vigil notification rules choose by urgency (high/low) only; imported for high urgency`);
     }
     if (r.timeRestriction) out.approx('notification-rule', rl, 'time restriction: use quiet hours in Vigil');
     if (r.repeat?.enabled) out.approx('notification-rule', rl, 'repeats: in Vigil the escalation policy repeats, not the person');
-    const urgency = conditions.length ? 'high' : 'high and low';
+    const urgencies: Array<'high' | 'low'> = conditions.length ? ['high'] : ['high', 'low'];
     for (const st of r.steps ?? []) {
-      if (st.enabled === false) continue;
-      const kind = CONTACT_LABEL[st.contact.method] ?? st.contact.method;
-      if (st.contact.method === 'mobile') continue;
-      const after = minutesOf(st.sendAfter);
-      items.push(
-        `${urgency} urgency: notify by ${kind} ${st.contact.method === 'sms' || st.contact.method === 'voice' ? (toE164(st.contact.to) ?? st.contact.to) : st.contact.to}${after ? ` after ${after} min` : ' at once'}`,
-      );
-      rules++;
+      if (st.enabled === false || st.contact.method === 'mobile') continue;
+      const type = kindOf(st.contact.method);
+      const address = type ? addressOf(type, st.contact.to) : undefined;
+      if (!type || !address) continue;
+      if (!doc.methods.some((m) => m.type === type && m.address === address)) doc.methods.push({ type, address });
+      let after = minutesOf(st.sendAfter);
+      if (after > 240) {
+        out.approx('notification-rule', rl, `a step after ${after} min: Vigil rules wait at most 240 min`);
+        after = 240;
+      }
+      for (const urgency of urgencies) if (!doc.rules.some((x) => x.urgency === urgency && x.type === type && x.address === address && x.delayMinutes === after)) doc.rules.push({ urgency, type, address, delayMinutes: after });
     }
   }
-  if (count || rules) {
-    out.skip(
-      'contact-methods',
-      `${label} (${count} contact method(s), ${rules} notification step(s))`,
-      'contact methods must be verified by their owner in Vigil: see the to-do list',
-    );
-  }
-  return { email, name, items };
+  return { todo: { email, name, items }, doc };
 }

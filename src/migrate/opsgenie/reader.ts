@@ -124,3 +124,35 @@ export async function opsgenieOnCalls(client: SourceClient, scheduleId: string, 
     return (res.data?.onCallRecipients ?? []).map((u) => u.toLowerCase());
   });
 }
+
+interface OgTimeline {
+  finalTimeline?: { rotations?: Array<{ id?: string; name?: string; periods?: Array<{ startDate: string; endDate: string; type?: string }> }> };
+}
+
+/**
+ * OpsGenie's own hand-offs for a schedule in [from, to): the edges of the periods of its final
+ * timeline (`GET /v2/schedules/{id}/timeline`, asked in spans of at most 4 weeks). An account that
+ * does not answer the timeline gives none (the 15-minute grid still applies).
+ */
+export async function opsgenieHandoffs(client: SourceClient, scheduleId: string, from: number, to: number): Promise<number[]> {
+  const out: number[] = [];
+  const SPAN_DAYS = 28;
+  for (let at = from; at < to; at += SPAN_DAYS * 86_400_000) {
+    const days = Math.min(SPAN_DAYS, Math.ceil((to - at) / 86_400_000));
+    const res = await client
+      .get<Envelope<OgTimeline> | undefined>(
+        `/v2/schedules/${enc(scheduleId)}/timeline?identifierType=id&expand=base&interval=${days}&intervalUnit=days&date=${enc(new Date(at).toISOString())}`,
+        { allow404: true },
+      )
+      .catch(() => undefined);
+    for (const r of res?.data?.finalTimeline?.rotations ?? []) {
+      for (const p of r.periods ?? []) {
+        const s = Date.parse(p.startDate);
+        const e = Date.parse(p.endDate);
+        if (Number.isFinite(s)) out.push(s);
+        if (Number.isFinite(e)) out.push(e);
+      }
+    }
+  }
+  return out.filter((t) => t >= from && t < to);
+}

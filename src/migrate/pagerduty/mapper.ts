@@ -2,8 +2,9 @@
  * PagerDuty account -> vigil.yaml document (pure: no I/O; `now` is passed in).
  *
  * - users: email is the key; role owner/admin -> admin, observers and read-only roles -> stakeholder,
- *   others -> responder; the first phone/SMS number becomes the profile phone. Contact methods and
- *   notification rules become a per-person to-do (their owner verifies them in Vigil).
+ *   others -> responder; the first phone/SMS number becomes the profile phone. Contact methods (email,
+ *   phone -> voice, SMS) and notification rules come over as they were (PagerDuty had verified them), in
+ *   the `contacts` section; each person confirms them.
  * - teams: members from /teams/{id}/members; the first manager is the lead.
  * - schedules: each layer becomes a Vigil layer. The turn length (seconds) becomes weeks, days or hours;
  *   the rotation is anchored at the hand-off at or before the layer's start (participants rotated so the
@@ -19,6 +20,7 @@ import { DAY, hhmm, iso, localParts, Names, normEmail, rotateLeft, Slugs, toE164
 import type {
   MappingResult,
   UserTodo,
+  VigilContactsDoc,
   VigilLayerDoc,
   VigilOverrideDoc,
   VigilPolicyDoc,
@@ -57,10 +59,6 @@ const CONTACT_KIND: Record<string, string> = {
 
 const isFull = (c: PdContactMethod | { id: string }): c is PdContactMethod => 'address' in c && typeof (c as PdContactMethod).address === 'string';
 
-function contactAddress(c: PdContactMethod): string {
-  if (c.type === 'phone_contact_method' || c.type === 'sms_contact_method') return toE164(c.address, c.country_code) ?? c.address;
-  return c.address;
-}
 
 /** 'HH:MM:SS' -> seconds after midnight, or undefined. */
 function secondsOfDay(s: string): number | undefined {
@@ -109,6 +107,7 @@ export function mapPagerDuty(account: PagerDutyAccount, options: MapOptions): Ma
   const now = options.now;
   const out = new Unmapped();
   const todos: UserTodo[] = [];
+  const contactDocs: VigilContactsDoc[] = [];
 
   // ---------------------------------------------------------------------------------------------
   // Users
@@ -136,8 +135,9 @@ export function mapPagerDuty(account: PagerDutyAccount, options: MapOptions): Ma
     const phoneContact = contacts.find((c) => (c.type === 'phone_contact_method' || c.type === 'sms_contact_method') && toE164(c.address, c.country_code));
     const phone = phoneContact ? toE164(phoneContact.address, phoneContact.country_code) : undefined;
     users.push({ email, name, timeZone, role: role.role, ...(phone ? { phone } : {}) });
-    const todo = userTodo(u, email, name, out);
+    const { todo, doc } = userContacts(u, email, name, out);
     if (todo.items.length) todos.push(todo);
+    contactDocs.push(doc);
   }
   const emailOf = (ref: { id: string } | undefined) => (ref ? emailById.get(ref.id) : undefined);
 
@@ -437,7 +437,7 @@ export function mapPagerDuty(account: PagerDutyAccount, options: MapOptions): Ma
   if (fallbackUsed) teams.push({ slug: FALLBACK_TEAM, name: 'Imported from PagerDuty', description: 'Objects that had no team in PagerDuty', members: [] });
 
   return {
-    document: vigilDocument({ users, teams, schedules, policies, services }),
+    document: vigilDocument({ users, contacts: contactDocs, teams, schedules, policies, services }),
     unmapped: out.items,
     todos,
     schedules: links,
@@ -455,14 +455,21 @@ export function mapPagerDuty(account: PagerDutyAccount, options: MapOptions): Ma
   };
 }
 
-function userTodo(u: PdUser, email: string, name: string, out: Unmapped): UserTodo {
+/** A person's contact methods and notification rules, as the `contacts` section carries them over. */
+function userContacts(u: PdUser, email: string, name: string, out: Unmapped): { todo: UserTodo; doc: VigilContactsDoc } {
   const label = `user ${q(email)}`;
   const items: string[] = [];
+  const doc: VigilContactsDoc = { user: email, importedFrom: 'PagerDuty', methods: [], rules: [] };
   const contacts = (u.contact_methods ?? []).filter(isFull);
   const byId = new Map(contacts.map((c) => [c.id, c]));
-  let count = 0;
+  const TYPE: Record<string, 'email' | 'sms' | 'voice'> = { email_contact_method: 'email', phone_contact_method: 'voice', sms_contact_method: 'sms' };
+  const methodOf = (c: PdContactMethod): { type: 'email' | 'sms' | 'voice'; address: string } | undefined => {
+    const type = TYPE[c.type];
+    if (!type) return undefined;
+    const address = type === 'email' ? normEmail(c.address) : toE164(c.address, c.country_code);
+    return address ? { type, address } : undefined;
+  };
   for (const c of contacts) {
-    const kind = CONTACT_KIND[c.type] ?? c.type;
     if (c.type === 'push_notification_contact_method') {
       out.skip('contact-method', label, 'mobile app push: Vigil has no mobile app (use Slack DM, SMS or voice)');
       continue;
@@ -471,28 +478,29 @@ function userTodo(u: PdUser, email: string, name: string, out: Unmapped): UserTo
       out.skip('contact-method', label, 'WhatsApp: Vigil reaches people by Slack DM, email, SMS or voice');
       continue;
     }
-    items.push(`add and verify ${kind} ${contactAddress(c)}`);
-    count++;
+    const m = methodOf(c);
+    if (!m) {
+      out.skip('contact-method', label, `${CONTACT_KIND[c.type] ?? c.type} ${c.address}: not an email address or phone number Vigil can use`);
+      continue;
+    }
+    if (doc.methods.some((x) => x.type === m.type && x.address === m.address)) continue;
+    doc.methods.push({ ...m, ...(c.label ? { label: c.label.slice(0, 100) } : {}) });
+    items.push(`confirm ${CONTACT_KIND[c.type] ?? c.type} ${m.address} (imported)`);
   }
-  let rules = 0;
   for (const r of (u.notification_rules ?? []) as Array<PdNotificationRule | { id: string }>) {
     if (!('contact_method' in r)) continue;
     const c = isFull(r.contact_method) ? r.contact_method : byId.get(r.contact_method.id);
     if (!c) continue;
-    if (c.type === 'push_notification_contact_method' || c.type === 'whatsapp_contact_method') continue;
-    const urgency = r.urgency === 'high' || r.urgency === 'low' ? r.urgency : 'high and low';
-    const after = r.start_delay_in_minutes;
-    if (after > 240) out.approx('notification-rule', label, `a notification after ${after} min: Vigil rules wait at most 240 min`);
-    items.push(
-      `${urgency} urgency: notify by ${CONTACT_KIND[c.type] ?? c.type} ${contactAddress(c)}${after ? ` after ${Math.min(240, after)} min` : ' at once'}`,
-    );
-    rules++;
+    const m = methodOf(c);
+    if (!m) continue;
+    if (!doc.methods.some((x) => x.type === m.type && x.address === m.address)) doc.methods.push(m);
+    const urgencies: Array<'high' | 'low'> = r.urgency === 'high' || r.urgency === 'low' ? [r.urgency] : ['high', 'low'];
+    let after = r.start_delay_in_minutes;
+    if (after > 240) {
+      out.approx('notification-rule', label, `a notification after ${after} min: Vigil rules wait at most 240 min`);
+      after = 240;
+    }
+    for (const urgency of urgencies) if (!doc.rules.some((x) => x.urgency === urgency && x.type === m.type && x.address === m.address && x.delayMinutes === after)) doc.rules.push({ urgency, ...m, delayMinutes: after });
   }
-  if (count || rules)
-    out.skip(
-      'contact-methods',
-      `${label} (${count} contact method(s), ${rules} notification rule(s))`,
-      'contact methods must be verified by their owner in Vigil: see the to-do list',
-    );
-  return { email, name, items };
+  return { todo: { email, name, items }, doc };
 }

@@ -16,6 +16,7 @@ import * as m0008 from './0008_intake_queue.js';
 import * as m0009 from './0009_delivery_fencing.js';
 import * as m0011 from './0011_sign_in.js';
 import * as m0012 from './0012_audit_log.js';
+import * as m0014 from './0014_layer_overrides_imported_contacts.js';
 import * as m0016 from './0016_first_week.js';
 
 export interface MigrationContext {
@@ -36,6 +37,7 @@ const MIGRATIONS: Array<[string, MigrationModule]> = [
   ['0009_delivery_fencing', m0009],
   ['0011_sign_in', m0011],
   ['0012_audit_log', m0012],
+  ['0014_layer_overrides_imported_contacts', m0014],
   ['0016_first_week', m0016],
 ];
 

@@ -22,6 +22,8 @@ const toContact = (r: Selectable<ContactMethodsTable>): ContactMethod => ({
   address: r.address,
   label: r.label,
   verifiedAt: r.verified_at,
+  importedFrom: r.imported_from ?? null,
+  confirmedAt: r.confirmed_at ?? null,
   disabled: r.disabled === 1,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
@@ -94,11 +96,11 @@ export const notificationsRepo = (db: Executor, dialect: Dialect): Notifications
   async insertContact(c) {
     await db
       .insertInto('contact_methods')
-      .values({ id: c.id, user_id: c.userId, type: c.type, address: c.address, label: c.label, verified_at: c.verifiedAt, verification_code_hash: null, verification_expires_at: null, disabled: c.disabled ? 1 : 0, created_at: c.createdAt, updated_at: c.updatedAt })
+      .values({ id: c.id, user_id: c.userId, type: c.type, address: c.address, label: c.label, verified_at: c.verifiedAt, verification_code_hash: null, verification_expires_at: null, disabled: c.disabled ? 1 : 0, imported_from: c.importedFrom ?? null, confirmed_at: c.confirmedAt ?? null, created_at: c.createdAt, updated_at: c.updatedAt })
       .execute();
   },
   async updateContact(c) {
-    await db.updateTable('contact_methods').set({ address: c.address, label: c.label, verified_at: c.verifiedAt, disabled: c.disabled ? 1 : 0, updated_at: c.updatedAt }).where('id', '=', c.id).execute();
+    await db.updateTable('contact_methods').set({ address: c.address, label: c.label, verified_at: c.verifiedAt, disabled: c.disabled ? 1 : 0, imported_from: c.importedFrom ?? null, confirmed_at: c.confirmedAt ?? null, updated_at: c.updatedAt }).where('id', '=', c.id).execute();
   },
   async deleteContact(id) {
     await db.deleteFrom('notification_rules').where('contact_method_id', '=', id).execute();

@@ -51,6 +51,8 @@ export interface LayerDraft {
   endDate: string;
   coverage: Coverage;
   windows: WindowDraft[];
+  /** 'override' (default) or 'combine'. */
+  mode: 'override' | 'combine';
 }
 
 let seq = 0;
@@ -87,6 +89,7 @@ export function newLayerDraft(index: number, startDate: string): LayerDraft {
     endDate: '',
     coverage: 'always',
     windows: [],
+    mode: 'override',
   };
 }
 
@@ -113,6 +116,7 @@ export function draftFromLayer(l: Layer): LayerDraft {
     endDate: l.endDate ?? '',
     coverage,
     windows: coverage === 'custom' ? rs.map(windowDraft) : [],
+    mode: l.mode === 'combine' ? 'combine' : 'override',
   };
 }
 
@@ -151,6 +155,7 @@ export function layersFromDrafts(drafts: LayerDraft[]): { layers: LayerInput[] }
       endDate: d.endDate || null,
       restrictions: restrictions.length ? restrictions : null,
     };
+    if (d.mode === 'combine') layer.mode = 'combine';
     if (d.id) layer.id = d.id;
     if (d.unit === 'week' && d.handoffWeekday) layer.handoffWeekday = Number(d.handoffWeekday) as IsoWeekday;
     layers.push(layer);
@@ -277,6 +282,14 @@ function LayerCard({
       <legend className="layer-legend">{legend}</legend>
       <div className="layer-card-head">
         <Field label="Layer name">{(p) => <input {...p} value={d.name} onChange={(e) => onChange({ name: e.target.value })} maxLength={100} />}</Field>
+        <Field label="With the layers below" hint="Replace: this layer's person takes over where it has coverage. Add: on call together with them (like OpsGenie rotations).">
+          {(p) => (
+            <select {...p} value={d.mode} onChange={(e) => onChange({ mode: e.target.value === 'combine' ? 'combine' : 'override' })}>
+              <option value="override">Replace them</option>
+              <option value="combine">Add to them (both on call)</option>
+            </select>
+          )}
+        </Field>
         <div className="layer-card-tools">
           <button
             type="button"

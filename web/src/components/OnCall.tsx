@@ -39,6 +39,7 @@ export function OnCallNowList({ entry, meId, compact = false }: { entry: OnCallN
             <span className="strong">{nameOf(p)}</span>
             {p.userId === meId ? <Badge tone="green">You</Badge> : null}
             {p.source === 'override' ? <Badge tone="purple">Override</Badge> : null}
+            {p.layerName && entry.onCall.length > 1 ? <span className="muted small oncall-layer">from {p.layerName}</span> : null}
             <span className="muted small oncall-until">
               until <When start={p.until} zone={zone} />
             </span>

@@ -34,6 +34,7 @@ export function OverrideFormModal({
   const [start, setStart] = useState(initial.start !== undefined ? toZonedInput(initial.start, zone) : '');
   const [end, setEnd] = useState(initial.end !== undefined ? toZonedInput(initial.end, zone) : '');
   const [replacesUserId, setReplacesUserId] = useState(initial.replacesUserId ?? '');
+  const [layerId, setLayerId] = useState('');
   const [reason, setReason] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -61,6 +62,7 @@ export function OverrideFormModal({
         start: startMs,
         end: endMs,
         ...(replacesUserId ? { replacesUserId } : {}),
+        ...(layerId ? { layerId } : {}),
         ...(reason.trim() ? { reason: reason.trim() } : {}),
       });
       onSaved(o);
@@ -73,7 +75,7 @@ export function OverrideFormModal({
   return (
     <Modal title="Add override" description={`Someone covers part of ${schedule.name}. Times are in ${zoneName(zone)}.`} onClose={onClose}>
       <form onSubmit={submit} noValidate>
-        <ErrorBanner error={fieldError(error, 'userId', 'start', 'end', 'replacesUserId') ? null : error} />
+        <ErrorBanner error={fieldError(error, 'userId', 'start', 'end', 'replacesUserId', 'layerId') ? null : error} />
         <Field label="Who covers" required error={fieldError(error, 'userId')}>
           {(p) => (
             <select {...p} value={userId} onChange={(e) => setUserId(e.target.value)} autoFocus>
@@ -121,6 +123,20 @@ export function OverrideFormModal({
             </select>
           )}
         </Field>
+        {schedule.layers.length > 1 ? (
+          <Field label="Only in layer" hint="Leave as is to override the whole schedule. Pick a layer to replace only its person, while that layer is on call." error={fieldError(error, 'layerId')}>
+            {(p) => (
+              <select {...p} value={layerId} onChange={(e) => setLayerId(e.target.value)}>
+                <option value="">The whole schedule</option>
+                {schedule.layers.map((l) => (
+                  <option key={l.id} value={l.id}>
+                    {l.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        ) : null}
         <Field label="Reason" hint="Optional, e.g. “covering for Ann’s flight”.">
           {(p) => <input {...p} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} />}
         </Field>
