@@ -63,6 +63,8 @@ describe.skipIf(!pgUp)('Slack DMs across crashed and stalled processes (postgres
       return { status: res.status, body: res.body ? JSON.parse(res.body) : undefined };
     };
     const me = await api('GET', '/api/v1/me');
+    // A Slack identity is linked as Slack's directory lists it for the person's email.
+    slack.addUser({ id: SLACK_USER, name: 'crash', email: me.body.user.email });
     expect((await api('PATCH', `/api/v1/users/${me.body.user.id}`, { slackUserId: SLACK_USER })).status).toBe(200);
     const dm = await api('POST', '/api/v1/users/me/contact-methods', { type: 'slack_dm', address: SLACK_USER });
     expect(dm.status).toBe(201);

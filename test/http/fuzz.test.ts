@@ -79,9 +79,11 @@ function valueOf(schema: Schema | undefined, resolve: (s: Schema | undefined) =>
   switch (type) {
     case 'string':
       if (s.format === 'date-time') return mix(fc.date({ min: new Date('1970-01-01'), max: new Date('2300-01-01'), noInvalidDate: true }).map((d) => d.toISOString()));
-      return mix(fc.string({ minLength: s.minLength ?? 0, maxLength: Math.min(s.maxLength ?? 24, 24) }));
-    case 'integer':
-      return mix(fc.integer({ min: Math.max(s.minimum ?? -1000, -(2 ** 40)), max: Math.min(s.maximum ?? 2 ** 42, 2 ** 42) }));
+      return mix(fc.string({ minLength: s.minLength ?? 0, maxLength: Math.max(s.minLength ?? 0, Math.min(s.maxLength ?? 24, 24)) }));
+    case 'integer': {
+      const min = Math.max(s.minimum ?? -1000, -(2 ** 40));
+      return mix(fc.integer({ min, max: Math.max(min, Math.min(s.maximum ?? 2 ** 42, 2 ** 42)) }));
+    }
     case 'number':
       return mix(fc.double({ noNaN: true, noDefaultInfinity: true, min: s.minimum ?? -1e6, max: s.maximum ?? 1e12 }));
     case 'boolean':

@@ -36,7 +36,7 @@ const PUBLIC = new Set([
   'POST /api/v1/contact-methods/verify-link',
 ]);
 /** Writes a read-only stakeholder may make by design: following incidents, reporting a security issue. */
-const STAKEHOLDER_WRITES = new Set(['POST /api/v1/incidents/x/subscribe', 'POST /api/v1/services/x/subscribe', 'POST /api/v1/security-reports']);
+const STAKEHOLDER_WRITES = new Set(['POST /api/v1/incidents/x/subscribe', 'POST /api/v1/services/x/subscribe', 'POST /api/v1/security-reports', 'POST /api/v1/me/password']);
 
 describe('health and docs', () => {
   it('answers /healthz and /readyz without identity', async () => {

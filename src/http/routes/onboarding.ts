@@ -51,8 +51,9 @@ export interface OnboardingRouteOptions {
   now(): number;
 }
 
+/** Slack is off on this Vigil: a state of the installation the caller can act on (type the id), so a 409. */
 function slackUnavailable(): DomainError {
-  return new DomainError('unavailable', 'slack_not_configured', 'Slack is not configured (VIGIL_SLACK_BOT_TOKEN); enter the id instead.');
+  return new DomainError('conflict', 'slack_not_configured', 'Slack is not configured (VIGIL_SLACK_BOT_TOKEN); enter the id instead.');
 }
 
 async function slackCall<T>(fn: () => Promise<T>): Promise<T> {
