@@ -9,19 +9,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { ensureWebBuilt, HAVE_BROWSER, launchBrowser, MISSING_REASON, onPath, REQUIRE_BROWSER, screenshot, SKIP_REASON, visible, hidden } from './browser.js';
+import { ensureWebBuilt, HAVE_BROWSER, launchBrowser, onPath, screenshot, visible, hidden, reportMissingBrowser } from './browser.js';
 
-if (!HAVE_BROWSER) {
-  if (REQUIRE_BROWSER) {
-    describe('web UI: account', () => {
-      it('needs Chromium (VIGIL_TEST_REQUIRE_BROWSER=1)', () => {
-        throw new Error(MISSING_REASON);
-      });
-    });
-  } else {
-    console.warn(`\n[vigil] ${SKIP_REASON}\n`);
-  }
-}
+reportMissingBrowser('web UI: account');
 
 const RAY = { name: 'Ray Okafor', email: 'ray@example.com', password: 'ray-first-password' };
 const NEW_PASSWORD = 'ray-second-password';

@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { describe, it } from 'vitest';
 
 export const CHROMIUM_PATH = process.env.VIGIL_TEST_CHROMIUM ?? '/usr/bin/chromium';
 export const REQUIRE_BROWSER = process.env.VIGIL_TEST_REQUIRE_BROWSER === '1';
@@ -101,4 +102,21 @@ export async function until<T>(fn: () => Promise<T | undefined | null | false>, 
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Without Chromium a browser test file is skipped with a notice, or fails with one test that says why
+ * when VIGIL_TEST_REQUIRE_BROWSER=1 (CI).
+ */
+export function reportMissingBrowser(title: string): void {
+  if (HAVE_BROWSER) return;
+  if (!REQUIRE_BROWSER) {
+    console.warn(`\n[vigil] ${SKIP_REASON}\n`);
+    return;
+  }
+  describe(title, () => {
+    it('needs Chromium (VIGIL_TEST_REQUIRE_BROWSER=1)', () => {
+      throw new Error(MISSING_REASON);
+    });
+  });
 }

@@ -15,19 +15,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startFakeSlack, type FakeSlack } from '../fakes/slack.js';
 import { startSmtpSink, type SmtpSink } from '../fakes/smtp.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { ensureWebBuilt, HAVE_BROWSER, hidden, launchBrowser, MISSING_REASON, onPath, REQUIRE_BROWSER, screenshot, SKIP_REASON, visible, until } from './browser.js';
+import { ensureWebBuilt, HAVE_BROWSER, hidden, launchBrowser, onPath, screenshot, visible, until, reportMissingBrowser } from './browser.js';
 
-if (!HAVE_BROWSER) {
-  if (REQUIRE_BROWSER) {
-    describe('web UI: incidents', () => {
-      it('needs Chromium (VIGIL_TEST_REQUIRE_BROWSER=1)', () => {
-        throw new Error(MISSING_REASON);
-      });
-    });
-  } else {
-    console.warn(`\n[vigil] ${SKIP_REASON}\n`);
-  }
-}
+reportMissingBrowser('web UI: incidents');
 
 const RITA = { name: 'Rita Rossi', email: 'rita@example.com', password: 'rita-secret-password' };
 const COMPANY = 'everyone@example.com';

@@ -14,19 +14,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startFakeSlack, type FakeSlack } from '../fakes/slack.js';
 import { startSmtpSink, type SmtpSink } from '../fakes/smtp.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { ensureWebBuilt, HAVE_BROWSER, hidden, launchBrowser, MISSING_REASON, onPath, REQUIRE_BROWSER, screenshot, SKIP_REASON, visible } from './browser.js';
+import { ensureWebBuilt, HAVE_BROWSER, hidden, launchBrowser, onPath, screenshot, visible, reportMissingBrowser } from './browser.js';
 
-if (!HAVE_BROWSER) {
-  if (REQUIRE_BROWSER) {
-    describe('web UI: notifications', () => {
-      it('needs Chromium (VIGIL_TEST_REQUIRE_BROWSER=1)', () => {
-        throw new Error(MISSING_REASON);
-      });
-    });
-  } else {
-    console.warn(`\n[vigil] ${SKIP_REASON}\n`);
-  }
-}
+reportMissingBrowser('web UI: notifications');
 
 const NORA = { name: 'Nora Quinn', email: 'nora@example.com', password: 'nora-secret-password' };
 const NORA_SLACK = 'U0NORA0001';

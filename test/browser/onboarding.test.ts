@@ -11,19 +11,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { startFakeSlack, type FakeSlack } from '../fakes/slack.js';
 import { startSmtpSink, type SmtpSink } from '../fakes/smtp.js';
-import { ensureWebBuilt, HAVE_BROWSER, hidden, launchBrowser, MISSING_REASON, onPath, REQUIRE_BROWSER, SKIP_REASON, visible } from './browser.js';
+import { ensureWebBuilt, HAVE_BROWSER, hidden, launchBrowser, onPath, visible, reportMissingBrowser } from './browser.js';
 
-if (!HAVE_BROWSER) {
-  if (REQUIRE_BROWSER) {
-    describe('web UI: onboarding', () => {
-      it('needs Chromium (VIGIL_TEST_REQUIRE_BROWSER=1)', () => {
-        throw new Error(MISSING_REASON);
-      });
-    });
-  } else {
-    console.warn(`\n[vigil] ${SKIP_REASON}\n`);
-  }
-}
+reportMissingBrowser('web UI: onboarding');
 
 describe.skipIf(!HAVE_BROWSER)('web UI: onboarding', () => {
   let app: TestApp;

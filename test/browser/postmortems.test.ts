@@ -15,19 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startFakeJira, type FakeJira } from '../fakes/jira.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { ensureWebBuilt, HAVE_BROWSER, hidden, launchBrowser, MISSING_REASON, onPath, REQUIRE_BROWSER, screenshot, SKIP_REASON, visible, until } from './browser.js';
+import { ensureWebBuilt, HAVE_BROWSER, hidden, launchBrowser, onPath, screenshot, visible, until, reportMissingBrowser } from './browser.js';
 
-if (!HAVE_BROWSER) {
-  if (REQUIRE_BROWSER) {
-    describe('web UI: post-mortems and shift reports', () => {
-      it('needs Chromium (VIGIL_TEST_REQUIRE_BROWSER=1)', () => {
-        throw new Error(MISSING_REASON);
-      });
-    });
-  } else {
-    console.warn(`\n[vigil] ${SKIP_REASON}\n`);
-  }
-}
+reportMissingBrowser('web UI: post-mortems and shift reports');
 
 const PAUL = { name: 'Paul Park', email: 'paul@example.com', password: 'paul-secret-password' };
 

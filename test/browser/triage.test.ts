@@ -10,19 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startFakeSentry, type FakeSentry } from '../fakes/sentry.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { ensureWebBuilt, HAVE_BROWSER, hidden, launchBrowser, MISSING_REASON, onPath, REQUIRE_BROWSER, screenshot, SKIP_REASON, until, visible } from './browser.js';
+import { ensureWebBuilt, HAVE_BROWSER, hidden, launchBrowser, onPath, screenshot, until, visible, reportMissingBrowser } from './browser.js';
 
-if (!HAVE_BROWSER) {
-  if (REQUIRE_BROWSER) {
-    describe('web UI: triage', () => {
-      it('needs Chromium (VIGIL_TEST_REQUIRE_BROWSER=1)', () => {
-        throw new Error(MISSING_REASON);
-      });
-    });
-  } else {
-    console.warn(`\n[vigil] ${SKIP_REASON}\n`);
-  }
-}
+reportMissingBrowser('web UI: triage');
 
 const STAKEHOLDER = { name: 'Sam Stakeholder', email: 'sam@example.com', password: 'sam-secret-password' };
 
