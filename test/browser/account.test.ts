@@ -7,9 +7,9 @@
  * Real server (SQLite) on the real clock; real built web/dist, headless Chromium.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { ensureWebBuilt, HAVE_BROWSER, launchBrowser, onPath, screenshot, visible, hidden, reportMissingBrowser } from './browser.js';
+import { ensureWebBuilt, HAVE_BROWSER, launchBrowser, onPath, screenshot, visible, hidden, reportMissingBrowser, openPage } from './browser.js';
 
 reportMissingBrowser('web UI: account');
 
@@ -32,17 +32,7 @@ describe.skipIf(!HAVE_BROWSER)('web UI: account', () => {
     await app?.close();
   });
 
-  async function newPage(): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-    const context = await browser.newContext({ baseURL: app.baseUrl, viewport: { width: 1360, height: 900 }, locale: 'en-US' });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (err) => errors.push(err.message));
-    page.on('console', (msg) => {
-      // CSP violations are reported as console errors ("Refused to ..."): they must not happen.
-      if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) errors.push(msg.text());
-    });
-    return { context, page, errors };
-  }
+  const newPage = () => openPage(browser, app.baseUrl);
 
   async function signIn(page: Page, email: string, password: string): Promise<void> {
     const res = await page.goto('/');

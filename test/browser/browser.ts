@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, rmdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 import { describe, it } from 'vitest';
 
 export const CHROMIUM_PATH = process.env.VIGIL_TEST_CHROMIUM ?? '/usr/bin/chromium';
@@ -119,4 +119,20 @@ export function reportMissingBrowser(title: string): void {
       throw new Error(MISSING_REASON);
     });
   });
+}
+
+/**
+ * A fresh context and page on the app, collecting uncaught page errors and console errors (a CSP
+ * violation is one) so a test can assert there were none. Failed resource loads are left out: tests
+ * provoke 4xx answers on purpose.
+ */
+export async function openPage(browser: Browser, baseURL: string, options: BrowserContextOptions = {}): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({ baseURL, viewport: { width: 1360, height: 900 }, locale: 'en-US', ...options });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) errors.push(msg.text());
+  });
+  return { context, page, errors };
 }

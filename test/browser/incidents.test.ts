@@ -11,11 +11,11 @@
  * test/fakes; real built web/dist, headless Chromium.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startFakeSlack, type FakeSlack } from '../fakes/slack.js';
 import { startSmtpSink, type SmtpSink } from '../fakes/smtp.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { ensureWebBuilt, HAVE_BROWSER, hidden, launchBrowser, onPath, screenshot, visible, until, reportMissingBrowser } from './browser.js';
+import { ensureWebBuilt, HAVE_BROWSER, hidden, launchBrowser, onPath, screenshot, visible, until, reportMissingBrowser, openPage } from './browser.js';
 
 reportMissingBrowser('web UI: incidents');
 
@@ -72,16 +72,7 @@ describe.skipIf(!HAVE_BROWSER)('web UI: incidents', () => {
     await Promise.all([slack?.close(), smtp?.close()]);
   });
 
-  async function newPage(): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-    const context = await browser.newContext({ baseURL: app.baseUrl, viewport: { width: 1360, height: 900 }, locale: 'en-US' });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (err) => errors.push(err.message));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) errors.push(msg.text());
-    });
-    return { context, page, errors };
-  }
+  const newPage = () => openPage(browser, app.baseUrl);
 
   async function signIn(page: Page, email: string, password: string, path = '/'): Promise<void> {
     await page.goto(path);

@@ -10,11 +10,11 @@
  */
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startFakeSlack, type FakeSlack } from '../fakes/slack.js';
 import { startSmtpSink, type SmtpSink } from '../fakes/smtp.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { ensureWebBuilt, HAVE_BROWSER, hidden, launchBrowser, onPath, screenshot, visible, reportMissingBrowser } from './browser.js';
+import { ensureWebBuilt, HAVE_BROWSER, hidden, launchBrowser, onPath, screenshot, visible, reportMissingBrowser, openPage } from './browser.js';
 
 reportMissingBrowser('web UI: notifications');
 
@@ -59,16 +59,7 @@ describe.skipIf(!HAVE_BROWSER)('web UI: notifications', () => {
     await Promise.all([slack?.close(), smtp?.close()]);
   });
 
-  async function newPage(): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-    const context = await browser.newContext({ baseURL: app.baseUrl, viewport: { width: 1360, height: 900 }, locale: 'en-US' });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (err) => errors.push(err.message));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) errors.push(msg.text());
-    });
-    return { context, page, errors };
-  }
+  const newPage = () => openPage(browser, app.baseUrl);
 
   async function signIn(page: Page, email: string, password: string, path = '/'): Promise<void> {
     await page.goto(path);

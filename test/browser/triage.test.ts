@@ -7,10 +7,10 @@
  * Real server (SQLite), real built web/dist, headless Chromium.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startFakeSentry, type FakeSentry } from '../fakes/sentry.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { ensureWebBuilt, HAVE_BROWSER, hidden, launchBrowser, onPath, screenshot, until, visible, reportMissingBrowser } from './browser.js';
+import { ensureWebBuilt, HAVE_BROWSER, hidden, launchBrowser, onPath, screenshot, until, visible, reportMissingBrowser, openPage } from './browser.js';
 
 reportMissingBrowser('web UI: triage');
 
@@ -42,16 +42,7 @@ describe.skipIf(!HAVE_BROWSER)('web UI: triage, security reports, backlog', () =
     await sentry?.close();
   });
 
-  async function newPage(): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-    const context = await browser.newContext({ baseURL: app.baseUrl, viewport: { width: 1360, height: 900 }, locale: 'en-US' });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (err) => errors.push(err.message));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) errors.push(msg.text());
-    });
-    return { context, page, errors };
-  }
+  const newPage = () => openPage(browser, app.baseUrl);
 
   async function signIn(page: Page, path = '/', email = app.adminEmail, password = app.adminPassword): Promise<void> {
     await page.goto(path);
