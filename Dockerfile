@@ -16,10 +16,11 @@ RUN npm ci --ignore-scripts --no-audit --no-fund \
  && npm rebuild better-sqlite3 esbuild
 COPY . .
 RUN npm run build:web \
+ && npm run build:server \
  && test -f web/dist/index.html \
  && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 
-# --- runtime: Node, the sources (run through tsx), production modules and the built UI ---------
+# --- runtime: Node, the built server (dist/), production modules and the built UI --------------
 FROM node:20-bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tini \
@@ -37,6 +38,8 @@ COPY --from=build /app/package.json /app/tsconfig.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/bin ./bin
 COPY --from=build /app/src ./src
+COPY --from=build /app/scripts ./scripts
+COPY --from=build /app/dist ./dist
 COPY --from=build /app/web/dist ./web/dist
 # The uid 1000 "node" user of the Node image: Vigil never runs as root.
 USER node

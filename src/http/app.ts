@@ -11,7 +11,8 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Ajv } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
 import addFormatsModule from 'ajv-formats';
 import { Counter, Histogram } from 'prom-client';
 import { normalizeOpsGenieUrl } from '../integrations/inbound/opsgenie-paths.js';
@@ -28,6 +29,35 @@ import { assertCleanJson } from '../core/shared/validate.js';
 import type { App, HttpDeps } from './types.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+type SerializerBuilder = (externalSchemas: unknown, options: unknown) => (route: unknown) => (data: unknown) => string;
+/** Fastify's own serializer builder (fast-json-stringify), as Fastify builds it by default. */
+const defaultSerializerBuilder = (createRequire(import.meta.url)('@fastify/fast-json-stringify-compiler') as () => SerializerBuilder)();
+
+/**
+ * Serializers and validators are compiled on a route's first use, not at start-up: compiling the
+ * response and request schemas of every route up front was most of the time to `/healthz`
+ * (docs/adr/0011-start-up-and-memory.md). What a route answers and accepts is unchanged.
+ */
+const lazySerializers: SerializerBuilder = (externalSchemas, options) => {
+  const compile = defaultSerializerBuilder(externalSchemas, options);
+  return (route) => {
+    let serialize: ((data: unknown) => string) | undefined;
+    return (data) => (serialize ??= compile(route))(data);
+  };
+};
+
+function lazyValidator(compile: () => ValidateFunction): (data: unknown) => boolean {
+  let validate: ValidateFunction | undefined;
+  const lazy = (data: unknown): boolean => {
+    validate ??= compile();
+    const ok = validate(data) as boolean;
+    lazy.errors = validate.errors;
+    return ok;
+  };
+  lazy.errors = null as ValidateFunction['errors'];
+  return lazy;
+}
 
 /** The web UI loads only its own scripts, styles and API; nothing may frame any page. */
 export const CONTENT_SECURITY_POLICY = [
@@ -87,6 +117,7 @@ export async function buildHttpApp(deps: HttpDeps, options: BuildOptions = {}): 
     trustProxy: typeof deps.config.trustProxy === 'number' ? hops(deps.config.trustProxy) : (deps.config.trustProxy ?? false),
     return503OnClosing: true,
     ajv: { customOptions: { allErrors: true } },
+    schemaController: { compilersFactory: { buildSerializer: lazySerializers as never } },
     // OpsGenie clients' paths (trailing slashes, the JSM and api_url prefixes) -> the routed layout.
     rewriteUrl: (req) => normalizeOpsGenieUrl(req.url ?? '/'),
     // A path the router cannot decode (a stray "%"): Vigil's error shape, not Fastify's.
@@ -96,7 +127,7 @@ export async function buildHttpApp(deps: HttpDeps, options: BuildOptions = {}): 
   // Bodies are never coerced (a number is not a string); query strings and params are.
   const bodyAjv = makeAjv(false);
   const queryAjv = makeAjv(true);
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : queryAjv).compile(schema));
+  app.setValidatorCompiler(({ schema, httpPart }) => lazyValidator(() => (httpPart === 'body' ? bodyAjv : queryAjv).compile(schema)));
   for (const s of SHARED_SCHEMAS) app.addSchema(s);
 
   // YAML documents (config apply) arrive as text.
