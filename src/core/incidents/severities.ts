@@ -3,9 +3,9 @@
  * acknowledgement and response times, how people are paged, the status-update cadence, whether the
  * company hears about it and whether a post-mortem is required (and emailed to the company).
  */
-import { invalid } from '../shared/errors.js';
+import { invalid, unauthenticated } from '../shared/errors.js';
+import type { Ctx } from '../shared/context.js';
 import type { CoreDeps, Repos } from '../shared/ports.js';
-import { actorOf, type Principal } from '../auth/auth.js';
 import { requireAdmin } from '../auth/permissions.js';
 import { audit } from '../audit/audit.js';
 
@@ -180,13 +180,14 @@ export function severitiesMarkdown(levels: Severity[]): string {
 }
 
 /** Creates or replaces a severity level (admins). */
-export async function saveSeverityLevel(deps: CoreDeps, who: Principal, s: Severity): Promise<Severity> {
-  requireAdmin(who, 'change severity levels');
+export async function saveSeverityLevel(deps: CoreDeps, ctx: Ctx, s: Severity): Promise<Severity> {
+  if (!ctx.principal) throw unauthenticated();
+  requireAdmin(ctx.principal, 'change severity levels');
   validateSeverity(s);
-  const actor = actorOf(who);
+  const actor = ctx.actor;
   await deps.uow.run(async (r) => {
     const before = (await r.incidents.listSeverities()).find((x) => x.key === s.key) ?? null;
-    await r.incidents.saveSeverity(s, deps.clock.now());
+    await r.incidents.saveSeverity(s, ctx.now);
     await r.events.append({ entityType: 'settings', entityId: 'severities', type: 'severity.saved', actor, data: { key: s.key } });
     await audit(r, actor, { action: 'severity.saved', entityType: 'severity', entityId: s.key, before, after: s });
   });
