@@ -4,10 +4,10 @@
  * reviewed and published; searchable; action items can become Jira tickets whose status is
  * followed back. A published P0 post-mortem is emailed to the company.
  */
-import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
+import { conflict, forbidden, invalid, notFound, unauthenticated } from '../shared/errors.js';
+import type { Ctx } from '../shared/context.js';
 import { newId } from '../shared/ids.js';
 import type { Actor, CoreDeps, Repos } from '../shared/ports.js';
-import { actorOf, type Principal } from '../auth/auth.js';
 import { requireAdmin, shownToEveryone } from '../auth/permissions.js';
 import { audit } from '../audit/audit.js';
 import { requireText } from '../shared/validate.js';
@@ -303,7 +303,11 @@ export async function updateActionItem(r: Repos, actor: Actor, item: ActionItem,
 }
 
 /** Reminder job: an unpublished post-mortem or an open action item past due nudges its owner. */
-export async function remindOverdue(r: Repos, postmortemId: string, now: number, publicUrl: string): Promise<void> {
+export async function remindOverdue(deps: CoreDeps, ctx: Ctx, input: { postmortemId: string }): Promise<void> {
+  await deps.uow.run((r) => remindOverdueIn(r, input.postmortemId, ctx.now, ctx.publicUrl));
+}
+
+async function remindOverdueIn(r: Repos, postmortemId: string, now: number, publicUrl: string): Promise<void> {
   const pm = await r.postmortems.find(postmortemId);
   if (!pm) return;
   const nudge = async (userId: string | null, subject: string, body: string) => {
@@ -364,9 +368,10 @@ export function toHtml(pm: Postmortem, items: ActionItem[], names: Map<string, s
 }
 
 /** Replaces the post-mortem template (each section's starting text); admins. */
-export async function setPostmortemTemplate(deps: CoreDeps, who: Principal, sections: unknown): Promise<void> {
-  requireAdmin(who, 'change the post-mortem template');
-  const actor = actorOf(who);
+export async function setPostmortemTemplate(deps: CoreDeps, ctx: Ctx, sections: Partial<Sections>): Promise<void> {
+  if (!ctx.principal) throw unauthenticated();
+  requireAdmin(ctx.principal, 'change the post-mortem template');
+  const actor = ctx.actor;
   await deps.uow.run(async (r) => {
     const raw = await r.settings.get('postmortem_template');
     await r.settings.set('postmortem_template', JSON.stringify(sections));
