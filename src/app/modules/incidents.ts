@@ -3,9 +3,9 @@
  * alert message's "Declare incident" button.
  */
 import type { VigilConfig } from '../../config/config.js';
-import { CHANNEL_JOB, UPDATE_REMINDER_JOB, incidentPageUnreached, remindUpdate } from '../../core/incidents/incidents.js';
+import { CHANNEL_JOB, UPDATE_REMINDER_JOB } from '../../core/incidents/incidents.js';
 import { declareFromAlert, runIncidentCommand } from '../../core/incidents/slack-commands.js';
-import { attachIncidentChannel, incidentChannelReady, incidentForChannel, incidentPageAcknowledged } from '../../core/incidents/use-cases.js';
+import { attachIncidentChannel, incidentChannelReady, incidentForChannel, incidentPageAcknowledged, incidentPageUnreached, remindUpdate } from '../../core/incidents/use-cases.js';
 import type { SlackWorkspace } from '../../core/notifications/channels.js';
 import { notLinkedReply } from '../../core/notifications/slack-app.js';
 import { systemCtx, userCtx } from '../../core/shared/context.js';

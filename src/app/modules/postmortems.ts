@@ -4,8 +4,8 @@
  */
 import type { VigilConfig } from '../../config/config.js';
 import { POSTMORTEM_JOB } from '../../core/incidents/incidents.js';
-import { ACTION_ITEM_TICKET_JOB, POSTMORTEM_REMINDER_JOB, remindOverdue } from '../../core/postmortems/postmortems.js';
-import { actionItemForTicket, actionItemsWithTickets, actionItemTicketCreated, actionItemTicketFailed, draftRequiredPostmortem, followTicket } from '../../core/postmortems/use-cases.js';
+import { ACTION_ITEM_TICKET_JOB, POSTMORTEM_REMINDER_JOB } from '../../core/postmortems/postmortems.js';
+import { actionItemForTicket, actionItemsWithTickets, actionItemTicketCreated, actionItemTicketFailed, draftRequiredPostmortem, followTicket, remindOverdue } from '../../core/postmortems/use-cases.js';
 import { REPORT_REMINDER_JOB, type ReportSources } from '../../core/reports/reports.js';
 import { draftShiftReport, remindShiftReport } from '../../core/reports/use-cases.js';
 import { systemCtx } from '../../core/shared/context.js';

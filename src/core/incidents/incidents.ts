@@ -8,7 +8,7 @@ import { canSeeIncident, shownToEveryone, incidentVisibilityFor, type IncidentVi
 import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { Ctx } from '../shared/context.js';
-import type { Actor, CoreDeps, Repos } from '../shared/ports.js';
+import type { Actor, Repos } from '../shared/ports.js';
 import { requireText } from '../shared/validate.js';
 import { createPage, type PageUnreached } from '../notifications/pages.js';
 import { queueMessage } from '../notifications/outbox.js';
@@ -382,11 +382,7 @@ export async function postUpdate(r: Repos, ctx: Ctx, incident: Incident, text: s
 }
 
 /** When the cadence passes with no update: nudge the comms lead, then the commander. */
-export async function remindUpdate(deps: CoreDeps, ctx: Ctx, payload: { incidentId: string; lastUpdateAt: number; stage: number }): Promise<void> {
-  await deps.uow.run((r) => remindUpdateIn(r, ctx, payload));
-}
-
-async function remindUpdateIn(r: Repos, ctx: Ctx, payload: { incidentId: string; lastUpdateAt: number; stage: number }): Promise<void> {
+export async function sendUpdateReminder(r: Repos, ctx: Ctx, payload: { incidentId: string; lastUpdateAt: number; stage: number }): Promise<void> {
   const incident = await r.incidents.find(payload.incidentId);
   if (!incident || incident.lastUpdateAt !== payload.lastUpdateAt || incident.status === 'resolved' || incident.status === 'cancelled') return;
   const severity = await findSeverity(r, incident.severity);
@@ -462,11 +458,7 @@ export async function mobilize(r: Repos, ctx: Ctx, incident: Incident, target: {
  * who was not reached) and posted to the incident channel, or, without one, to the alerts channels of
  * the incident's services.
  */
-export async function incidentPageUnreached(deps: CoreDeps, ctx: Ctx, p: PageUnreached): Promise<void> {
-  await deps.uow.run((r) => incidentPageUnreachedIn(r, ctx, p));
-}
-
-async function incidentPageUnreachedIn(r: Repos, ctx: Ctx, p: PageUnreached): Promise<void> {
+export async function recordPageUnreached(r: Repos, ctx: Ctx, p: PageUnreached): Promise<void> {
   const incident = p.sourceId ? await r.incidents.find(p.sourceId) : undefined;
   if (!incident) return;
   const name = (await r.users.findById(p.userId))?.name ?? p.userId;

@@ -3,11 +3,8 @@
  * acknowledgement and response times, how people are paged, the status-update cadence, whether the
  * company hears about it and whether a post-mortem is required (and emailed to the company).
  */
-import { invalid, unauthenticated } from '../shared/errors.js';
-import type { Ctx } from '../shared/context.js';
-import type { CoreDeps, Repos } from '../shared/ports.js';
-import { requireAdmin } from '../auth/permissions.js';
-import { audit } from '../audit/audit.js';
+import { invalid } from '../shared/errors.js';
+import type { Repos } from '../shared/ports.js';
 
 export interface Severity {
   key: string;
@@ -177,19 +174,4 @@ export function severitiesMarkdown(levels: Severity[]): string {
     );
   }
   return lines.join('\n');
-}
-
-/** Creates or replaces a severity level (admins). */
-export async function saveSeverityLevel(deps: CoreDeps, ctx: Ctx, s: Severity): Promise<Severity> {
-  if (!ctx.principal) throw unauthenticated();
-  requireAdmin(ctx.principal, 'change severity levels');
-  validateSeverity(s);
-  const actor = ctx.actor;
-  await deps.uow.run(async (r) => {
-    const before = (await r.incidents.listSeverities()).find((x) => x.key === s.key) ?? null;
-    await r.incidents.saveSeverity(s, ctx.now);
-    await r.events.append({ entityType: 'settings', entityId: 'severities', type: 'severity.saved', actor, data: { key: s.key } });
-    await audit(r, actor, { action: 'severity.saved', entityType: 'severity', entityId: s.key, before, after: s });
-  });
-  return s;
 }

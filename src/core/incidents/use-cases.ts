@@ -8,7 +8,7 @@ import type { Principal } from '../auth/auth.js';
 import type { Ctx } from '../shared/context.js';
 import { forbidden, notFound, unauthenticated } from '../shared/errors.js';
 import type { CoreDeps, Repos, TimelineEvent } from '../shared/ports.js';
-import { notReachedFrom, type NotReached } from '../notifications/pages.js';
+import { notReachedFrom, type NotReached, type PageUnreached } from '../notifications/pages.js';
 import type { Alert } from '../alerts/model.js';
 import {
   addIncidentNote,
@@ -24,6 +24,8 @@ import {
   setIncidentSettings,
   setRole,
   setSeverity,
+  recordPageUnreached,
+  sendUpdateReminder,
   setStatus,
   subscribe,
   targetsMet,
@@ -34,10 +36,11 @@ import {
   type MemberRole,
 } from './incidents.js';
 import { insights } from './insights.js';
-import { findSeverity, type Severity } from './severities.js';
+import { findSeverity, validateSeverity, type Severity } from './severities.js';
+import { audit } from '../audit/audit.js';
 
 /** The principal of a signed-in call; use cases that need one refuse others. */
-export function principalOf(ctx: Ctx): Principal {
+function signedIn(ctx: Ctx): Principal {
   if (!ctx.principal) throw unauthenticated();
   return ctx.principal;
 }
@@ -57,13 +60,27 @@ export async function listSeverityLevels(deps: CoreDeps, _ctx: Ctx, _input: Reco
   return deps.uow.run((r) => r.incidents.listSeverities());
 }
 
+/** Creates or replaces a severity level (admins). */
+export async function saveSeverityLevel(deps: CoreDeps, ctx: Ctx, s: Severity): Promise<Severity> {
+  requireAdmin(signedIn(ctx), 'change severity levels');
+  validateSeverity(s);
+  const actor = ctx.actor;
+  await deps.uow.run(async (r) => {
+    const before = (await r.incidents.listSeverities()).find((x) => x.key === s.key) ?? null;
+    await r.incidents.saveSeverity(s, ctx.now);
+    await r.events.append({ entityType: 'settings', entityId: 'severities', type: 'severity.saved', actor, data: { key: s.key } });
+    await audit(r, actor, { action: 'severity.saved', entityType: 'severity', entityId: s.key, before, after: s });
+  });
+  return s;
+}
+
 export async function readIncidentSettings(deps: CoreDeps, _ctx: Ctx, _input: Record<string, never> = {}): Promise<IncidentSettings> {
   return deps.uow.run((r) => getIncidentSettings(r));
 }
 
 /** Changes the incident settings (admins). */
 export async function changeIncidentSettings(deps: CoreDeps, ctx: Ctx, patch: Partial<IncidentSettings>): Promise<IncidentSettings> {
-  requireAdmin(principalOf(ctx), 'change the incident settings');
+  requireAdmin(signedIn(ctx), 'change the incident settings');
   return deps.uow.run((r) => setIncidentSettings(r, ctx.actor, patch));
 }
 
@@ -203,7 +220,17 @@ export async function followService(deps: CoreDeps, ctx: Ctx, input: { service: 
 }
 
 // ---------------------------------------------------------------------------------------------
-// Reactions
+// Jobs and reactions
+
+/** When the cadence passes with no update: nudge the comms lead, then the commander. */
+export async function remindUpdate(deps: CoreDeps, ctx: Ctx, payload: { incidentId: string; lastUpdateAt: number; stage: number }): Promise<void> {
+  await deps.uow.run((r) => sendUpdateReminder(r, ctx, payload));
+}
+
+/** A page into an incident reached nobody: on its timeline, and posted where responders look. */
+export async function incidentPageUnreached(deps: CoreDeps, ctx: Ctx, p: PageUnreached): Promise<void> {
+  await deps.uow.run((r) => recordPageUnreached(r, ctx, p));
+}
 
 /** A page about an incident was acknowledged: the commander's acknowledgement counts as the incident's. */
 export async function incidentPageAcknowledged(deps: CoreDeps, ctx: Ctx, p: { sourceId: string; userId: string; via: string }): Promise<void> {

@@ -3,6 +3,8 @@
  * Each opens its own transaction and decides who may do it from the call's context. A change is
  * published as `postmortem.changed` in the same transaction (Notion keeps a copy).
  */
+import { audit } from '../audit/audit.js';
+import { requireAdmin } from '../auth/permissions.js';
 import type { Ctx } from '../shared/context.js';
 import { notFound, unauthenticated } from '../shared/errors.js';
 import type { CoreDeps, Repos, TimelineEvent } from '../shared/ports.js';
@@ -16,6 +18,7 @@ import {
   createPostmortem,
   editPostmortem,
   findPostmortem,
+  nudgeOverdue,
   postmortemIfRequired,
   setPostmortemStatus,
   toHtml,
@@ -25,6 +28,7 @@ import {
   type Postmortem,
   type PostmortemPatch,
   type PostmortemStatus,
+  type Sections,
 } from './postmortems.js';
 
 /** An instant as the caller sent it: epoch ms, or digits / ISO 8601 text. */
@@ -203,8 +207,25 @@ export async function changeActionItem(deps: CoreDeps, ctx: Ctx, input: { id: st
   });
 }
 
+/** Replaces the post-mortem template (each section's starting text); admins. */
+export async function setPostmortemTemplate(deps: CoreDeps, ctx: Ctx, sections: Partial<Sections>): Promise<void> {
+  if (!ctx.principal) throw unauthenticated();
+  requireAdmin(ctx.principal, 'change the post-mortem template');
+  const actor = ctx.actor;
+  await deps.uow.run(async (r) => {
+    const raw = await r.settings.get('postmortem_template');
+    await r.settings.set('postmortem_template', JSON.stringify(sections));
+    await audit(r, actor, { action: 'postmortem_template.updated', entityType: 'settings', entityId: 'postmortem_template', before: raw ? (JSON.parse(raw) as unknown) : null, after: sections });
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Jobs
+
+/** Reminder job: an unpublished post-mortem or an open action item past due nudges its owner. */
+export async function remindOverdue(deps: CoreDeps, ctx: Ctx, input: { postmortemId: string }): Promise<void> {
+  await deps.uow.run((r) => nudgeOverdue(r, input.postmortemId, ctx.now, ctx.publicUrl));
+}
 
 /** An incident was resolved: its post-mortem is drafted if the severity requires one. */
 export async function draftRequiredPostmortem(deps: CoreDeps, ctx: Ctx, input: { incidentId: string }): Promise<Postmortem | undefined> {

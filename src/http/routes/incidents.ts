@@ -18,9 +18,10 @@ import {
   pageIntoIncident,
   postStatusUpdate,
   readIncidentSettings,
+  saveSeverityLevel,
   searchIncidents,
 } from '../../core/incidents/use-cases.js';
-import { severitiesMarkdown, saveSeverityLevel, type Severity } from '../../core/incidents/severities.js';
+import { severitiesMarkdown, type Severity } from '../../core/incidents/severities.js';
 import { principalCtx, type Ctx } from '../../core/shared/context.js';
 import type { CoreDeps } from '../../core/shared/ports.js';
 import { principalOf } from '../auth.js';

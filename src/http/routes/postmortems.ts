@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { SECTION_KEYS, setPostmortemTemplate } from '../../core/postmortems/postmortems.js';
+import { SECTION_KEYS } from '../../core/postmortems/postmortems.js';
 import {
   addPostmortemActionItem,
   changeActionItem,
@@ -10,6 +10,7 @@ import {
   movePostmortem,
   postmortemDetail,
   searchPostmortems,
+  setPostmortemTemplate,
   startPostmortem,
 } from '../../core/postmortems/use-cases.js';
 import type { ReportSources } from '../../core/reports/reports.js';
