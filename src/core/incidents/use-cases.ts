@@ -155,7 +155,7 @@ export async function incidentInsights(deps: CoreDeps, ctx: Ctx, input: { from?:
 // ---------------------------------------------------------------------------------------------
 // Changes
 
-export async function declare(deps: CoreDeps, ctx: Ctx, input: DeclareInput): Promise<Incident> {
+export async function declareNewIncident(deps: CoreDeps, ctx: Ctx, input: DeclareInput): Promise<Incident> {
   return deps.uow.run((r) => declareIncident(r, ctx, input));
 }
 

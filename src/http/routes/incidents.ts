@@ -7,7 +7,7 @@ import {
   changeIncidentSettings,
   changeSeverity,
   changeStatus,
-  declare,
+  declareNewIncident,
   followIncident,
   followService,
   incidentDetail,
@@ -161,7 +161,7 @@ export function incidentRoutes(app: App, deps: HttpDeps): void {
       ),
       response: { 201: Type.Ref('Incident'), ...StdErrors },
     },
-    handler: async (req, reply) => reply.status(201).send(out(await declare(core, ctxOf(req), req.body))),
+    handler: async (req, reply) => reply.status(201).send(out(await declareNewIncident(core, ctxOf(req), req.body))),
   });
 
   app.get('/api/v1/incidents/:id', {
