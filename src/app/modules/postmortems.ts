@@ -4,8 +4,11 @@
  */
 import type { VigilConfig } from '../../config/config.js';
 import { POSTMORTEM_JOB } from '../../core/incidents/incidents.js';
-import { ACTION_ITEM_TICKET_JOB, POSTMORTEM_REMINDER_JOB, postmortemIfRequired, remindOverdue } from '../../core/postmortems/postmortems.js';
-import { REPORT_REMINDER_JOB, createDraft, remindReport, type ReportSources } from '../../core/reports/reports.js';
+import { ACTION_ITEM_TICKET_JOB, POSTMORTEM_REMINDER_JOB } from '../../core/postmortems/postmortems.js';
+import { actionItemForTicket, actionItemsWithTickets, actionItemTicketCreated, actionItemTicketFailed, draftRequiredPostmortem, followTicket, remindOverdue } from '../../core/postmortems/use-cases.js';
+import { REPORT_REMINDER_JOB, type ReportSources } from '../../core/reports/reports.js';
+import { draftShiftReport, remindShiftReport } from '../../core/reports/use-cases.js';
+import { systemCtx } from '../../core/shared/context.js';
 import { JiraClient } from '../../integrations/outbound/jira/client.js';
 import { postmortemRoutes, reportRoutes } from '../../http/routes/postmortems.js';
 import type { VigilModule } from '../modules.js';
@@ -19,65 +22,39 @@ export function postmortemsModule(config: VigilConfig, sources: ReportSources = 
     routes: [postmortemRoutes, reportRoutes(sources)],
     subscriptions: { 'shift.started': [REPORT_DRAFT_JOB] },
     jobHandlers: ({ core }) => ({
-      [POSTMORTEM_JOB]: async (job) =>
-        void (await core.uow.run(async (r) => {
-          const pm = await postmortemIfRequired(r, String(job.payload.incidentId), core.clock.now());
-          if (pm) await core.publish(r, 'postmortem.changed', { entityType: 'postmortem', entityId: pm.id }, `${pm.id}:${pm.updatedAt}:`);
-        })),
-      [POSTMORTEM_REMINDER_JOB]: async (job) => core.uow.run((r) => remindOverdue(r, String(job.payload.postmortemId), core.clock.now(), config.publicUrl)),
+      [POSTMORTEM_JOB]: async (job) => void (await draftRequiredPostmortem(core, systemCtx(core.clock.now(), config.publicUrl), { incidentId: String(job.payload.incidentId) })),
+      [POSTMORTEM_REMINDER_JOB]: async (job) => remindOverdue(core, systemCtx(core.clock.now(), config.publicUrl), { postmortemId: String(job.payload.postmortemId) }),
       [REPORT_DRAFT_JOB]: async (job) => {
         const p = job.payload as { scheduleId: string; userId: string; at: number };
-        await core.uow.run((r) => createDraft(r, p, core.clock.now()));
+        await draftShiftReport(core, systemCtx(core.clock.now(), config.publicUrl), p);
       },
-      [REPORT_REMINDER_JOB]: async (job) => core.uow.run((r) => remindReport(r, String(job.payload.reportId), core.clock.now(), config.publicUrl)),
+      [REPORT_REMINDER_JOB]: async (job) => remindShiftReport(core, systemCtx(core.clock.now(), config.publicUrl), { reportId: String(job.payload.reportId) }),
       // An action item becomes a Jira ticket (idempotent: a ticket is created once).
       [ACTION_ITEM_TICKET_JOB]: async (job) => {
-        if (!jira) {
-          await core.uow.run(async (r) => {
-            const item = await r.postmortems.findActionItem(String(job.payload.actionItemId));
-            if (item) await r.events.append({ entityType: 'postmortem', entityId: item.postmortemId, type: 'action_item.ticket_failed', actor: { type: 'system', id: null }, data: { actionItemId: item.id, error: 'Jira is not configured (VIGIL_JIRA_BASE_URL...).' } });
-          });
-          return;
-        }
-        const ctx = await core.uow.run(async (r) => {
-          const item = await r.postmortems.findActionItem(String(job.payload.actionItemId));
-          if (!item || item.jiraKey) return undefined;
-          const pm = await r.postmortems.find(item.postmortemId);
-          const owner = await r.users.findById(item.ownerId);
-          return { item, pm, owner };
-        });
-        if (!ctx) return;
-        const assignee = ctx.owner ? await jira.findUserByEmail(ctx.owner.email).catch(() => null) : null;
+        const actionItemId = String(job.payload.actionItemId);
+        if (!jira) return actionItemTicketFailed(core, systemCtx(core.clock.now(), config.publicUrl), { actionItemId, error: 'Jira is not configured (VIGIL_JIRA_BASE_URL...).' });
+        const found = await actionItemForTicket(core, systemCtx(core.clock.now(), config.publicUrl), { actionItemId });
+        if (!found) return;
+        const assignee = found.ownerEmail ? await jira.findUserByEmail(found.ownerEmail).catch(() => null) : null;
         const created = await jira.createIssue({
           projectKey: config.jira.actionItemProject,
           issueType: 'Task',
-          summary: ctx.item.title,
-          description: `Action item from the post-mortem "${ctx.pm?.title ?? ''}".\n${config.publicUrl}/postmortems/${ctx.item.postmortemId}`,
+          summary: found.item.title,
+          description: `Action item from the post-mortem "${found.postmortemTitle}".\n${config.publicUrl}/postmortems/${found.item.postmortemId}`,
           labels: ['postmortem', 'vigil'],
           ...(assignee ? { assigneeAccountId: assignee.accountId } : {}),
         });
-        await core.uow.run(async (r) => {
-          const item = await r.postmortems.findActionItem(ctx.item.id);
-          if (!item || item.jiraKey) return;
-          await r.postmortems.updateActionItem({ ...item, jiraKey: created.key, jiraUrl: created.url, jiraStatus: 'To Do', updatedAt: core.clock.now() });
-          await r.events.append({ entityType: 'postmortem', entityId: item.postmortemId, type: 'action_item.ticket_created', actor: { type: 'system', id: null }, data: { actionItemId: item.id, key: created.key, url: created.url } });
-        });
+        await actionItemTicketCreated(core, systemCtx(core.clock.now(), config.publicUrl), { actionItemId, key: created.key, url: created.url });
       },
     }),
     // Follow Jira tickets back: a ticket that is done closes its action item.
     reconcilers: ({ core }) => [
       async () => {
         if (!jira) return;
-        const items = await core.uow.run((r) => r.postmortems.openActionItemsWithTickets());
-        for (const item of items) {
+        for (const item of await actionItemsWithTickets(core, systemCtx(core.clock.now(), config.publicUrl))) {
           const issue = await jira.getIssue(item.jiraKey!).catch(() => undefined);
           if (!issue) continue;
-          const done = issue.statusCategory === 'done';
-          if (issue.status === item.jiraStatus && !done) continue;
-          await core.uow.run(async (r) => {
-            await r.postmortems.updateActionItem({ ...item, jiraStatus: issue.status, status: done ? 'done' : item.status, updatedAt: core.clock.now() });
-            if (done) await r.events.append({ entityType: 'postmortem', entityId: item.postmortemId, type: 'action_item.done_in_jira', actor: { type: 'system', id: null }, data: { actionItemId: item.id, key: item.jiraKey } });
-          });
+          await followTicket(core, systemCtx(core.clock.now(), config.publicUrl), { actionItemId: item.id, jiraStatus: issue.status, done: issue.statusCategory === 'done' });
         }
       },
     ],

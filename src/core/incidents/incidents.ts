@@ -7,6 +7,7 @@ import { audit } from '../audit/audit.js';
 import { canSeeIncident, shownToEveryone, incidentVisibilityFor, type IncidentViewer, type IncidentVisibility } from '../auth/permissions.js';
 import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import type { Ctx } from '../shared/context.js';
 import type { Actor, Repos } from '../shared/ports.js';
 import { requireText } from '../shared/validate.js';
 import { createPage, type PageUnreached } from '../notifications/pages.js';
@@ -123,13 +124,8 @@ export async function setIncidentSettings(r: Repos, actor: Actor, patch: Partial
   return next;
 }
 
-export interface IncidentContext {
-  now: number;
-  publicUrl: string;
-  actor: Actor;
-  /** The signed-in user acting, when a person acts. */
-  user?: User;
-}
+/** @deprecated Use `Ctx` (core/shared/context.ts). */
+export type IncidentContext = Ctx;
 
 const label = (i: Incident) => `INC-${i.number}`;
 export const UPDATE_REMINDER_JOB = 'incident.update_reminder';
@@ -190,7 +186,7 @@ async function defaultCommander(r: Repos, serviceIds: string[], now: number): Pr
   return undefined;
 }
 
-export async function declareIncident(r: Repos, ctx: IncidentContext, input: DeclareInput): Promise<Incident> {
+export async function declareIncident(r: Repos, ctx: Ctx, input: DeclareInput): Promise<Incident> {
   const now = ctx.now;
   const title = requireText(input.title, 'title', 200);
   const severity = await findSeverity(r, input.severity);
@@ -284,7 +280,7 @@ export const announcementRefKey = (incidentId: string): string => `incident:${in
  * The first post starts a Slack thread; later ones are replies in it, and a severity change is also
  * shown in the channel (`broadcast`).
  */
-export async function communicate(r: Repos, ctx: IncidentContext, incident: Incident, severity: Severity, kind: CommsKind, text: string, options: { broadcast?: boolean } = {}): Promise<void> {
+export async function communicate(r: Repos, ctx: Ctx, incident: Incident, severity: Severity, kind: CommsKind, text: string, options: { broadcast?: boolean } = {}): Promise<void> {
   const settings = await getIncidentSettings(r);
   const commander = incident.commanderId ? await r.users.findById(incident.commanderId) : undefined;
   const subject = `[${severity.key}] ${label(incident)} ${incident.title} — ${COMMS_TITLES[kind]}`;
@@ -311,7 +307,7 @@ export async function communicate(r: Repos, ctx: IncidentContext, incident: Inci
   await r.events.append({ entityType: 'incident', entityId: incident.id, type: 'incident.communicated', actor: ctx.actor, data: { kind, text, to: sent, ...(sent.length ? {} : { warning: 'No company email list or announcements channel is configured.' }) } });
 }
 
-async function notifySubscribers(r: Repos, ctx: IncidentContext, incident: Incident, text: string): Promise<void> {
+async function notifySubscribers(r: Repos, ctx: Ctx, incident: Incident, text: string): Promise<void> {
   if (!shownToEveryone(incident)) return;
   const members = (await r.incidents.members(incident.id)).filter((m) => m.role === 'subscriber').map((m) => m.userId);
   const byService = await r.incidents.serviceSubscribers(incident.serviceIds);
@@ -327,7 +323,7 @@ async function notifySubscribers(r: Repos, ctx: IncidentContext, incident: Incid
 
 const ORDER: Record<IncidentStatus, number> = { triage: 0, investigating: 1, identified: 2, monitoring: 3, resolved: 4, cancelled: 4 };
 
-export async function setStatus(r: Repos, ctx: IncidentContext, incident: Incident, status: string, options: { reason?: string; reopen?: boolean } = {}): Promise<Incident> {
+export async function setStatus(r: Repos, ctx: Ctx, incident: Incident, status: string, options: { reason?: string; reopen?: boolean } = {}): Promise<Incident> {
   if (!(STATUSES as readonly string[]).includes(status)) throw invalid('invalid_status', `status must be one of ${STATUSES.join(', ')}.`, { field: 'status' });
   const next = status as IncidentStatus;
   if (next === incident.status) return incident;
@@ -357,7 +353,7 @@ export async function setStatus(r: Repos, ctx: IncidentContext, incident: Incide
   return updated;
 }
 
-export async function setSeverity(r: Repos, ctx: IncidentContext, incident: Incident, key: string, reason?: string): Promise<Incident> {
+export async function setSeverity(r: Repos, ctx: Ctx, incident: Incident, key: string, reason?: string): Promise<Incident> {
   const to = await findSeverity(r, key);
   const from = await findSeverity(r, incident.severity);
   if (to.key === from.key) return incident;
@@ -371,7 +367,7 @@ export async function setSeverity(r: Repos, ctx: IncidentContext, incident: Inci
 }
 
 /** A status update written by the comms lead (or commander): sent everywhere it must go. */
-export async function postUpdate(r: Repos, ctx: IncidentContext, incident: Incident, text: string): Promise<Incident> {
+export async function postUpdate(r: Repos, ctx: Ctx, incident: Incident, text: string): Promise<Incident> {
   const body = requireText(text, 'text', 10_000);
   if (incident.status === 'resolved' || incident.status === 'cancelled') throw conflict('incident_closed', `${label(incident)} is ${incident.status}.`);
   const updated = { ...incident, lastUpdateAt: ctx.now, updatedAt: ctx.now };
@@ -386,7 +382,7 @@ export async function postUpdate(r: Repos, ctx: IncidentContext, incident: Incid
 }
 
 /** When the cadence passes with no update: nudge the comms lead, then the commander. */
-export async function remindUpdate(r: Repos, ctx: IncidentContext, payload: { incidentId: string; lastUpdateAt: number; stage: number }): Promise<void> {
+export async function sendUpdateReminder(r: Repos, ctx: Ctx, payload: { incidentId: string; lastUpdateAt: number; stage: number }): Promise<void> {
   const incident = await r.incidents.find(payload.incidentId);
   if (!incident || incident.lastUpdateAt !== payload.lastUpdateAt || incident.status === 'resolved' || incident.status === 'cancelled') return;
   const severity = await findSeverity(r, incident.severity);
@@ -410,7 +406,7 @@ export async function remindUpdate(r: Repos, ctx: IncidentContext, payload: { in
   }
 }
 
-export async function setRole(r: Repos, ctx: IncidentContext, incident: Incident, role: 'commander' | 'comms', userRef: string): Promise<Incident> {
+export async function setRole(r: Repos, ctx: Ctx, incident: Incident, role: 'commander' | 'comms', userRef: string): Promise<Incident> {
   const user = userRef.includes('@') ? await r.users.findByEmail(userRef.toLowerCase()) : ((await r.users.findById(userRef)) ?? (await r.users.findBySlackId(userRef)));
   if (!user) throw invalid('unknown_user', `No user "${userRef}".`, { field: 'userId' });
   const updated = { ...incident, ...(role === 'commander' ? { commanderId: user.id } : { commsLeadId: user.id }), updatedAt: ctx.now };
@@ -427,7 +423,7 @@ export async function setRole(r: Repos, ctx: IncidentContext, incident: Incident
 }
 
 /** Page people into the incident: a user, a team's on-call (its schedules), or an escalation policy's first step. */
-export async function mobilize(r: Repos, ctx: IncidentContext, incident: Incident, target: { type: 'user' | 'team' | 'policy' | 'schedule'; id: string }, note?: string): Promise<string[]> {
+export async function mobilize(r: Repos, ctx: Ctx, incident: Incident, target: { type: 'user' | 'team' | 'policy' | 'schedule'; id: string }, note?: string): Promise<string[]> {
   if (incident.status === 'resolved' || incident.status === 'cancelled') throw conflict('incident_closed', `${label(incident)} is ${incident.status}.`);
   let userIds: string[] = [];
   if (target.type === 'user') {
@@ -462,7 +458,7 @@ export async function mobilize(r: Repos, ctx: IncidentContext, incident: Inciden
  * who was not reached) and posted to the incident channel, or, without one, to the alerts channels of
  * the incident's services.
  */
-export async function incidentPageUnreached(r: Repos, ctx: IncidentContext, p: PageUnreached): Promise<void> {
+export async function recordPageUnreached(r: Repos, ctx: Ctx, p: PageUnreached): Promise<void> {
   const incident = p.sourceId ? await r.incidents.find(p.sourceId) : undefined;
   if (!incident) return;
   const name = (await r.users.findById(p.userId))?.name ?? p.userId;
@@ -481,23 +477,23 @@ export async function incidentPageUnreached(r: Repos, ctx: IncidentContext, p: P
   }
 }
 
-export async function loopInEscalationContact(r: Repos, ctx: IncidentContext, incident: Incident): Promise<string[]> {
+export async function loopInEscalationContact(r: Repos, ctx: Ctx, incident: Incident): Promise<string[]> {
   const settings = await getIncidentSettings(r);
   if (!settings.escalationContactUserId) throw invalid('no_escalation_contact', 'No escalation contact is configured (incident settings: escalationContactUserId).');
   return mobilize(r, ctx, incident, { type: 'user', id: settings.escalationContactUserId }, 'You were looped in as the escalation contact.');
 }
 
-export async function addIncidentNote(r: Repos, ctx: IncidentContext, incident: Incident, text: string, source = 'web'): Promise<void> {
+export async function addIncidentNote(r: Repos, ctx: Ctx, incident: Incident, text: string, source = 'web'): Promise<void> {
   const note = requireText(text, 'note', 10_000);
   await r.events.append({ entityType: 'incident', entityId: incident.id, type: 'incident.note', actor: ctx.actor, data: { note, source } });
 }
 
-export async function subscribe(r: Repos, ctx: IncidentContext, incident: Incident, userId: string): Promise<void> {
+export async function subscribe(r: Repos, ctx: Ctx, incident: Incident, userId: string): Promise<void> {
   await r.incidents.addMember(incident.id, userId, 'subscriber', ctx.now);
   await r.events.append({ entityType: 'incident', entityId: incident.id, type: 'incident.subscribed', actor: ctx.actor, data: { userId } });
 }
 
-export async function addMember(r: Repos, ctx: IncidentContext, incident: Incident, userRef: string): Promise<void> {
+export async function addMember(r: Repos, ctx: Ctx, incident: Incident, userRef: string): Promise<void> {
   const u = userRef.includes('@') ? await r.users.findByEmail(userRef.toLowerCase()) : await r.users.findById(userRef);
   if (!u) throw invalid('unknown_user', `No user "${userRef}".`, { field: 'userId' });
   await r.incidents.addMember(incident.id, u.id, 'member', ctx.now);

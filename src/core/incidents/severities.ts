@@ -4,10 +4,7 @@
  * company hears about it and whether a post-mortem is required (and emailed to the company).
  */
 import { invalid } from '../shared/errors.js';
-import type { CoreDeps, Repos } from '../shared/ports.js';
-import { actorOf, type Principal } from '../auth/auth.js';
-import { requireAdmin } from '../auth/permissions.js';
-import { audit } from '../audit/audit.js';
+import type { Repos } from '../shared/ports.js';
 
 export interface Severity {
   key: string;
@@ -177,18 +174,4 @@ export function severitiesMarkdown(levels: Severity[]): string {
     );
   }
   return lines.join('\n');
-}
-
-/** Creates or replaces a severity level (admins). */
-export async function saveSeverityLevel(deps: CoreDeps, who: Principal, s: Severity): Promise<Severity> {
-  requireAdmin(who, 'change severity levels');
-  validateSeverity(s);
-  const actor = actorOf(who);
-  await deps.uow.run(async (r) => {
-    const before = (await r.incidents.listSeverities()).find((x) => x.key === s.key) ?? null;
-    await r.incidents.saveSeverity(s, deps.clock.now());
-    await r.events.append({ entityType: 'settings', entityId: 'severities', type: 'severity.saved', actor, data: { key: s.key } });
-    await audit(r, actor, { action: 'severity.saved', entityType: 'severity', entityId: s.key, before, after: s });
-  });
-  return s;
 }

@@ -6,10 +6,8 @@
  */
 import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import type { Actor, CoreDeps, Repos } from '../shared/ports.js';
-import { actorOf, type Principal } from '../auth/auth.js';
-import { requireAdmin, shownToEveryone } from '../auth/permissions.js';
-import { audit } from '../audit/audit.js';
+import type { Actor, Repos } from '../shared/ports.js';
+import { shownToEveryone } from '../auth/permissions.js';
 import { requireText } from '../shared/validate.js';
 import { findIncident, getIncidentSettings, type Incident } from '../incidents/incidents.js';
 import { findSeverity } from '../incidents/severities.js';
@@ -302,8 +300,8 @@ export async function updateActionItem(r: Repos, actor: Actor, item: ActionItem,
   return next;
 }
 
-/** Reminder job: an unpublished post-mortem or an open action item past due nudges its owner. */
-export async function remindOverdue(r: Repos, postmortemId: string, now: number, publicUrl: string): Promise<void> {
+/** An unpublished post-mortem or an open action item past due nudges its owner. */
+export async function nudgeOverdue(r: Repos, postmortemId: string, now: number, publicUrl: string): Promise<void> {
   const pm = await r.postmortems.find(postmortemId);
   if (!pm) return;
   const nudge = async (userId: string | null, subject: string, body: string) => {
@@ -361,15 +359,4 @@ export function markdownToHtml(md: string): string {
 /** Print-friendly HTML (PDF via the browser's print). */
 export function toHtml(pm: Postmortem, items: ActionItem[], names: Map<string, string>): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>${esc(pm.title)}</title><style>body{font:15px/1.5 system-ui,sans-serif;max-width:760px;margin:2em auto;color:#1f2430}h1{font-size:1.6em}h2{font-size:1.15em;margin-top:1.6em;border-bottom:1px solid #ddd}code{background:#f3f3f3;padding:0 3px}@media print{body{margin:0}}</style></head><body>${markdownToHtml(toMarkdown(pm, items, names))}</body></html>`;
-}
-
-/** Replaces the post-mortem template (each section's starting text); admins. */
-export async function setPostmortemTemplate(deps: CoreDeps, who: Principal, sections: unknown): Promise<void> {
-  requireAdmin(who, 'change the post-mortem template');
-  const actor = actorOf(who);
-  await deps.uow.run(async (r) => {
-    const raw = await r.settings.get('postmortem_template');
-    await r.settings.set('postmortem_template', JSON.stringify(sections));
-    await audit(r, actor, { action: 'postmortem_template.updated', entityType: 'settings', entityId: 'postmortem_template', before: raw ? (JSON.parse(raw) as unknown) : null, after: sections });
-  });
 }

@@ -1,33 +1,31 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { actorOf } from '../../core/auth/auth.js';
+import type { Incident } from '../../core/incidents/incidents.js';
 import {
-  addIncidentNote,
-  addMember,
-  assertCanRun,
-  declareIncident,
-  findIncident,
-  listIncidents,
-  getIncidentSettings,
-  loopInEscalationContact,
-  mobilize,
-  postUpdate,
-  setIncidentSettings,
-  setRole,
-  setSeverity,
-  setStatus,
-  subscribe,
-  targetsMet,
-  type Incident,
-  type IncidentContext,
-} from '../../core/incidents/incidents.js';
-import { insights } from '../../core/incidents/insights.js';
-import { findSeverity, severitiesMarkdown, saveSeverityLevel, type Severity } from '../../core/incidents/severities.js';
-import { forbidden } from '../../core/shared/errors.js';
-import type { Repos } from '../../core/shared/ports.js';
+  addIncidentMember,
+  assignRole,
+  changeIncidentSettings,
+  changeSeverity,
+  changeStatus,
+  declareNewIncident,
+  followIncident,
+  followService,
+  incidentDetail,
+  incidentInsights,
+  listSeverityLevels,
+  loopInEscalation,
+  noteIncident,
+  pageIntoIncident,
+  postStatusUpdate,
+  readIncidentSettings,
+  saveSeverityLevel,
+  searchIncidents,
+} from '../../core/incidents/use-cases.js';
+import { severitiesMarkdown, type Severity } from '../../core/incidents/severities.js';
+import { principalCtx, type Ctx } from '../../core/shared/context.js';
+import type { CoreDeps } from '../../core/shared/ports.js';
 import { principalOf } from '../auth.js';
 import { IdParams, InstantQuery, NotReachedSchema, StdErrors, TimelineEventSchema } from '../schemas.js';
-import { notReachedFrom } from '../../core/notifications/pages.js';
 import type { App, HttpDeps } from '../types.js';
 import { toMs } from './schedules.js';
 
@@ -96,20 +94,13 @@ export function incidentRoutes(app: App, deps: HttpDeps): void {
   const { core } = deps;
   app.addSchema(IncidentOut);
   const tags = ['incidents'];
-  const ctxOf = (req: FastifyRequest): IncidentContext => {
-    const p = principalOf(req);
-    return { now: core.clock.now(), publicUrl: deps.config.publicUrl, actor: actorOf(p), user: p.user };
-  };
-  const viewer = (req: FastifyRequest) => {
-    const p = principalOf(req);
-    return { id: p.user.id, isAdmin: p.user.role === 'admin' };
-  };
+  const ctxOf = (req: FastifyRequest): Ctx => principalCtx(principalOf(req), core.clock.now(), deps.config.publicUrl);
 
   // Severity levels
   app.get('/api/v1/severities', {
     schema: { tags, summary: 'The incident severity levels (P0 most severe), as data', querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('markdown')])) }, { additionalProperties: false }), response: { 200: Type.Unknown(), ...StdErrors } },
     handler: async (req, reply) => {
-      const levels = await core.uow.run((r) => r.incidents.listSeverities());
+      const levels = await listSeverityLevels(core, ctxOf(req));
       if (req.query.format === 'markdown') return reply.type('text/markdown; charset=utf-8').send(severitiesMarkdown(levels));
       return { data: levels };
     },
@@ -119,19 +110,19 @@ export function incidentRoutes(app: App, deps: HttpDeps): void {
     schema: { tags, summary: 'Create or replace a severity level', params: Type.Object({ key: Type.String({ maxLength: 10 }) }), body: Type.Omit(SeveritySchema, ['key']), response: { 200: SeveritySchema, ...StdErrors } },
     handler: async (req) => {
       const s: Severity = { whenToEscalate: '', ...req.body, key: req.params.key.toUpperCase() } as Severity;
-      return saveSeverityLevel(core, principalOf(req), s);
+      return saveSeverityLevel(core, ctxOf(req), s);
     },
   });
 
   // Settings
   app.get('/api/v1/settings/incidents', {
     schema: { tags, summary: 'Incident communication settings (company list, announcements channel, escalation contact, security owner)', response: { 200: SettingsSchema, ...StdErrors } },
-    handler: async () => core.uow.run((r) => getIncidentSettings(r)),
+    handler: async (req) => readIncidentSettings(core, ctxOf(req)),
   });
   app.patch('/api/v1/settings/incidents', {
     config: { auth: 'admin' },
     schema: { tags, summary: 'Change incident settings', body: Type.Partial(SettingsSchema, { additionalProperties: false, minProperties: 1 }), response: { 200: SettingsSchema, ...StdErrors } },
-    handler: async (req) => core.uow.run((r) => setIncidentSettings(r, actorOf(principalOf(req)), req.body)),
+    handler: async (req) => changeIncidentSettings(core, ctxOf(req), req.body),
   });
 
   // Incidents
@@ -146,18 +137,9 @@ export function incidentRoutes(app: App, deps: HttpDeps): void {
       response: { 200: Type.Object({ data: Type.Array(Type.Ref('Incident')) }), ...StdErrors },
     },
     handler: async (req) => {
-      const v = viewer(req);
-      return core.uow.run(async (r) => {
-        const serviceId = req.query.service ? (await r.alerts.findService(req.query.service))?.id ?? 'none' : undefined;
-        const list = await listIncidents(r, v, {
-          ...(req.query.status ? { status: req.query.status as 'open' } : {}),
-          ...(req.query.severity ? { severity: req.query.severity.toUpperCase() } : {}),
-          ...(serviceId ? { serviceId } : {}),
-          ...(req.query.q ? { q: req.query.q } : {}),
-          limit: req.query.limit ?? 100,
-        });
-        return { data: list.map(out) };
-      });
+      const q = req.query;
+      const list = await searchIncidents(core, ctxOf(req), { ...(q.status ? { status: q.status } : {}), ...(q.severity ? { severity: q.severity } : {}), ...(q.service ? { service: q.service } : {}), ...(q.q ? { q: q.q } : {}), ...(q.limit ? { limit: q.limit } : {}) });
+      return { data: list.map(out) };
     },
   });
 
@@ -179,7 +161,7 @@ export function incidentRoutes(app: App, deps: HttpDeps): void {
       ),
       response: { 201: Type.Ref('Incident'), ...StdErrors },
     },
-    handler: async (req, reply) => reply.status(201).send(out(await core.uow.run((r) => declareIncident(r, ctxOf(req), req.body)))),
+    handler: async (req, reply) => reply.status(201).send(out(await declareNewIncident(core, ctxOf(req), req.body))),
   });
 
   app.get('/api/v1/incidents/:id', {
@@ -201,70 +183,46 @@ export function incidentRoutes(app: App, deps: HttpDeps): void {
         ...StdErrors,
       },
     },
-    handler: async (req) =>
-      core.uow.run(async (r) => {
-        const i = await findIncident(r, req.params.id, viewer(req));
-        const severity = await findSeverity(r, i.severity);
-        const members = await Promise.all((await r.incidents.members(i.id)).map(async (m) => ({ ...m, name: (await r.users.findById(m.userId))?.name ?? m.userId })));
-        const { data: alerts } = await r.alerts.listAlerts({ incidentId: i.id, limit: 1000 });
-        const pm = await r.postmortems.findByIncident(i.id);
-        const timeline = await r.events.list('incident', i.id, { limit: 5000 });
-        return {
-          incident: out(i),
-          members,
-          targets: targetsMet(i, severity, core.clock.now()),
-          severity,
-          alerts,
-          postmortem: pm ? { id: pm.id, status: pm.status, dueAt: pm.dueAt } : null,
-          timeline,
-          notReached: await notReachedFrom(r, timeline),
-        };
-      }),
+    handler: async (req) => {
+      const detail = await incidentDetail(core, ctxOf(req), { ref: req.params.id });
+      return { ...detail, incident: out(detail.incident) };
+    },
   });
 
-  const act = <B>(path: string, summary: string, body: ReturnType<typeof Type.Object>, run: (r: Repos, ctx: IncidentContext, i: Incident, b: B) => Promise<unknown>) =>
+  const act = <B>(path: string, summary: string, body: ReturnType<typeof Type.Object>, run: (core: CoreDeps, ctx: Ctx, input: B & { ref: string }) => Promise<Incident>) =>
     app.post(`/api/v1/incidents/:id/${path}`, {
       schema: { tags, summary, params: IdParams, body, response: { 200: Type.Ref('Incident'), ...StdErrors } },
-      handler: async (req) => {
-        const ctx = ctxOf(req);
-        return core.uow.run(async (r) => {
-          const i = await findIncident(r, req.params.id, viewer(req));
-          assertCanRun(i, ctx.user!);
-          await run(r, ctx, i, req.body as B);
-          return out((await r.incidents.find(i.id))!);
-        });
-      },
+      handler: async (req) => out(await run(core, ctxOf(req), { ...(req.body as B), ref: req.params.id })),
     });
   act<{ status: string; reason?: string; reopen?: boolean }>(
     'status',
     'Change the status (triage, investigating, identified, monitoring, resolved, cancelled); reopen: true to leave resolved',
     Type.Object({ status: Type.String(), reason: Type.Optional(Type.String({ maxLength: 2000 })), reopen: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
-    (r, ctx, i, b) => setStatus(r, ctx, i, b.status, { ...(b.reason ? { reason: b.reason } : {}), ...(b.reopen ? { reopen: true } : {}) }),
+    changeStatus,
   );
-  act<{ severity: string; reason?: string }>('severity', 'Change the severity (with a reason)', Type.Object({ severity: Type.String({ maxLength: 10 }), reason: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }), (r, ctx, i, b) => setSeverity(r, ctx, i, b.severity, b.reason));
-  act<{ text: string }>('updates', 'Post a status update: sent to the company list, the announcements channel and subscribers', Type.Object({ text: Type.String({ minLength: 1, maxLength: 10000 }) }, { additionalProperties: false }), (r, ctx, i, b) => postUpdate(r, ctx, i, b.text));
+  act<{ severity: string; reason?: string }>('severity', 'Change the severity (with a reason)', Type.Object({ severity: Type.String({ maxLength: 10 }), reason: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }), changeSeverity);
+  act<{ text: string }>('updates', 'Post a status update: sent to the company list, the announcements channel and subscribers', Type.Object({ text: Type.String({ minLength: 1, maxLength: 10000 }) }, { additionalProperties: false }), postStatusUpdate);
   act<{ role: 'commander' | 'comms'; userId: string }>(
     'roles',
     'Hand over the commander role or name a comms lead',
     Type.Object({ role: Type.Union([Type.Literal('commander'), Type.Literal('comms')]), userId: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
-    (r, ctx, i, b) => setRole(r, ctx, i, b.role, b.userId),
+    assignRole,
   );
   act<{ type: 'user' | 'team' | 'policy' | 'schedule'; id: string; note?: string }>(
     'page',
     'Mobilize: page a user, a team’s on-call, a schedule or an escalation policy (high urgency)',
     Type.Object({ type: Type.Union([Type.Literal('user'), Type.Literal('team'), Type.Literal('policy'), Type.Literal('schedule')]), id: Type.String({ minLength: 1 }), note: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }),
-    (r, ctx, i, b) => mobilize(r, ctx, i, { type: b.type, id: b.id }, b.note),
+    pageIntoIncident,
   );
-  act('escalation-contact', 'Loop in the escalation contact (an engineering lead)', Type.Object({}, { additionalProperties: false }), (r, ctx, i) => loopInEscalationContact(r, ctx, i));
-  act<{ note: string }>('notes', 'Add a note to the timeline', Type.Object({ note: Type.String({ minLength: 1, maxLength: 10000 }) }, { additionalProperties: false }), (r, ctx, i, b) => addIncidentNote(r, ctx, i, b.note));
-  act<{ userId: string }>('members', 'Add a member (private incidents: who may see it)', Type.Object({ userId: Type.String({ minLength: 1 }) }, { additionalProperties: false }), (r, ctx, i, b) => addMember(r, ctx, i, b.userId));
+  act('escalation-contact', 'Loop in the escalation contact (an engineering lead)', Type.Object({}, { additionalProperties: false }), loopInEscalation);
+  act<{ note: string }>('notes', 'Add a note to the timeline', Type.Object({ note: Type.String({ minLength: 1, maxLength: 10000 }) }, { additionalProperties: false }), noteIncident);
+  act<{ userId: string }>('members', 'Add a member (private incidents: who may see it)', Type.Object({ userId: Type.String({ minLength: 1 }) }, { additionalProperties: false }), addIncidentMember);
 
   app.post('/api/v1/incidents/:id/subscribe', {
     schema: { tags, summary: 'Follow an incident (stakeholders too)', params: IdParams, response: { 204: Type.Null(), ...StdErrors } },
     config: { auth: 'read' },
     handler: async (req, reply) => {
-      const ctx = ctxOf(req);
-      await core.uow.run(async (r) => subscribe(r, ctx, await findIncident(r, req.params.id, viewer(req)), ctx.user!.id));
+      await followIncident(core, ctxOf(req), { ref: req.params.id });
       return reply.status(204).send(null);
     },
   });
@@ -272,12 +230,7 @@ export function incidentRoutes(app: App, deps: HttpDeps): void {
     schema: { tags, summary: 'Follow every incident of a service', params: IdParams, response: { 204: Type.Null(), ...StdErrors } },
     config: { auth: 'read' },
     handler: async (req, reply) => {
-      const ctx = ctxOf(req);
-      await core.uow.run(async (r) => {
-        const s = await r.alerts.findService(req.params.id);
-        if (!s) throw forbidden('No such service.');
-        await r.incidents.subscribeService(s.id, ctx.user!.id, ctx.now);
-      });
+      await followService(core, ctxOf(req), { service: req.params.id });
       return reply.status(204).send(null);
     },
   });
@@ -290,11 +243,8 @@ export function incidentRoutes(app: App, deps: HttpDeps): void {
       response: { 200: Type.Unknown(), ...StdErrors },
     },
     handler: async (req) => {
-      const now = core.clock.now();
-      const to = req.query.to ? toMs(req.query.to, 'to') : now + 1;
-      const from = req.query.from ? toMs(req.query.from, 'from') : to - 90 * 86_400_000;
-      const v = viewer(req);
-      return core.uow.run((r) => insights(r, { from, to, viewerId: v.id }));
+      const q = req.query;
+      return incidentInsights(core, ctxOf(req), { ...(q.to ? { to: toMs(q.to, 'to') } : {}), ...(q.from ? { from: toMs(q.from, 'from') } : {}) });
     },
   });
 }
