@@ -22,6 +22,11 @@ export interface Database {
   /** A short description safe to log (no password). */
   readonly description: string;
   /**
+   * The embedded database's own connection (SQLite only): for the few hot paths that run a
+   * fixed statement synchronously, outside Kysely (the intake queue's group commit).
+   */
+  readonly native?: SQLite.Database;
+  /**
    * Subscribe to a notification channel shared by every Vigil process on this database.
    * On SQLite there is one process, so this is in-process only.
    */
@@ -65,6 +70,7 @@ function openSqlite(path: string): Database {
   return {
     dialect: 'sqlite',
     db,
+    native,
     description: `sqlite:${file}`,
     async listen(channel, onMessage) {
       let set = listeners.get(channel);

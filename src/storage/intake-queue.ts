@@ -23,7 +23,7 @@ import { IntakeBusyError, type Submitted } from '../core/alerts/intake.js';
 import type { Clock } from '../core/shared/clock.js';
 import type { Repos } from '../core/shared/ports.js';
 import type { Database } from './database.js';
-import { createRepos, JOBS_CHANNEL } from './unit-of-work.js';
+import { createRepos, discardEvents, flushEvents, JOBS_CHANNEL, markEvents } from './unit-of-work.js';
 
 
 
@@ -99,6 +99,9 @@ export class IntakeQueue<E, R> {
   /** Event-loop utilization at the end of the last drain transaction, and the busy time owed to requests since. */
   private mark = performance.eventLoopUtilization();
   private owed = 0;
+  /** Entries the last drain transaction applied (sizes the next read on SQLite). */
+  private lastApplied = BATCH;
+  private nativeInsert: import('better-sqlite3').Statement | undefined;
 
   constructor(options: IntakeQueueOptions<E, R>) {
     this.o = { waitBelow: 4, waitTimeoutMs: 10_000, maxBacklog: 1_000_000, busyShare: 0.1, idleBudgetMs: 10, sweepIntervalMs: 5000, ...options };
@@ -165,28 +168,11 @@ export class IntakeQueue<E, R> {
   }
 
   private async commitPending(): Promise<void> {
-    const { db } = this.o.database;
     try {
       while (this.pending.length) {
         const batch = this.pending.splice(0, 500);
         try {
-          await db.transaction().execute(async (trx) => {
-            const insert = trx.insertInto('intake_queue').values(batch.map((b) => ({ lane: b.lane, integration_id: b.integrationId, entry: JSON.stringify(b.entry), received_at: b.receivedAt })));
-            let seqs: number[];
-            if (this.o.database.dialect === 'sqlite') {
-              // One writer: the rows got consecutive sequence numbers ending at the last insert id.
-              const last = Number((await insert.executeTakeFirstOrThrow()).insertId);
-              seqs = batch.map((_, i) => last - batch.length + 1 + i);
-            } else {
-              // Sequence numbers are assigned in the order of the values.
-              seqs = (await insert.returning('seq').execute()).map((r) => Number(r.seq)).sort((a, b) => a - b);
-            }
-            batch.forEach((b, i) => {
-              b.seq = seqs[i]!;
-              // Registered before the commit, so no drain can apply the entry unseen.
-              if (b.wait) this.waitFor(b.seq, b.resolve);
-            });
-          });
+          if (!this.commitNative(batch)) await this.commitKysely(batch);
         } catch (err) {
           for (const b of batch) {
             if (b.seq !== undefined) this.unwait(b.seq);
@@ -201,6 +187,44 @@ export class IntakeQueue<E, R> {
       this.committing = undefined;
     }
     this.kick();
+  }
+
+  /**
+   * SQLite: one synchronous transaction on the connection itself, a prepared insert per entry (no
+   * query building, no awaits). False when a drain transaction is open on the connection (the
+   * batch then waits for it through Kysely).
+   */
+  private commitNative(batch: Array<Pending<E, R>>): boolean {
+    const native = this.o.database.native;
+    if (!native || native.inTransaction) return false;
+    const insert = (this.nativeInsert ??= native.prepare('insert into intake_queue (lane, integration_id, entry, received_at) values (?, ?, ?, ?)'));
+    native.transaction(() => {
+      for (const b of batch) {
+        b.seq = Number(insert.run(b.lane, b.integrationId, JSON.stringify(b.entry), b.receivedAt).lastInsertRowid);
+        // Registered before the commit, so no drain can apply the entry unseen.
+        if (b.wait) this.waitFor(b.seq, b.resolve);
+      }
+    })();
+    return true;
+  }
+
+  private async commitKysely(batch: Array<Pending<E, R>>): Promise<void> {
+    await this.o.database.db.transaction().execute(async (trx) => {
+      const insert = trx.insertInto('intake_queue').values(batch.map((b) => ({ lane: b.lane, integration_id: b.integrationId, entry: JSON.stringify(b.entry), received_at: b.receivedAt })));
+      let seqs: number[];
+      if (this.o.database.dialect === 'sqlite') {
+        // One writer: the rows got consecutive sequence numbers ending at the last insert id.
+        const last = Number((await insert.executeTakeFirstOrThrow()).insertId);
+        seqs = batch.map((_, i) => last - batch.length + 1 + i);
+      } else {
+        // Sequence numbers are assigned in the order of the values.
+        seqs = (await insert.returning('seq').execute()).map((r) => Number(r.seq)).sort((a, b) => a - b);
+      }
+      batch.forEach((b, i) => {
+        b.seq = seqs[i]!;
+        if (b.wait) this.waitFor(b.seq, b.resolve);
+      });
+    });
   }
 
   private waitFor(seq: number, resolve: (s: Submitted<R>) => void): void {
@@ -314,7 +338,9 @@ export class IntakeQueue<E, R> {
         .selectAll()
         .where('lane', '=', lane)
         .orderBy('seq')
-        .limit(database.dialect === 'sqlite' ? BATCH : PG_BATCH)
+        // SQLite: a time-boxed transaction applies what fits its budget; read about that many
+        // (twice the last transaction's count), not a whole batch to apply a few of.
+        .limit(database.dialect === 'sqlite' ? Math.min(BATCH, Math.max(16, this.lastApplied * 2)) : PG_BATCH)
         .execute();
       if (rows.length === 0) return 0;
       const repos = createRepos(trx, database.dialect, clock, (runAt) => {
@@ -326,6 +352,9 @@ export class IntakeQueue<E, R> {
         const seq = Number(row.seq);
         let entry: E | undefined;
         await sql`savepoint intake_entry`.execute(trx);
+        // Timeline rows are written once for the whole drain transaction (below); a rolled-back
+        // entry's rows are forgotten with its savepoint.
+        const mark = markEvents(repos);
         try {
           entry = JSON.parse(row.entry) as E;
           const result = await this.o.apply(repos, row.integration_id, entry, cache);
@@ -336,12 +365,14 @@ export class IntakeQueue<E, R> {
           // batch is rolled back and retried.
           if (isTransient(err)) throw err;
           await sql`rollback to savepoint intake_entry`.execute(trx);
+          discardEvents(repos, mark);
           if (entry !== undefined) {
             try {
               await this.o.recordFailure(repos, row.integration_id, entry, err);
               await sql`release savepoint intake_entry`.execute(trx);
             } catch (recordErr) {
               await sql`rollback to savepoint intake_entry`.execute(trx);
+              discardEvents(repos, mark);
               await sql`release savepoint intake_entry`.execute(trx);
               this.o.onError?.(recordErr);
             }
@@ -353,6 +384,7 @@ export class IntakeQueue<E, R> {
         // On PostgreSQL the loop is free while statements run, and a batch is bounded by its size.
         if (database.dialect === 'sqlite' && performance.now() - started >= budgetMs) break;
       }
+      await flushEvents(repos);
       await trx
         .deleteFrom('intake_queue')
         .where(
@@ -364,6 +396,7 @@ export class IntakeQueue<E, R> {
       if (earliest !== undefined && database.dialect === 'postgres') await database.notify(trx, JOBS_CHANNEL, String(earliest));
       return outcomes.length;
     });
+    if (applied >= 0) this.lastApplied = applied;
     if (applied > 0) {
       this.backlog = Math.max(0, this.backlog - applied);
       for (const [seq, outcome] of outcomes) {

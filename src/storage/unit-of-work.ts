@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import type { Database, Dialect, Executor } from './database.js';
 import { sessionsRepo, tokensRepo } from './repositories/auth.js';
 import { signInThrottleRepo, verificationsRepo } from './repositories/sign-in.js';
-import { eventsRepo, settingsRepo } from './repositories/events.js';
+import { eventsRepo, settingsRepo, type BufferedEvents } from './repositories/events.js';
 import { jobQueue } from './repositories/jobs.js';
 import { teamsRepo } from './repositories/teams.js';
 import { usersRepo } from './repositories/users.js';
@@ -24,6 +24,13 @@ import { auditRepo } from './repositories/audit.js';
 import { onboardingRepo } from './repositories/onboarding.js';
 
 export const JOBS_CHANNEL = 'vigil_jobs';
+
+/** Writes the timeline rows a unit of work appended and has not written yet (before commit, before a savepoint ends). */
+export const flushEvents = (repos: Repos): Promise<void> => (repos.events as BufferedEvents).flush();
+/** A mark in the timeline rows not written yet, taken when a savepoint starts. */
+export const markEvents = (repos: Repos): number => (repos.events as BufferedEvents).mark();
+/** Forgets the timeline rows appended after `mark` (their savepoint was rolled back). */
+export const discardEvents = (repos: Repos, mark: number): void => (repos.events as BufferedEvents).discard(mark);
 
 export function createRepos(db: Executor, dialect: Dialect, clock: Clock, onEnqueued: (runAt: number) => void = () => undefined): Repos {
   return {
@@ -63,6 +70,7 @@ export function createUnitOfWork(database: Database, clock: Clock, options: Unit
           earliest = earliest === undefined ? runAt : Math.min(earliest, runAt);
         });
         const value = await fn(repos);
+        await flushEvents(repos);
         if (earliest !== undefined && database.dialect === 'postgres') {
           await database.notify(trx, JOBS_CHANNEL, String(earliest));
         }
@@ -82,6 +90,9 @@ export function createUnitOfWork(database: Database, clock: Clock, options: Unit
 export async function runExclusive<T>(database: Database, clock: Clock, name: string, fn: (r: Repos) => Promise<T>): Promise<T> {
   return database.db.transaction().execute(async (trx) => {
     if (database.dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${name}))`.execute(trx);
-    return fn(createRepos(trx, database.dialect, clock));
+    const repos = createRepos(trx, database.dialect, clock);
+    const value = await fn(repos);
+    await flushEvents(repos);
+    return value;
   });
 }
