@@ -7,19 +7,18 @@ import type { VigilConfig } from '../../config/config.js';
 import {
   JIRA_DONE_JOB,
   JIRA_SYNC_JOB,
-  SYNC_INTERVAL_MS,
   finishTask,
   markDoneInJira,
+  myBacklog,
   pickTask,
-  suggestTask,
+  scheduleBacklogSync,
   syncBacklog,
   taskRef,
-  topTasks,
   type BacklogSource,
   type BacklogTask,
-  type TaskContext,
 } from '../../core/backlog/backlog.js';
 import { notLinkedReply, type SlackContext, type SlackReply } from '../../core/notifications/slack-app.js';
+import { systemCtx, userCtx } from '../../core/shared/context.js';
 import type { CoreDeps } from '../../core/shared/ports.js';
 import { backlogRoutes } from '../../http/routes/backlog.js';
 import { DEFAULT_ISSUE_FIELDS, JiraClient } from '../../integrations/outbound/jira/client.js';
@@ -88,13 +87,11 @@ export function jiraBacklogSource(config: VigilConfig): BacklogSource | undefine
 const line = (t: BacklogTask) => `*${escapeSlackText(taskRef(t))}* ${escapeSlackText(t.title)} _(${t.priority})_${t.jiraUrl ? ` <${t.jiraUrl}|Jira>` : ''}`;
 
 function slackHandlers(core: CoreDeps, config: VigilConfig) {
-  const ctxOf = (ctx: SlackContext): TaskContext => ({ now: core.clock.now(), actor: { type: 'user', id: ctx.user!.id }, user: ctx.user! });
   return {
     commands: {
       '/backlog': async (ctx: SlackContext): Promise<SlackReply> => {
         if (!ctx.user) return notLinkedReply(config.publicUrl);
-        const user = ctx.user;
-        const { top, suggestion } = await core.uow.run(async (r) => ({ top: await topTasks(r, user.id, 5), suggestion: await suggestTask(r, user.id) }));
+        const { top, suggestion } = await myBacklog(core, userCtx(ctx.user, core.clock.now(), config.publicUrl), { limit: 5 });
         const blocks: unknown[] = [];
         const intro = suggestion.busy
           ? `You have things open (${suggestion.reasons.slice(0, 3).join('; ')}); for later, the top of the backlog:`
@@ -125,14 +122,12 @@ function slackHandlers(core: CoreDeps, config: VigilConfig) {
     actions: {
       'backlog.pick': async (ctx: SlackContext, action: { value: string }): Promise<SlackReply> => {
         if (!ctx.user) return notLinkedReply(config.publicUrl);
-        const c = ctxOf(ctx);
-        const t = await core.uow.run((r) => pickTask(r, c, action.value));
+        const t = await pickTask(core, userCtx(ctx.user, core.clock.now(), config.publicUrl), { ref: action.value });
         return { text: `You picked ${taskRef(t)} ${t.title}. Mark it done with \`/backlog\` or ${config.publicUrl}/backlog` };
       },
       'backlog.done': async (ctx: SlackContext, action: { value: string }): Promise<SlackReply> => {
         if (!ctx.user) return notLinkedReply(config.publicUrl);
-        const c = ctxOf(ctx);
-        const t = await core.uow.run((r) => finishTask(r, c, action.value));
+        const t = await finishTask(core, userCtx(ctx.user, core.clock.now(), config.publicUrl), { ref: action.value });
         return { text: `Done: ${taskRef(t)} ${t.title}. Thank you!` };
       },
     },
@@ -145,9 +140,12 @@ export function backlogModule(config: VigilConfig, source: BacklogSource | undef
     routes: [backlogRoutes(source)],
     jobHandlers: ({ core }) => ({
       [JIRA_DONE_JOB]: async (job) =>
-        markDoneInJira(core, source, job.payload as { taskId: string; key: string }, { number: job.attempt, max: job.maxAttempts }),
+        markDoneInJira({ ...core, ...(source ? { source } : {}) }, systemCtx(core.clock.now(), config.publicUrl), {
+          ...(job.payload as { taskId: string; key: string }),
+          attempt: { number: job.attempt, max: job.maxAttempts },
+        }),
       [JIRA_SYNC_JOB]: async () => {
-        if (source) await syncBacklog(core, source);
+        if (source) await syncBacklog({ ...core, source }, systemCtx(core.clock.now(), config.publicUrl));
       },
     }),
     // Once per 15-minute slot, whichever process sweeps first queues the sync (the dedupe key is the slot).
@@ -155,8 +153,7 @@ export function backlogModule(config: VigilConfig, source: BacklogSource | undef
       source
         ? [
             async () => {
-              const slot = Math.floor(core.clock.now() / SYNC_INTERVAL_MS);
-              await core.uow.run((r) => r.jobs.enqueue({ kind: JIRA_SYNC_JOB, dedupeKey: `backlog-sync:${slot}`, maxAttempts: 3 }));
+              await scheduleBacklogSync(core, systemCtx(core.clock.now(), config.publicUrl));
             },
           ]
         : [],

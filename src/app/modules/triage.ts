@@ -5,6 +5,7 @@
  */
 import type { VigilConfig } from '../../config/config.js';
 import { notLinkedReply, type SlackContext, type SlackReply } from '../../core/notifications/slack-app.js';
+import { systemCtx, userCtx, type Ctx } from '../../core/shared/context.js';
 import type { CoreDeps } from '../../core/shared/ports.js';
 import {
   SENTRY_SYNC_JOB,
@@ -17,7 +18,7 @@ import {
   type BugTracker,
   type SentryChange,
   type SentryIssues,
-  type TriageContext,
+  type TriageDeps,
 } from '../../core/triage/triage.js';
 import { triageRoutes } from '../../http/routes/triage.js';
 import { JiraClient } from '../../integrations/outbound/jira/client.js';
@@ -61,35 +62,29 @@ export function sentryIssues(config: VigilConfig): SentryIssues | undefined {
 }
 
 function slackHandlers(core: CoreDeps, config: VigilConfig, bugs: BugTracker | undefined) {
-  const ctxOf = (ctx: SlackContext): TriageContext => ({
-    now: core.clock.now(),
-    publicUrl: config.publicUrl,
-    actor: { type: 'user', id: ctx.user!.id },
-    publish: core.publish,
-    user: ctx.user!,
-  });
+  const triage: TriageDeps = { ...core, ...(bugs ? { bugs } : {}) };
   const decide =
     (kind: 'incident' | 'bug' | 'fixing' | 'ignore' | 'resolve') =>
     async (ctx: SlackContext, action: { value: string }): Promise<SlackReply> => {
       if (!ctx.user) return notLinkedReply(config.publicUrl);
-      const c = ctxOf(ctx);
+      const c: Ctx = userCtx(ctx.user, core.clock.now(), config.publicUrl);
       switch (kind) {
         case 'incident': {
-          const { incident } = await core.uow.run((r) => decideIncident(r, c, action.value));
+          const { incident } = await decideIncident(core, c, { item: action.value });
           return {
             text: `INC-${incident.number} [${incident.severity}] declared from the error; you are commander. ${config.publicUrl}/incidents/${incident.id}`,
           };
         }
         case 'bug': {
-          const { ticket } = await decideBug({ core, publicUrl: config.publicUrl, ...(bugs ? { bugs } : {}) }, c.actor, ctx.user, action.value);
+          const { ticket } = await decideBug(triage, c, { item: action.value });
           return { text: `Bug filed${ticket.local ? ' in the backlog' : ''}: <${ticket.url}|${ticket.key}>.` };
         }
         case 'fixing': {
-          const item = await core.uow.run((r) => decideFixing(r, c, action.value));
+          const item = await decideFixing(core, c, { item: action.value });
           return { text: `#${item.number} is yours: assigned to you here and in Sentry.` };
         }
         default: {
-          const item = await core.uow.run((r) => decideNoise(r, c, action.value, { action: kind }));
+          const item = await decideNoise(core, c, { item: action.value, action: kind });
           return { text: `#${item.number} ${kind === 'ignore' ? 'ignored' : 'resolved'} as noise, here and in Sentry.` };
         }
       }
@@ -98,7 +93,7 @@ function slackHandlers(core: CoreDeps, config: VigilConfig, bugs: BugTracker | u
     commands: {
       '/triage': async (ctx: SlackContext): Promise<SlackReply> => {
         if (!ctx.user) return notLinkedReply(config.publicUrl);
-        const q = await core.uow.run((r) => triageQueue(r, { state: 'open', limit: 10 }));
+        const q = await triageQueue(core, userCtx(ctx.user, core.clock.now(), config.publicUrl), { state: 'open', limit: 10 });
         if (q.items.length === 0) return { text: `The triage queue is empty. ${config.publicUrl}/triage` };
         const blocks: unknown[] = [
           {
@@ -148,7 +143,10 @@ export function triageModule(
     routes: [triageRoutes(ports.bugs ? { bugs: ports.bugs } : {})],
     jobHandlers: ({ core }) => ({
       [SENTRY_SYNC_JOB]: async (job) =>
-        syncToSentry(core, ports.sentry, job.payload as { itemId: string; change: SentryChange }, { number: job.attempt, max: job.maxAttempts }),
+        syncToSentry({ ...core, ...(ports.sentry ? { sentry: ports.sentry } : {}) }, systemCtx(core.clock.now(), config.publicUrl), {
+          ...(job.payload as { itemId: string; change: SentryChange }),
+          attempt: { number: job.attempt, max: job.maxAttempts },
+        }),
     }),
     slackHandlers: ({ core }) => slackHandlers(core, config, ports.bugs),
   };

@@ -5,8 +5,8 @@
  */
 import { invalid } from '../shared/errors.js';
 import type { Actor, CoreDeps, Repos } from '../shared/ports.js';
-import type { Principal } from '../auth/auth.js';
-import { requireAdmin } from '../auth/permissions.js';
+import type { Ctx } from '../shared/context.js';
+import { requireAdmin, requirePrincipal } from '../auth/permissions.js';
 
 export interface AuditEntry {
   id: string;
@@ -75,8 +75,8 @@ export async function audit(r: Repos, actor: Actor, change: AuditChange): Promis
   });
 }
 
-export async function searchAudit(deps: CoreDeps, p: Principal, filter: AuditFilter): Promise<{ data: AuditEntry[]; total: number }> {
-  requireAdmin(p, 'read the audit log');
+export async function searchAudit(deps: CoreDeps, ctx: Ctx, filter: AuditFilter): Promise<{ data: AuditEntry[]; total: number }> {
+  requireAdmin(requirePrincipal(ctx), 'read the audit log');
   if (filter.from !== undefined && filter.to !== undefined && filter.to < filter.from) throw invalid('invalid_window', 'to must not be before from.', { field: 'to' });
   return deps.uow.run((r) => r.audit.search({ ...filter, limit: Math.min(filter.limit ?? 100, 500), offset: filter.offset ?? 0 }));
 }

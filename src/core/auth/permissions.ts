@@ -15,11 +15,18 @@
  * Private incidents (security reports) are visible to their members and the security owner only,
  * by {@link canSeeIncident} and its SQL form in the incidents repository ({@link IncidentVisibility}).
  */
-import { DomainError } from '../shared/errors.js';
+import { DomainError, unauthenticated } from '../shared/errors.js';
 import type { Repos } from '../shared/ports.js';
+import type { Ctx } from '../shared/context.js';
 import { can, type Principal } from './auth.js';
 
 export type TeamRole = 'admin' | 'member';
+
+/** The signed-in principal of a call; refuses a call made without one. */
+export function requirePrincipal(ctx: Ctx): Principal {
+  if (!ctx.principal) throw unauthenticated();
+  return ctx.principal;
+}
 
 /** The global admin: the admin role, acting with a token or session that holds the admin scope. */
 export function isAdmin(p: Principal): boolean {

@@ -5,6 +5,7 @@
  */
 import { invalid, notFound } from '../shared/errors.js';
 import type { CoreDeps, Repos } from '../shared/ports.js';
+import type { Ctx } from '../shared/context.js';
 import { assertInstant } from '../shared/validate.js';
 import { findTeam } from '../teams/teams.js';
 import { finalScheduleOf } from '../schedules/schedules.js';
@@ -17,8 +18,14 @@ export interface SprintSource {
   issues(sprintId: number | string): Promise<SprintIssueInput[]>;
 }
 
+/** The ports availability use cases may call out to, beside the core's. */
+export interface AvailabilityDeps extends CoreDeps {
+  /** Jira Software boards, when Jira is configured. */
+  sprints?: SprintSource;
+}
+
 /** Every user's on-call intervals in [from, to), across all schedules. */
-export async function onCallIntervals(r: Repos, userIds: string[], from: number, to: number): Promise<OnCallEngineer[]> {
+async function onCallIntervals(r: Repos, userIds: string[], from: number, to: number): Promise<OnCallEngineer[]> {
   const byUser = new Map<string, Array<{ start: number; end: number }>>(userIds.map((id) => [id, []]));
   for (const s of await r.schedules.list()) {
     for (const sh of (await finalScheduleOf(r, s, from, to)).shifts) byUser.get(sh.userId)?.push({ start: sh.start, end: sh.end });
@@ -31,7 +38,19 @@ export async function onCallIntervals(r: Repos, userIds: string[], from: number,
   return out;
 }
 
-export async function teamAvailability(deps: CoreDeps, teamRef: string, from: number, to: number, maxOnCallHours = 0): Promise<MemberAvailability[]> {
+export interface AvailabilityInput {
+  team: string;
+  from: number;
+  to: number;
+  maxOnCallHours?: number;
+}
+
+/** Each member's on-call hours in [from, to) and whether they can be allocated to sprint work. */
+export async function teamAvailability(deps: CoreDeps, _ctx: Ctx, input: AvailabilityInput): Promise<MemberAvailability[]> {
+  return availabilityOf(deps, input.team, input.from, input.to, input.maxOnCallHours ?? 0);
+}
+
+async function availabilityOf(deps: CoreDeps, teamRef: string, from: number, to: number, maxOnCallHours: number): Promise<MemberAvailability[]> {
   if (!(to > from)) throw invalid('invalid_range', '`to` must be after `from`.', { field: 'to' });
   assertInstant(from, 'from');
   assertInstant(to, 'to');
@@ -55,7 +74,13 @@ export interface ConflictReport {
   conflicts: SprintConflict[];
 }
 
-export async function sprintConflicts(deps: CoreDeps, source: SprintSource, teamRef: string): Promise<ConflictReport> {
+/** Issues in the team's active and next Jira sprints assigned to someone on call during that sprint. */
+export async function sprintConflicts(deps: AvailabilityDeps, _ctx: Ctx, input: { team: string }): Promise<ConflictReport> {
+  if (!deps.sprints) throw invalid('jira_not_configured', 'Jira is not configured on this Vigil (VIGIL_JIRA_BASE_URL, VIGIL_JIRA_EMAIL, VIGIL_JIRA_API_TOKEN).');
+  return conflictsOf(deps, deps.sprints, input.team);
+}
+
+async function conflictsOf(deps: CoreDeps, source: SprintSource, teamRef: string): Promise<ConflictReport> {
   const team = await deps.uow.run((r) => findTeam(r, teamRef));
   if (!team) throw notFound('team', teamRef);
   if (team.jiraBoardIds.length === 0) throw invalid('no_jira_boards', `Team ${team.name} has no Jira boards: set jiraBoardIds on the team.`, { field: 'jiraBoardIds' });
@@ -101,11 +126,12 @@ export interface SprintCheck {
 export const DEFAULT_SPRINT_DAYS = 14;
 
 export async function sprintCheck(
-  deps: CoreDeps,
-  source: SprintSource | undefined,
-  teamRef: string,
-  options: { from?: number; to?: number; maxOnCallHours?: number } = {},
+  deps: AvailabilityDeps,
+  ctx: Ctx,
+  input: { team: string; from?: number; to?: number; maxOnCallHours?: number },
 ): Promise<SprintCheck> {
+  const { team: teamRef, ...options } = input;
+  const source = deps.sprints;
   const team = await deps.uow.run((r) => findTeam(r, teamRef));
   if (!team) throw notFound('team', teamRef);
   if ((options.from === undefined) !== (options.to === undefined)) throw invalid('invalid_range', 'Give both `from` and `to`, or neither (the sprint window).', { field: options.from === undefined ? 'from' : 'to' });
@@ -113,7 +139,7 @@ export async function sprintCheck(
   let report: ConflictReport | undefined;
   if (!source) note = 'Jira is off (not configured): sprint conflicts are not checked. On-call hours come from the schedules.';
   else if (team.jiraBoardIds.length === 0) note = `Team ${team.name} has no Jira boards (jiraBoardIds): sprint conflicts are not checked.`;
-  else report = await sprintConflicts(deps, source, team.id);
+  else report = await conflictsOf(deps, source, team.id);
   let from = options.from;
   let to = options.to;
   let window: SprintCheck['window'] = 'requested';
@@ -123,12 +149,12 @@ export async function sprintCheck(
     if (sprint) {
       [from, to, window] = [sprint.start, sprint.end, 'jira_sprint'];
     } else {
-      from = deps.clock.now();
+      from = ctx.now;
       to = from + DEFAULT_SPRINT_DAYS * 86_400_000;
       window = 'default';
     }
   }
-  const engineers = await teamAvailability(deps, team.id, from, to, options.maxOnCallHours ?? 0);
+  const engineers = await availabilityOf(deps, team.id, from, to, options.maxOnCallHours ?? 0);
   return {
     team: { id: team.id, slug: team.slug, name: team.name },
     from,

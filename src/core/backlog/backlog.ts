@@ -9,7 +9,8 @@ import { canSeeIncident, type IncidentViewer } from '../auth/permissions.js';
 import { listIncidents } from '../incidents/incidents.js';
 import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import type { Actor, CoreDeps, Repos } from '../shared/ports.js';
+import type { Actor, CoreDeps, Repos, TimelineEvent } from '../shared/ports.js';
+import type { Ctx } from '../shared/context.js';
 import { findTeam } from '../teams/teams.js';
 import type { User } from '../users/users.js';
 
@@ -79,7 +80,6 @@ export const JIRA_DONE_JOB = 'backlog.jira_done';
 export const JIRA_SYNC_JOB = 'backlog.jira_sync';
 /** How often the backlog is read from Jira. */
 export const SYNC_INTERVAL_MS = 15 * 60_000;
-const SYSTEM: Actor = { type: 'system', id: null };
 
 export const taskRef = (t: Pick<BacklogTask, 'number' | 'jiraKey'>): string => t.jiraKey ?? `BE-${t.number}`;
 
@@ -124,7 +124,7 @@ async function userRef(r: Repos, ref: string | null | undefined): Promise<string
   return u.id;
 }
 
-export async function findTask(r: Repos, ref: string): Promise<BacklogTask> {
+async function findTask(r: Repos, ref: string): Promise<BacklogTask> {
   const s = ref.trim();
   const m = /^(?:BE-)?#?(\d+)$/i.exec(s);
   const task = m
@@ -146,7 +146,8 @@ export interface TaskInput {
   labels?: string[];
 }
 
-export async function createTask(r: Repos, actor: Actor, input: TaskInput, now: number): Promise<BacklogTask> {
+/** Adds a local task in the current transaction (a triage bug without Jira becomes one). */
+export async function insertTask(r: Repos, actor: Actor, input: TaskInput, now: number): Promise<BacklogTask> {
   const title = (input.title ?? '').trim();
   if (!title || title.length > 300) throw invalid('invalid_field', 'title must have 1 to 300 characters.', { field: 'title' });
   const status = input.status ?? 'todo';
@@ -188,19 +189,84 @@ export async function createTask(r: Repos, actor: Actor, input: TaskInput, now: 
   return task;
 }
 
-export interface TaskContext {
-  now: number;
-  actor: Actor;
-  user: User;
+/** The person acting on the backlog: a responder (stakeholders follow it). */
+function responder(ctx: Ctx): User {
+  if (!ctx.user) throw invalid('user_required', 'Backlog work is done by a person.');
+  if (ctx.user.role === 'stakeholder') throw forbidden('Stakeholders follow the backlog; responders work on it.');
+  return ctx.user;
 }
 
-function assertResponder(user: User): void {
-  if (user.role === 'stakeholder') throw forbidden('Stakeholders follow the backlog; responders work on it.');
+export interface LastSync extends SyncResult {
+  at: number;
+}
+
+export interface TaskListInput {
+  /** Default: what is not done. */
+  status?: BacklogStatus | 'open' | 'all';
+  /** A team id or slug; an unknown one matches nothing. */
+  team?: string;
+  /** A user id, email or `me`; an unknown one matches nothing. */
+  assignee?: string;
+  source?: 'local' | 'jira';
+  limit?: number;
+}
+
+/** The backlog, highest priority first, and how the last Jira sync went. */
+export async function listTasks(deps: CoreDeps, ctx: Ctx, input: TaskListInput): Promise<{ data: BacklogTask[]; lastSync: LastSync | null }> {
+  return deps.uow.run(async (r) => {
+    const teamId = input.team ? ((await findTeam(r, input.team))?.id ?? 'none') : undefined;
+    let assigneeId: string | undefined;
+    if (input.assignee)
+      assigneeId =
+        input.assignee === 'me'
+          ? (ctx.user?.id ?? 'none')
+          : ((input.assignee.includes('@') ? await r.users.findByEmail(input.assignee.toLowerCase()) : await r.users.findById(input.assignee))?.id ?? 'none');
+    const status = input.status === 'all' ? undefined : (input.status ?? 'open');
+    const data = await r.backlog.list({
+      ...(status ? { status } : {}),
+      ...(teamId ? { teamId } : {}),
+      ...(assigneeId ? { assigneeId } : {}),
+      ...(input.source ? { source: input.source } : {}),
+      limit: input.limit ?? 200,
+    });
+    const raw = await r.settings.get('backlog.last_sync');
+    return { data, lastSync: raw ? (JSON.parse(raw) as LastSync) : null };
+  });
+}
+
+/** A task (id, BE-12 or Jira key) with its timeline. */
+export async function getTask(deps: CoreDeps, _ctx: Ctx, input: { ref: string }): Promise<{ task: BacklogTask; timeline: TimelineEvent[] }> {
+  return deps.uow.run(async (r) => {
+    const task = await findTask(r, input.ref);
+    return { task, timeline: await r.events.list('backlog_task', task.id, { limit: 1000 }) };
+  });
+}
+
+/** A responder adds a local task. */
+export async function createTask(deps: CoreDeps, ctx: Ctx, input: TaskInput): Promise<BacklogTask> {
+  responder(ctx);
+  return deps.uow.run((r) => insertTask(r, ctx.actor, input, ctx.now));
 }
 
 /** Edits a task. Title, description, priority and labels of a Jira task belong to Jira. */
-export async function updateTask(r: Repos, ctx: TaskContext, ref: string, patch: Partial<TaskInput>): Promise<BacklogTask> {
-  assertResponder(ctx.user);
+export async function updateTask(deps: CoreDeps, ctx: Ctx, input: { ref: string; patch: Partial<TaskInput> }): Promise<BacklogTask> {
+  const user = responder(ctx);
+  return deps.uow.run((r) => update(r, ctx, user, input.ref, input.patch));
+}
+
+/** The on-call picks a task: assigned to them (or whom they name), in progress. */
+export async function pickTask(deps: CoreDeps, ctx: Ctx, input: { ref: string; assignee?: string }): Promise<BacklogTask> {
+  const user = responder(ctx);
+  return deps.uow.run((r) => pick(r, ctx, user, input.ref, input.assignee));
+}
+
+/** Done: recorded with who and when; a Jira task moves to Done in Jira by a job (best effort). */
+export async function finishTask(deps: CoreDeps, ctx: Ctx, input: { ref: string }): Promise<BacklogTask> {
+  const user = responder(ctx);
+  return deps.uow.run((r) => finish(r, ctx, user, input.ref));
+}
+
+async function update(r: Repos, ctx: Ctx, user: User, ref: string, patch: Partial<TaskInput>): Promise<BacklogTask> {
   let task = await findTask(r, ref);
   if (task.source === 'jira' && (patch.title !== undefined || patch.description !== undefined || patch.priority !== undefined || patch.labels !== undefined)) {
     throw invalid('jira_owned', `${taskRef(task)} comes from Jira: edit its title, description, priority and labels in Jira (${task.jiraUrl ?? 'Jira'}).`);
@@ -225,8 +291,8 @@ export async function updateTask(r: Repos, ctx: TaskContext, ref: string, patch:
   if (patch.status !== undefined && patch.status !== task.status) {
     if (!(BACKLOG_STATUSES as readonly string[]).includes(patch.status))
       throw invalid('invalid_status', `status must be one of ${BACKLOG_STATUSES.join(', ')}.`, { field: 'status' });
-    if (patch.status === 'done') return finishTask(r, ctx, task.id);
-    if (patch.status === 'in_progress') return pickTask(r, ctx, task.id, { assignee: task.assigneeId ?? ctx.user.id });
+    if (patch.status === 'done') return finish(r, ctx, user, task.id);
+    if (patch.status === 'in_progress') return pick(r, ctx, user, task.id, task.assigneeId ?? user.id);
     const reopened: BacklogTask = { ...task, status: 'todo', doneBy: null, doneAt: null, pickedAt: null, updatedAt: ctx.now };
     await r.backlog.update(reopened);
     await r.events.append({ entityType: 'backlog_task', entityId: task.id, type: 'backlog.reopened', actor: ctx.actor, data: { from: task.status } });
@@ -235,11 +301,9 @@ export async function updateTask(r: Repos, ctx: TaskContext, ref: string, patch:
   return task;
 }
 
-/** The on-call picks a task: assigned to them (or whom they name), in progress. */
-export async function pickTask(r: Repos, ctx: TaskContext, ref: string, options: { assignee?: string } = {}): Promise<BacklogTask> {
-  assertResponder(ctx.user);
+async function pick(r: Repos, ctx: Ctx, user: User, ref: string, assignee?: string): Promise<BacklogTask> {
   const task = await findTask(r, ref);
-  const assigneeId = (await userRef(r, options.assignee)) ?? ctx.user.id;
+  const assigneeId = (await userRef(r, assignee)) ?? user.id;
   if (task.status === 'done') throw conflict('task_done', `${taskRef(task)} is done already.`);
   if (task.status === 'in_progress' && task.assigneeId && task.assigneeId !== assigneeId) {
     const who = await r.users.findById(task.assigneeId);
@@ -252,19 +316,17 @@ export async function pickTask(r: Repos, ctx: TaskContext, ref: string, options:
   return next;
 }
 
-/** Done: recorded with who and when; a Jira task moves to Done in Jira by a job (best effort). */
-export async function finishTask(r: Repos, ctx: TaskContext, ref: string): Promise<BacklogTask> {
-  assertResponder(ctx.user);
+async function finish(r: Repos, ctx: Ctx, user: User, ref: string): Promise<BacklogTask> {
   const task = await findTask(r, ref);
   if (task.status === 'done') return task;
-  const next: BacklogTask = { ...task, status: 'done', assigneeId: task.assigneeId ?? ctx.user.id, doneBy: ctx.user.id, doneAt: ctx.now, updatedAt: ctx.now };
+  const next: BacklogTask = { ...task, status: 'done', assigneeId: task.assigneeId ?? user.id, doneBy: user.id, doneAt: ctx.now, updatedAt: ctx.now };
   await r.backlog.update(next);
   await r.events.append({
     entityType: 'backlog_task',
     entityId: task.id,
     type: 'backlog.done',
     actor: ctx.actor,
-    data: { doneBy: ctx.user.id, ...(task.jiraKey ? { jiraKey: task.jiraKey } : {}) },
+    data: { doneBy: user.id, ...(task.jiraKey ? { jiraKey: task.jiraKey } : {}) },
   });
   if (task.source === 'jira' && task.jiraKey)
     await r.jobs.enqueue({
@@ -308,16 +370,25 @@ export interface SyncResult {
   archived: number;
 }
 
+/** The ports backlog use cases may call out to, beside the core's. */
+export interface BacklogDeps extends CoreDeps {
+  /** The Jira backlog, when Jira and VIGIL_JIRA_BACKLOG_JQL are configured. */
+  source?: BacklogSource;
+}
+
 /** Reads the backlog from Jira and upserts it by key (one transaction after the read). */
-export async function syncBacklog(core: CoreDeps, source: BacklogSource | undefined, actor: Actor = SYSTEM): Promise<SyncResult> {
+export async function syncBacklog(deps: BacklogDeps, ctx: Ctx, _input: Record<string, never> = {}): Promise<SyncResult> {
+  const { source } = deps;
+  const actor = ctx.actor;
   if (!source)
     throw invalid(
       'jira_not_configured',
       'The Jira backlog needs Jira (VIGIL_JIRA_BASE_URL, VIGIL_JIRA_EMAIL, VIGIL_JIRA_API_TOKEN) and VIGIL_JIRA_BACKLOG_JQL.',
     );
   const tasks = await source.fetch();
-  return core.uow.run(async (r) => {
-    const now = core.clock.now();
+  return deps.uow.run(async (r) => {
+    // Stamped when Jira has answered, not when the read began.
+    const now = deps.clock.now();
     const result: SyncResult = { total: tasks.length, created: 0, updated: 0, archived: 0 };
     const seen = new Set<string>();
     for (const x of tasks) {
@@ -400,14 +471,15 @@ export async function syncBacklog(core: CoreDeps, source: BacklogSource | undefi
 
 /** The job after a Jira task is done in Vigil: move the issue to Done. Best effort, on the timeline. */
 export async function markDoneInJira(
-  core: CoreDeps,
-  source: BacklogSource | undefined,
-  payload: { taskId: string; key: string },
-  attempt: { number: number; max: number },
+  deps: BacklogDeps,
+  ctx: Ctx,
+  input: { taskId: string; key: string; attempt: { number: number; max: number } },
 ): Promise<void> {
+  const { source } = deps;
+  const { attempt, ...payload } = input;
   const log = (type: string, data: Record<string, unknown>) =>
-    core.uow.run((r) =>
-      r.events.append({ entityType: 'backlog_task', entityId: payload.taskId, type, actor: SYSTEM, data: { jiraKey: payload.key, ...data } }),
+    deps.uow.run((r) =>
+      r.events.append({ entityType: 'backlog_task', entityId: payload.taskId, type, actor: ctx.actor, data: { jiraKey: payload.key, ...data } }),
     );
   if (!source) {
     await log('backlog.jira_transition_skipped', { reason: 'Jira is not configured; move the issue to Done by hand.' });
@@ -415,9 +487,9 @@ export async function markDoneInJira(
   }
   try {
     const res = await source.markDone(payload.key);
-    await core.uow.run(async (r) => {
+    await deps.uow.run(async (r) => {
       const t = await r.backlog.find(payload.taskId);
-      if (t) await r.backlog.update({ ...t, jiraStatus: res.status ?? t.jiraStatus, updatedAt: core.clock.now() });
+      if (t) await r.backlog.update({ ...t, jiraStatus: res.status ?? t.jiraStatus, updatedAt: deps.clock.now() });
     });
     await log('backlog.jira_transitioned', { transitioned: res.transitioned, status: res.status });
   } catch (err) {
@@ -425,6 +497,12 @@ export async function markDoneInJira(
     if (retryable && attempt.number < attempt.max) throw err;
     await log('backlog.jira_transition_failed', { error: err instanceof Error ? err.message : String(err), attempts: attempt.number });
   }
+}
+
+/** Queues the Jira read of the current 15-minute slot (at most once per slot, whoever asks first). */
+export async function scheduleBacklogSync(deps: CoreDeps, ctx: Ctx, _input: Record<string, never> = {}): Promise<void> {
+  const slot = Math.floor(ctx.now / SYNC_INTERVAL_MS);
+  await deps.uow.run((r) => r.jobs.enqueue({ kind: JIRA_SYNC_JOB, dedupeKey: `backlog-sync:${slot}`, maxAttempts: 3 }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -435,7 +513,7 @@ export async function markDoneInJira(
  * The reasons are shown to `viewer`: an incident the viewer may not see (a private one) counts, but
  * is named only as "a private incident"; another person's pages are named only as "an active page".
  */
-export async function busyWith(r: Repos, userId: string, viewer: IncidentViewer = { id: userId }): Promise<string[]> {
+async function busyWith(r: Repos, userId: string, viewer: IncidentViewer = { id: userId }): Promise<string[]> {
   const reasons: string[] = [];
   for (const i of await listIncidents(r, { id: userId }, { status: 'open', limit: 200 })) {
     if (!(await r.incidents.members(i.id)).some((m) => m.userId === userId && m.role !== 'subscriber')) continue;
@@ -454,7 +532,7 @@ export async function busyWith(r: Repos, userId: string, viewer: IncidentViewer 
 }
 
 /** The top of the backlog for a person: to do, their teams' tasks or no team's, by priority then age. */
-export async function topTasks(r: Repos, userId: string | undefined, limit = 5): Promise<BacklogTask[]> {
+async function topTasks(r: Repos, userId: string | undefined, limit = 5): Promise<BacklogTask[]> {
   const teams = userId ? (await r.teams.listForUser(userId)).map((t) => t.id) : undefined;
   return r.backlog.list({ status: 'todo', ...(teams ? { teamIdsOrNone: teams } : {}), limit });
 }
@@ -468,7 +546,7 @@ export interface Suggestion {
 }
 
 /** When nothing is open for the person, the top of the backlog. */
-export async function suggestTask(r: Repos, userId: string, viewer: IncidentViewer = { id: userId }): Promise<Suggestion> {
+async function suggestionFor(r: Repos, userId: string, viewer: IncidentViewer = { id: userId }): Promise<Suggestion> {
   const reasons = await busyWith(r, userId, viewer);
   const inProgress = await r.backlog.list({ status: 'in_progress', assigneeId: userId, limit: 20 });
   if (reasons.length) return { busy: true, reasons, task: null, inProgress };
@@ -476,9 +554,34 @@ export async function suggestTask(r: Repos, userId: string, viewer: IncidentView
   return { busy: false, reasons, task: task ?? null, inProgress };
 }
 
+/**
+ * What a person should work on (default: the caller): busy with what, in progress, or the top of
+ * the backlog. The reasons are worded for the caller (see busyWith).
+ */
+export async function suggestTask(deps: CoreDeps, ctx: Ctx, input: { user?: string }): Promise<Suggestion> {
+  if (!ctx.user) throw invalid('user_required', 'A suggestion is made for a person.');
+  const me = ctx.user;
+  return deps.uow.run(async (r) => {
+    let userId = me.id;
+    if (input.user) {
+      const u = input.user.includes('@') ? await r.users.findByEmail(input.user.toLowerCase()) : await r.users.findById(input.user);
+      if (!u) throw invalid('unknown_user', `user: no user "${input.user}".`, { field: 'user' });
+      userId = u.id;
+    }
+    return suggestionFor(r, userId, { id: me.id });
+  });
+}
+
+/** The caller's view of the backlog (Slack `/backlog`): the suggestion and the top `limit` tasks. */
+export async function myBacklog(deps: CoreDeps, ctx: Ctx, input: { limit?: number }): Promise<{ top: BacklogTask[]; suggestion: Suggestion }> {
+  if (!ctx.user) throw invalid('user_required', 'A backlog view is made for a person.');
+  const userId = ctx.user.id;
+  return deps.uow.run(async (r) => ({ top: await topTasks(r, userId, input.limit ?? 5), suggestion: await suggestionFor(r, userId) }));
+}
+
 /** One line for the Slack `/oncall` answer, or undefined when the person is busy or the backlog is empty. */
 export async function backlogSuggestionLine(r: Repos, userId: string, publicUrl: string): Promise<string | undefined> {
-  const s = await suggestTask(r, userId);
+  const s = await suggestionFor(r, userId);
   if (s.busy) return undefined;
   if (s.inProgress[0]) return `Nothing is open for you: carry on with ${taskRef(s.inProgress[0])} ${s.inProgress[0].title} (${publicUrl}/backlog).`;
   if (!s.task) return undefined;

@@ -7,7 +7,10 @@
  * on-call user group, and the security owner is paged at the urgency the severity calls for.
  */
 import { invalid } from '../shared/errors.js';
-import type { Actor, Repos } from '../shared/ports.js';
+import type { CoreDeps, Repos } from '../shared/ports.js';
+import type { Ctx } from '../shared/context.js';
+import type { Integration, Service } from '../alerts/model.js';
+import { findIntegrationByKey } from '../alerts/services.js';
 import { requireText } from '../shared/validate.js';
 import { declareIncident, getIncidentSettings, type Incident } from '../incidents/incidents.js';
 import { findSeverity } from '../incidents/severities.js';
@@ -24,14 +27,6 @@ export interface SecurityReportInput {
   /** The tool or person it came from. */
   source?: string;
   link?: string;
-}
-
-export interface SecurityContext {
-  now: number;
-  publicUrl: string;
-  actor: Actor;
-  /** The signed-in reporter (the form); absent for a tool's webhook. */
-  reporter?: User;
 }
 
 export const DEFAULT_SECURITY_SEVERITY = 'P2';
@@ -56,14 +51,37 @@ export function normalizeSeverity(raw: string | undefined): string {
 }
 
 /** Whoever is on call on any schedule right now. */
-export async function currentOnCall(r: Repos, now: number): Promise<string[]> {
+async function currentOnCall(r: Repos, now: number): Promise<string[]> {
   const out = new Set<string>();
   for (const o of await whoIsOnCall(r, await r.schedules.list(), now)) for (const c of o.onCall) out.add(c.userId);
   return [...out];
 }
 
-/** Files a report in the current transaction: the private incident, the channel post, the page. */
-export async function reportSecurityIssue(r: Repos, ctx: SecurityContext, input: SecurityReportInput): Promise<Incident> {
+/** Integration types whose key may post security reports. */
+export const SECURITY_INTEGRATION_TYPES = ['generic', 'security'];
+
+/** Where a security tool's webhook delivery goes: the integration of its key, when it may post reports. */
+export type SecurityHookTarget =
+  | { found: true; integration: Integration; service: Service }
+  | { found: false; reason: 'unknown_integration_key' }
+  | { found: false; reason: 'wrong_integration_type'; type: string };
+
+export async function securityHookTarget(deps: CoreDeps, _ctx: Ctx, input: { key: string }): Promise<SecurityHookTarget> {
+  const res = await deps.uow.run((r) => findIntegrationByKey(r, input.key));
+  if (!res) return { found: false, reason: 'unknown_integration_key' };
+  if (!SECURITY_INTEGRATION_TYPES.includes(res.integration.type)) return { found: false, reason: 'wrong_integration_type', type: res.integration.type };
+  return { found: true, ...res };
+}
+
+/**
+ * Files a report in one transaction: the private incident, the channel post, the page. The
+ * reporter is the person acting (the form); a tool's webhook has none.
+ */
+export async function reportSecurityIssue(deps: CoreDeps, ctx: Ctx, input: SecurityReportInput): Promise<Incident> {
+  return deps.uow.run((r) => fileReport(r, ctx, ctx.user, input));
+}
+
+async function fileReport(r: Repos, ctx: Ctx, reporter: User | undefined, input: SecurityReportInput): Promise<Incident> {
   const now = ctx.now;
   const title = requireText(input.title ?? '', 'title', 200);
   const description = (input.description ?? '').trim();
@@ -74,7 +92,6 @@ export async function reportSecurityIssue(r: Repos, ctx: SecurityContext, input:
   const settings = await getIncidentSettings(r);
   const onCall = await currentOnCall(r, now);
   const owner = settings.securityOwnerUserId;
-  const reporter = ctx.reporter;
   const members = [...new Set([owner, ...onCall, reporter?.id].filter((x): x is string => !!x))];
   const summary = [
     description,

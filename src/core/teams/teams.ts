@@ -4,8 +4,8 @@
 import { conflict, invalid, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { Actor, CoreDeps, Repos } from '../shared/ports.js';
-import { actorOf, type Principal } from '../auth/auth.js';
-import { requireAdmin, requireTeamAdmin } from '../auth/permissions.js';
+import type { Ctx } from '../shared/context.js';
+import { requireAdmin, requirePrincipal, requireTeamAdmin } from '../auth/permissions.js';
 import { audit } from '../audit/audit.js';
 import { requireText, slugify } from '../shared/validate.js';
 
@@ -114,25 +114,28 @@ export async function saveTeam(r: Repos, actor: Actor, current: Team, patch: Par
   return { team: next, changes };
 }
 
-export async function createTeam(deps: CoreDeps, who: Principal, input: TeamInput): Promise<Team> {
-  requireAdmin(who, 'create a team');
-  return deps.uow.run((r) => insertTeam(r, actorOf(who), input, deps.clock.now()));
+export async function createTeam(deps: CoreDeps, ctx: Ctx, input: TeamInput): Promise<Team> {
+  requireAdmin(requirePrincipal(ctx), 'create a team');
+  return deps.uow.run((r) => insertTeam(r, ctx.actor, input, ctx.now));
 }
 
 /** The global admin changes any team; the team's admin (its lead) changes its own, but not who leads it. */
-export async function updateTeam(deps: CoreDeps, who: Principal, idOrSlug: string, patch: Partial<TeamInput>): Promise<Team> {
+export async function updateTeam(deps: CoreDeps, ctx: Ctx, input: { ref: string; patch: Partial<TeamInput> }): Promise<Team> {
+  const who = requirePrincipal(ctx);
+  const { ref: idOrSlug, patch } = input;
   return deps.uow.run(async (r) => {
     const current = await findTeam(r, idOrSlug);
     if (!current) throw notFound('team', idOrSlug);
     await requireTeamAdmin(r, who, current.id, 'change this team');
     if (patch.leadUserId !== undefined && patch.leadUserId !== current.leadUserId) requireAdmin(who, "change a team's lead");
-    return (await saveTeam(r, actorOf(who), current, patch, deps.clock.now())).team;
+    return (await saveTeam(r, ctx.actor, current, patch, ctx.now)).team;
   });
 }
 
-export async function deleteTeam(deps: CoreDeps, who: Principal, idOrSlug: string): Promise<void> {
-  requireAdmin(who, 'delete a team');
-  const actor = actorOf(who);
+export async function deleteTeam(deps: CoreDeps, ctx: Ctx, input: { ref: string }): Promise<void> {
+  requireAdmin(requirePrincipal(ctx), 'delete a team');
+  const actor = ctx.actor;
+  const idOrSlug = input.ref;
   await deps.uow.run(async (r) => {
     const team = await findTeam(r, idOrSlug);
     if (!team) throw notFound('team', idOrSlug);
@@ -151,14 +154,14 @@ export async function deleteTeam(deps: CoreDeps, who: Principal, idOrSlug: strin
   });
 }
 
-export async function getTeam(deps: CoreDeps, idOrSlug: string): Promise<Team> {
+export async function getTeam(deps: CoreDeps, _ctx: Ctx, input: { ref: string }): Promise<Team> {
   return deps.uow.run(async (r) => {
-    const t = await findTeam(r, idOrSlug);
-    if (!t) throw notFound('team', idOrSlug);
+    const t = await findTeam(r, input.ref);
+    if (!t) throw notFound('team', input.ref);
     return t;
   });
 }
 
-export async function listTeams(deps: CoreDeps): Promise<Team[]> {
+export async function listTeams(deps: CoreDeps, _ctx: Ctx, _input: Record<string, never> = {}): Promise<Team[]> {
   return deps.uow.run((r) => r.teams.list());
 }

@@ -9,14 +9,17 @@
  */
 import { DomainError, conflict, forbidden, invalid, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import type { Actor, CoreDeps, Repos } from '../shared/ports.js';
-import type { Publisher } from '../shared/publish.js';
+import type { CoreDeps, Repos, TimelineEvent } from '../shared/ports.js';
+import type { Ctx } from '../shared/context.js';
 import { queueMessage } from '../notifications/outbox.js';
 import type { MessageAction } from '../notifications/channels.js';
-import type { Service } from '../alerts/model.js';
+import type { Alert, Integration, Service } from '../alerts/model.js';
+import type { ActionEvent, TriggerEvent } from '../alerts/intake.js';
+import { ingest } from '../alerts/alerts.js';
+import { findIntegrationByKey } from '../alerts/services.js';
 import { addIncidentNote, declareIncident, findIncident, getIncidentSettings, type Incident, type IncidentContext } from '../incidents/incidents.js';
 import type { User } from '../users/users.js';
-import { createTask, taskRef } from '../backlog/backlog.js';
+import { insertTask, taskRef } from '../backlog/backlog.js';
 
 export const TRIAGE_DECISIONS = ['incident', 'bug', 'fixing', 'noise'] as const;
 export type TriageDecision = (typeof TRIAGE_DECISIONS)[number];
@@ -139,18 +142,8 @@ export interface ErrorSignal {
   rule?: string;
 }
 
-export interface TriageContext {
-  now: number;
-  publicUrl: string;
-  actor: Actor;
-  publish: Publisher;
-  /** The person deciding (decisions need one). */
-  user?: User;
-}
-
 export const SENTRY_SYNC_JOB = 'triage.sentry_sync';
 const CLAIM_MS = 60_000;
-const SYSTEM: Actor = { type: 'system', id: null };
 
 const ref = (i: TriageItem) => `#${i.number}${i.shortId ? ` (${i.shortId})` : ''}`;
 
@@ -173,9 +166,9 @@ export function decisionLabel(i: Pick<TriageItem, 'decision' | 'decisionDetail' 
 export const severityForLevel = (level: string): string => (level === 'fatal' ? 'P2' : 'P3');
 
 /** Applies one signal in the current transaction; returns the item (undefined when there is nothing to track). */
-export async function recordSignal(
+async function applySignal(
   r: Repos,
-  ctx: TriageContext,
+  ctx: Ctx,
   service: Service,
   integrationId: string | null,
   s: ErrorSignal,
@@ -325,6 +318,47 @@ export async function recordSignal(
   return { item, created: false, regression };
 }
 
+/** Where a Sentry webhook delivery goes: the integration of its key, when it is a Sentry one. */
+export type SentryHookTarget =
+  | { found: true; integration: Integration; service: Service }
+  | { found: false; reason: 'unknown_integration_key' }
+  | { found: false; reason: 'wrong_integration_type'; type: string };
+
+/** The enabled Sentry integration (and its service) an integration key names. */
+export async function sentryHookTarget(deps: CoreDeps, _ctx: Ctx, input: { key: string }): Promise<SentryHookTarget> {
+  const res = await deps.uow.run((r) => findIntegrationByKey(r, input.key));
+  if (!res) return { found: false, reason: 'unknown_integration_key' };
+  if (res.integration.type !== 'sentry') return { found: false, reason: 'wrong_integration_type', type: res.integration.type };
+  return { found: true, ...res };
+}
+
+/** A Sentry metric or issue alert: an alert on the integration's service, like any intake event. */
+export async function ingestSentryAlert(
+  deps: CoreDeps,
+  ctx: Ctx,
+  input: { service: Service; integration: Integration; event: TriggerEvent | ActionEvent },
+): Promise<Alert | null> {
+  return deps.uow.run(async (r) => (await ingest(r, ctx, input.service, input.integration, input.event)).alert);
+}
+
+/**
+ * Applies one signal from the error tracker in its own transaction; undefined when there is nothing
+ * to track. Two deliveries of a new issue at once (PostgreSQL): the loser finds the winner's item.
+ */
+export async function recordSignal(
+  deps: CoreDeps,
+  ctx: Ctx,
+  input: { service: Service; integrationId: string | null; signal: ErrorSignal },
+): Promise<{ item: TriageItem; created: boolean; regression: boolean } | undefined> {
+  const apply = () => deps.uow.run((r) => applySignal(r, ctx, input.service, input.integrationId, input.signal));
+  try {
+    return await apply();
+  } catch (err) {
+    if (!/unique|duplicate/i.test(String((err as Error).message))) throw err;
+    return apply();
+  }
+}
+
 /** The Slack message of an item's latest appearance in the queue (a regression posts anew). */
 const messageKey = (i: TriageItem) => `triage:${i.id}:${i.regressedAt ?? i.createdAt}`;
 
@@ -337,7 +371,7 @@ function itemText(i: TriageItem, publicUrl: string): string[] {
   ].filter(Boolean);
 }
 
-async function postToChannel(r: Repos, ctx: TriageContext, item: TriageItem, service: Service, kind: 'new' | 'regression'): Promise<void> {
+async function postToChannel(r: Repos, ctx: Ctx, item: TriageItem, service: Service, kind: 'new' | 'regression'): Promise<void> {
   if (!service.alertsChannel) return;
   const settings = await getIncidentSettings(r);
   const actions: MessageAction[] = [
@@ -358,7 +392,7 @@ async function postToChannel(r: Repos, ctx: TriageContext, item: TriageItem, ser
   });
 }
 
-async function updateChannelMessage(r: Repos, ctx: TriageContext, item: TriageItem, who: string): Promise<void> {
+async function updateChannelMessage(r: Repos, ctx: Ctx, item: TriageItem, who: string): Promise<void> {
   const service = await r.alerts.findService(item.serviceId);
   if (!service?.alertsChannel) return;
   await queueMessage(r, ctx.now, {
@@ -375,17 +409,42 @@ async function updateChannelMessage(r: Repos, ctx: TriageContext, item: TriageIt
 // ---------------------------------------------------------------------------------------------
 // The queue
 
-export async function findTriageItem(r: Repos, idOrNumber: string): Promise<TriageItem> {
+async function findTriageItem(r: Repos, idOrNumber: string): Promise<TriageItem> {
   const m = /^(?:TRI-)?#?(\d+)$/i.exec(idOrNumber.trim());
   const item = m ? await r.triage.findByNumber(Number(m[1])) : await r.triage.find(idOrNumber);
   if (!item) throw notFound('triage_item', idOrNumber);
   return item;
 }
 
+export interface TriageQueueInput {
+  state?: TriageState | 'all';
+  /** A service id or slug; an unknown one matches nothing. */
+  service?: string;
+  regression?: boolean;
+  limit?: number;
+}
+
 /** The queue with the team's "bug or incident?" guidance shown beside it. */
-export async function triageQueue(r: Repos, filter: TriageFilter): Promise<{ guidance: string; items: TriageItem[] }> {
-  const settings = await getIncidentSettings(r);
-  return { guidance: settings.triageGuidance, items: await r.triage.list({ state: 'open', ...filter }) };
+export async function triageQueue(deps: CoreDeps, _ctx: Ctx, input: TriageQueueInput): Promise<{ guidance: string; items: TriageItem[] }> {
+  return deps.uow.run(async (r) => {
+    const serviceId = input.service ? ((await r.alerts.findService(input.service))?.id ?? 'none') : undefined;
+    const settings = await getIncidentSettings(r);
+    const filter: TriageFilter = {
+      state: input.state ?? 'open',
+      ...(serviceId ? { serviceId } : {}),
+      ...(input.regression !== undefined ? { regression: input.regression } : {}),
+      ...(input.limit !== undefined ? { limit: input.limit } : {}),
+    };
+    return { guidance: settings.triageGuidance, items: await r.triage.list(filter) };
+  });
+}
+
+/** A triage item (id, number or #number) with its timeline. */
+export async function getTriageItem(deps: CoreDeps, _ctx: Ctx, input: { ref: string }): Promise<{ item: TriageItem; timeline: TimelineEvent[] }> {
+  return deps.uow.run(async (r) => {
+    const item = await findTriageItem(r, input.ref);
+    return { item, timeline: await r.events.list('triage_item', item.id, { limit: 2000 }) };
+  });
 }
 
 function assertDecidable(item: TriageItem, now: number, userId: string): void {
@@ -401,7 +460,7 @@ function assertDecidable(item: TriageItem, now: number, userId: string): void {
     throw conflict('triage_decision_in_progress', `Someone is deciding ${ref(item)} right now.`);
 }
 
-function requireUser(ctx: TriageContext): User {
+function requireUser(ctx: Ctx): User {
   if (!ctx.user) throw invalid('user_required', 'A triage decision is made by a person.');
   if (ctx.user.role === 'stakeholder') throw forbidden('Stakeholders follow errors; responders triage them.');
   return ctx.user;
@@ -409,7 +468,8 @@ function requireUser(ctx: TriageContext): User {
 
 async function record(
   r: Repos,
-  ctx: TriageContext,
+  deps: CoreDeps,
+  ctx: Ctx,
   item: TriageItem,
   decision: TriageDecision,
   detail: Record<string, unknown>,
@@ -439,7 +499,7 @@ async function record(
     actor: ctx.actor,
     data: { decision, ...detail, by: user.id, name: user.name },
   });
-  await ctx.publish(
+  await deps.publish(
     r,
     'triage.decided',
     { decisionId: rec.id, itemId: item.id, decision, userId: user.id, at: now, serviceId: item.serviceId, title: item.title },
@@ -451,13 +511,22 @@ async function record(
 
 /** (a) An incident: declared pre-filled from the error, or the error linked to an open incident. */
 export async function decideIncident(
-  r: Repos,
-  ctx: TriageContext,
-  itemRef: string,
-  input: { severity?: string; incidentId?: string } = {},
+  deps: CoreDeps,
+  ctx: Ctx,
+  input: { item: string; severity?: string; incidentId?: string },
 ): Promise<{ item: TriageItem; incident: Incident }> {
   const user = requireUser(ctx);
-  const item = await findTriageItem(r, itemRef);
+  return deps.uow.run((r) => declareFromItem(r, deps, ctx, user, input));
+}
+
+async function declareFromItem(
+  r: Repos,
+  deps: CoreDeps,
+  ctx: Ctx,
+  user: User,
+  input: { item: string; severity?: string; incidentId?: string },
+): Promise<{ item: TriageItem; incident: Incident }> {
+  const item = await findTriageItem(r, input.item);
   assertDecidable(item, ctx.now, user.id);
   const ictx: IncidentContext = { now: ctx.now, publicUrl: ctx.publicUrl, actor: ctx.actor, user };
   const errorLines = [`Sentry ${item.shortId ?? item.sourceId}: ${item.title}`, ...itemText(item, ctx.publicUrl)];
@@ -466,7 +535,15 @@ export async function decideIncident(
     if (incident.status === 'resolved' || incident.status === 'cancelled')
       throw conflict('incident_closed', `INC-${incident.number} is ${incident.status}; link the error to an open incident or declare a new one.`);
     await addIncidentNote(r, ictx, incident, `Error linked from triage:\n${errorLines.join('\n')}`, 'triage');
-    const updated = await record(r, ctx, item, 'incident', { incidentId: incident.id, number: incident.number, linked: true }, { incidentId: incident.id });
+    const updated = await record(
+      r,
+      deps,
+      ctx,
+      item,
+      'incident',
+      { incidentId: incident.id, number: incident.number, linked: true },
+      { incidentId: incident.id },
+    );
     return { item: updated, incident };
   }
   const incident = await declareIncident(r, ictx, {
@@ -480,6 +557,7 @@ export async function decideIncident(
   });
   const updated = await record(
     r,
+    deps,
     ctx,
     item,
     'incident',
@@ -494,10 +572,12 @@ export interface BugTracker {
   createBug(input: { summary: string; description: string; labels: string[] }): Promise<{ key: string; url: string }>;
 }
 
-export interface TriageDeps {
-  core: CoreDeps;
-  publicUrl: string;
+/** The ports triage use cases may call out to, beside the core's. */
+export interface TriageDeps extends CoreDeps {
+  /** Files bugs in Jira; absent: bugs become tasks in Vigil's backlog. */
   bugs?: BugTracker;
+  /** Sentry's issue API; absent: the sync job records that Sentry must be changed by hand. */
+  sentry?: SentryIssues;
 }
 
 /**
@@ -506,26 +586,24 @@ export interface TriageDeps {
  */
 export async function decideBug(
   deps: TriageDeps,
-  actor: Actor,
-  user: User,
-  itemRef: string,
+  ctx: Ctx,
+  input: { item: string },
 ): Promise<{ item: TriageItem; ticket: { key: string; url: string; local: boolean } }> {
-  const { core } = deps;
+  const user = requireUser(ctx);
   const bugs = deps.bugs;
-  const ctxAt = (): TriageContext => ({ now: core.clock.now(), publicUrl: deps.publicUrl, actor, publish: core.publish, user });
+  const itemRef = input.item;
+  const actor = ctx.actor;
   if (!bugs) {
-    return core.uow.run(async (r) => {
-      const ctx = ctxAt();
-      requireUser(ctx);
+    return deps.uow.run(async (r) => {
       const item = await findTriageItem(r, itemRef);
       assertDecidable(item, ctx.now, user.id);
       const service = await r.alerts.findService(item.serviceId);
-      const task = await createTask(
+      const task = await insertTask(
         r,
         actor,
         {
           title: `[Sentry] ${item.title}`.slice(0, 300),
-          description: bugDescription(item, user, deps.publicUrl),
+          description: bugDescription(item, user, ctx.publicUrl),
           priority: item.level === 'fatal' || item.regression ? 'high' : 'medium',
           labels: ['bug', 'sentry'],
           team: service?.teamId ?? null,
@@ -533,36 +611,36 @@ export async function decideBug(
         ctx.now,
       );
       const key = taskRef(task);
-      const url = `${deps.publicUrl}/backlog?task=${encodeURIComponent(task.id)}`;
-      const updated = await record(r, ctx, item, 'bug', { taskId: task.id, taskKey: key, url, local: true }, {});
+      const url = `${ctx.publicUrl}/backlog?task=${encodeURIComponent(task.id)}`;
+      const updated = await record(r, deps, ctx, item, 'bug', { taskId: task.id, taskKey: key, url, local: true }, {});
       return { item: updated, ticket: { key, url, local: true } };
     });
   }
-  const claimed = await core.uow.run(async (r) => {
-    const ctx = ctxAt();
-    requireUser(ctx);
+  const claimed = await deps.uow.run(async (r) => {
     const item = await findTriageItem(r, itemRef);
     assertDecidable(item, ctx.now, user.id);
     const next = { ...item, claimedBy: user.id, claimedUntil: ctx.now + CLAIM_MS, updatedAt: ctx.now };
     await r.triage.update(next);
     return next;
   });
-  const description = bugDescription(claimed, user, deps.publicUrl);
+  const description = bugDescription(claimed, user, ctx.publicUrl);
   let ticket: { key: string; url: string };
   try {
     ticket = await bugs.createBug({ summary: `[Sentry] ${claimed.title}`.slice(0, 250), description, labels: ['sentry', 'vigil-triage'] });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    await core.uow.run(async (r) => {
+    await deps.uow.run(async (r) => {
       const item = await r.triage.find(claimed.id);
-      if (item && item.claimedBy === user.id) await r.triage.update({ ...item, claimedBy: null, claimedUntil: null, updatedAt: core.clock.now() });
+      if (item && item.claimedBy === user.id) await r.triage.update({ ...item, claimedBy: null, claimedUntil: null, updatedAt: deps.clock.now() });
       await r.events.append({ entityType: 'triage_item', entityId: claimed.id, type: 'triage.bug_failed', actor, data: { error: message } });
     });
     throw new DomainError('unavailable', 'jira_failed', `Jira did not create the bug: ${message}`);
   }
-  const item = await core.uow.run(async (r) => {
+  // Jira took its time: the decision is recorded when it is made, after Jira answered.
+  const after: Ctx = { ...ctx, now: deps.clock.now() };
+  const item = await deps.uow.run(async (r) => {
     const current = (await r.triage.find(claimed.id)) ?? claimed;
-    return record(r, ctxAt(), current, 'bug', { jiraKey: ticket.key, url: ticket.url }, { jiraKey: ticket.key, jiraUrl: ticket.url });
+    return record(r, deps, after, current, 'bug', { jiraKey: ticket.key, url: ticket.url }, { jiraKey: ticket.key, jiraUrl: ticket.url });
   });
   return { item, ticket: { ...ticket, local: false } };
 }
@@ -604,39 +682,42 @@ async function syncLater(r: Repos, item: TriageItem, change: SentryChange, key: 
 }
 
 /** (c) "I am fixing it": assigned to the person, here and in Sentry. */
-export async function decideFixing(r: Repos, ctx: TriageContext, itemRef: string): Promise<TriageItem> {
+export async function decideFixing(deps: CoreDeps, ctx: Ctx, input: { item: string }): Promise<TriageItem> {
   const user = requireUser(ctx);
-  const item = await findTriageItem(r, itemRef);
-  assertDecidable(item, ctx.now, user.id);
-  const updated = await record(r, ctx, item, 'fixing', { assigneeId: user.id }, { assigneeId: user.id, sentryAssignee: user.email });
-  await syncLater(r, updated, { assignedTo: user.email }, `assign:${ctx.now}`);
-  return updated;
+  return deps.uow.run(async (r) => {
+    const item = await findTriageItem(r, input.item);
+    assertDecidable(item, ctx.now, user.id);
+    const updated = await record(r, deps, ctx, item, 'fixing', { assigneeId: user.id }, { assigneeId: user.id, sentryAssignee: user.email });
+    await syncLater(r, updated, { assignedTo: user.email }, `assign:${ctx.now}`);
+    return updated;
+  });
 }
 
 /** (d) Noise: ignored (optionally for a while) or resolved, here and in Sentry. */
 export async function decideNoise(
-  r: Repos,
-  ctx: TriageContext,
-  itemRef: string,
-  input: { action: 'ignore' | 'resolve'; ignoreDurationMinutes?: number },
+  deps: CoreDeps,
+  ctx: Ctx,
+  input: { item: string; action: 'ignore' | 'resolve'; ignoreDurationMinutes?: number },
 ): Promise<TriageItem> {
   const user = requireUser(ctx);
   if (input.action !== 'ignore' && input.action !== 'resolve') throw invalid('invalid_action', 'action must be ignore or resolve.', { field: 'action' });
   const minutes = input.ignoreDurationMinutes;
   if (minutes !== undefined && (!Number.isInteger(minutes) || minutes < 1 || minutes > 525_600))
     throw invalid('invalid_field', 'ignoreDurationMinutes must be a whole number of minutes (1 to 525600).', { field: 'ignoreDurationMinutes' });
-  const item = await findTriageItem(r, itemRef);
-  assertDecidable(item, ctx.now, user.id);
-  const status = input.action === 'ignore' ? 'ignored' : 'resolved';
-  const detail = { action: input.action, ...(minutes !== undefined && input.action === 'ignore' ? { ignoreDurationMinutes: minutes } : {}) };
-  const updated = await record(r, ctx, item, 'noise', detail, { sentryStatus: status });
-  await syncLater(
-    r,
-    updated,
-    { status, ...(minutes !== undefined && input.action === 'ignore' ? { ignoreDurationMinutes: minutes } : {}) },
-    `${status}:${ctx.now}`,
-  );
-  return updated;
+  return deps.uow.run(async (r) => {
+    const item = await findTriageItem(r, input.item);
+    assertDecidable(item, ctx.now, user.id);
+    const status = input.action === 'ignore' ? 'ignored' : 'resolved';
+    const detail = { action: input.action, ...(minutes !== undefined && input.action === 'ignore' ? { ignoreDurationMinutes: minutes } : {}) };
+    const updated = await record(r, deps, ctx, item, 'noise', detail, { sentryStatus: status });
+    await syncLater(
+      r,
+      updated,
+      { status, ...(minutes !== undefined && input.action === 'ignore' ? { ignoreDurationMinutes: minutes } : {}) },
+      `${status}:${ctx.now}`,
+    );
+    return updated;
+  });
 }
 
 /** The Sentry API, as the sync job needs it. Errors with `retryable: true` are tried again. */
@@ -646,21 +727,22 @@ export interface SentryIssues {
 
 /** The job: tells Sentry what was decided. Best effort: a final failure is on the item's timeline. */
 export async function syncToSentry(
-  core: CoreDeps,
-  sentry: SentryIssues | undefined,
-  payload: { itemId: string; change: SentryChange },
-  attempt: { number: number; max: number },
+  deps: TriageDeps,
+  ctx: Ctx,
+  input: { itemId: string; change: SentryChange; attempt: { number: number; max: number } },
 ): Promise<void> {
-  const item = await core.uow.run((r) => r.triage.find(payload.itemId));
+  const { sentry } = deps;
+  const { attempt, change } = input;
+  const item = await deps.uow.run((r) => r.triage.find(input.itemId));
   if (!item) return;
   const log = (type: string, data: Record<string, unknown>) =>
-    core.uow.run((r) => r.events.append({ entityType: 'triage_item', entityId: item.id, type, actor: SYSTEM, data: { change: payload.change, ...data } }));
+    deps.uow.run((r) => r.events.append({ entityType: 'triage_item', entityId: item.id, type, actor: ctx.actor, data: { change, ...data } }));
   if (!sentry) {
     await log('triage.sentry_skipped', { reason: 'The Sentry API is not configured (VIGIL_SENTRY_TOKEN); change it in Sentry by hand.' });
     return;
   }
   try {
-    await sentry.updateIssue(item.sourceId, payload.change);
+    await sentry.updateIssue(item.sourceId, change);
   } catch (err) {
     const retryable = (err as { retryable?: unknown }).retryable === true;
     if (retryable && attempt.number < attempt.max) throw err;

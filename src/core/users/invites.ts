@@ -5,13 +5,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hashSecret, type Principal } from '../auth/auth.js';
-import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
+import { requirePrincipal } from '../auth/permissions.js';
+import { conflict, DomainError, forbidden, invalid, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import type { Repos } from '../shared/ports.js';
+import type { CoreDeps, Repos } from '../shared/ports.js';
+import type { Ctx } from '../shared/context.js';
 import { normalizeEmail, requireText } from '../shared/validate.js';
 import { queueMessage } from '../notifications/outbox.js';
+import { ChannelError, type SlackDirectory } from '../notifications/channels.js';
 import { findTeam, type Team } from '../teams/teams.js';
-import { ROLES, buildUser, insertUser, type Role, type User } from './users.js';
+import { assertPassword, ROLES, buildUser, insertUser, type Role, type User } from './users.js';
 
 /** A sign-up link is valid for 7 days. */
 export const INVITE_TTL_MS = 7 * 86_400_000;
@@ -62,10 +65,6 @@ async function assertMayInvite(r: Repos, p: Principal, team: Team | undefined, r
   void r;
 }
 
-/** Whether this person may invite people with this role to this team (checked before any other work). */
-export async function assertMayInviteTo(r: Repos, p: Principal, teamId: string | null | undefined, role: Role = 'responder'): Promise<void> {
-  await assertMayInvite(r, p, teamId ? await r.teams.findById(teamId) : undefined, role);
-}
 
 export interface InviteInput {
   email: string;
@@ -76,16 +75,16 @@ export interface InviteInput {
   slackUserId?: string | null;
 }
 
-export interface InviteContext {
-  now: number;
-  publicUrl: string;
-}
-
 /**
- * Creates an invite and queues its email (in the transaction). A pending invite for the same
+ * Creates an invite and queues its email, in one transaction. A pending invite for the same
  * address is replaced: its link stops working and the new one is sent.
  */
-export async function invite(r: Repos, ctx: InviteContext, p: Principal, input: InviteInput): Promise<{ invite: Invite; url: string }> {
+export async function invite(deps: CoreDeps, ctx: Ctx, input: InviteInput): Promise<{ invite: Invite; url: string }> {
+  const p = requirePrincipal(ctx);
+  return deps.uow.run((r) => createInvite(r, ctx, p, input));
+}
+
+async function createInvite(r: Repos, ctx: Ctx, p: Principal, input: InviteInput): Promise<{ invite: Invite; url: string }> {
   const email = normalizeEmail(input.email);
   const role = (input.role ?? 'responder') as Role;
   if (!(ROLES as readonly string[]).includes(role)) throw invalid('invalid_role', `role must be one of ${ROLES.join(', ')}.`, { field: 'role' });
@@ -135,29 +134,40 @@ export async function invite(r: Repos, ctx: InviteContext, p: Principal, input: 
   return { invite: i, url };
 }
 
-export async function revokeInvite(r: Repos, ctx: InviteContext, p: Principal, id: string): Promise<Invite> {
-  const i = await r.onboarding.findInvite(id);
-  if (!i) throw notFound('invite', id);
-  await assertMayInvite(r, p, i.teamId ? await r.teams.findById(i.teamId) : undefined, i.role);
-  if (inviteStatus(i, ctx.now) !== 'pending') throw conflict('invite_not_pending', `This invite is ${inviteStatus(i, ctx.now)}.`);
-  const next = { ...i, revokedAt: ctx.now };
-  await r.onboarding.updateInvite(next);
-  await r.events.append({ entityType: 'invite', entityId: i.id, type: 'invite.revoked', actor: { type: 'user', id: p.user.id }, data: {} });
-  return next;
+export async function revokeInvite(deps: CoreDeps, ctx: Ctx, input: { id: string }): Promise<Invite> {
+  const p = requirePrincipal(ctx);
+  return deps.uow.run(async (r) => {
+    const i = await r.onboarding.findInvite(input.id);
+    if (!i) throw notFound('invite', input.id);
+    await assertMayInvite(r, p, i.teamId ? await r.teams.findById(i.teamId) : undefined, i.role);
+    if (inviteStatus(i, ctx.now) !== 'pending') throw conflict('invite_not_pending', `This invite is ${inviteStatus(i, ctx.now)}.`);
+    const next = { ...i, revokedAt: ctx.now };
+    await r.onboarding.updateInvite(next);
+    await r.events.append({ entityType: 'invite', entityId: i.id, type: 'invite.revoked', actor: { type: 'user', id: p.user.id }, data: {} });
+    return next;
+  });
 }
 
-export async function listInvites(r: Repos, p: Principal, teamId?: string): Promise<Invite[]> {
-  if (!(p.user.role === 'admin' && p.scopes.includes('admin'))) {
+export async function listInvites(deps: CoreDeps, ctx: Ctx, input: { teamId?: string }): Promise<Invite[]> {
+  const p = requirePrincipal(ctx);
+  const teamId = input.teamId;
+  return deps.uow.run(async (r) => {
+    if (!(p.user.role === 'admin' && p.scopes.includes('admin'))) {
+      const team = teamId ? await findTeam(r, teamId) : undefined;
+      if (!team || team.leadUserId !== p.user.id) throw forbidden('Only admins, or the lead of the team, see its invites.');
+      return r.onboarding.listInvites({ teamId: team.id });
+    }
     const team = teamId ? await findTeam(r, teamId) : undefined;
-    if (!team || team.leadUserId !== p.user.id) throw forbidden('Only admins, or the lead of the team, see its invites.');
-    return r.onboarding.listInvites({ teamId: team.id });
-  }
-  const team = teamId ? await findTeam(r, teamId) : undefined;
-  return r.onboarding.listInvites(team ? { teamId: team.id } : {});
+    return r.onboarding.listInvites(team ? { teamId: team.id } : {});
+  });
 }
 
-/** What the sign-up page shows before the invitee chooses a password. */
-export async function lookupInvite(r: Repos, token: string, now: number): Promise<{ invite: Invite; team: Team | undefined }> {
+/** What the sign-up page shows before the invitee chooses a password (the token is the proof). */
+export async function lookupInvite(deps: CoreDeps, ctx: Ctx, input: { token: string }): Promise<{ invite: Invite; team: Team | undefined }> {
+  return deps.uow.run((r) => findPendingInvite(r, input.token, ctx.now));
+}
+
+async function findPendingInvite(r: Repos, token: string, now: number): Promise<{ invite: Invite; team: Team | undefined }> {
   const i = await r.onboarding.findInviteByTokenHash(hashSecret(token));
   if (!i) throw notFound('invite', 'this link');
   const status = inviteStatus(i, now);
@@ -166,11 +176,17 @@ export async function lookupInvite(r: Repos, token: string, now: number): Promis
 }
 
 /**
- * The invitee accepts: a user with their name and password (hashed by the caller), in the team, the
- * invite spent. Runs in one transaction, so a token works exactly once.
+ * The invitee accepts: a user with their name and password, in the team, the invite spent. Runs in
+ * one transaction, so a token works exactly once.
  */
-export async function acceptInvite(r: Repos, token: string, input: { name: string; timeZone?: string }, passwordHash: string, now: number): Promise<User> {
-  const { invite: i, team } = await lookupInvite(r, token, now);
+export async function acceptInvite(deps: CoreDeps, ctx: Ctx, input: { token: string; name: string; password: string; timeZone?: string }): Promise<User> {
+  assertPassword(input.password);
+  const passwordHash = await deps.passwords.hash(input.password);
+  return deps.uow.run((r) => spendInvite(r, input.token, input, passwordHash, ctx.now));
+}
+
+async function spendInvite(r: Repos, token: string, input: { name: string; timeZone?: string }, passwordHash: string, now: number): Promise<User> {
+  const { invite: i, team } = await findPendingInvite(r, token, now);
   const user = buildUser({ name: requireText(input.name, 'name'), email: i.email, role: i.role, ...(input.timeZone ? { timeZone: input.timeZone } : {}), ...(i.slackUserId ? { slackUserId: i.slackUserId } : {}) }, now);
   if (i.slackUserId && (await r.users.findBySlackId(i.slackUserId))) user.slackUserId = null;
   await insertUser(r, { type: 'user', id: user.id }, user, passwordHash);
@@ -184,4 +200,87 @@ export async function acceptInvite(r: Repos, token: string, input: { name: strin
   }
   await r.events.append({ entityType: 'invite', entityId: i.id, type: 'invite.accepted', actor: { type: 'user', id: user.id }, data: { userId: user.id } });
   return user;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Invites from a Slack channel
+
+/** The Slack workspace, as inviting a channel's members needs it. */
+export type InviteDirectory = SlackDirectory & { botUserId?: string };
+
+/** The ports the Slack-channel invite may call out to, beside the core's. */
+export interface InviteDeps extends CoreDeps {
+  /** The Slack workspace, when Slack is configured. */
+  slack?: InviteDirectory;
+}
+
+/** Slack is off on this Vigil: a state of the installation the caller can act on (type the id), so a conflict. */
+export function slackNotConfigured(): DomainError {
+  return new DomainError('conflict', 'slack_not_configured', 'Slack is not configured (VIGIL_SLACK_BOT_TOKEN); enter the id instead.');
+}
+
+/** A call to the Slack directory, its failures as domain errors. */
+export async function slackDirectoryCall<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof ChannelError) {
+      if (err.code === 'channel_not_found') throw new DomainError('invalid', 'slack_channel_not_found', 'Slack does not know this channel, or Vigil is not in it (invite the app to the channel first).', { field: 'channelId' });
+      if (err.code === 'missing_scope') throw new DomainError('unavailable', 'slack_missing_scope', `The Slack app lacks a scope: ${err.message}. Add it in the app's OAuth settings and reinstall.`);
+      throw new DomainError(err.retryable ? 'unavailable' : 'invalid', 'slack_error', err.message);
+    }
+    throw err;
+  }
+}
+
+export interface SlackInviteResult {
+  invited: Invite[];
+  skipped: Array<{ slackUserId: string; name?: string; reason: string }>;
+}
+
+/**
+ * Invites the members of a Slack channel (one invite, and one transaction, each); bots,
+ * deactivated accounts, members without a visible email and people who have an account are skipped.
+ */
+export async function inviteSlackChannel(deps: InviteDeps, ctx: Ctx, input: { channelId: string; role?: Role; teamId?: string | null }): Promise<SlackInviteResult> {
+  const p = requirePrincipal(ctx);
+  await deps.uow.run(async (r) => assertMayInvite(r, p, input.teamId ? await r.teams.findById(input.teamId) : undefined, input.role ?? 'responder'));
+  const slack = deps.slack;
+  if (!slack) throw slackNotConfigured();
+  const members: string[] = [];
+  let cursor = '';
+  for (let i = 0; i < 50; i++) {
+    const page = await slackDirectoryCall(() => slack.channelMembers(input.channelId, { limit: 200, ...(cursor ? { cursor } : {}) }));
+    members.push(...page.items);
+    cursor = page.nextCursor;
+    if (!cursor) break;
+  }
+  const result: SlackInviteResult = { invited: [], skipped: [] };
+  for (const id of [...new Set(members)]) {
+    if (id === slack.botUserId) continue;
+    const u = await slackDirectoryCall(() => slack.userInfo(id));
+    if (!u) {
+      result.skipped.push({ slackUserId: id, reason: 'unknown to Slack' });
+      continue;
+    }
+    if (u.isBot || u.deleted) {
+      result.skipped.push({ slackUserId: id, name: u.name, reason: u.isBot ? 'a bot' : 'deactivated in Slack' });
+      continue;
+    }
+    if (!u.email) {
+      result.skipped.push({ slackUserId: id, name: u.name, reason: 'no email visible (the app needs users:read.email)' });
+      continue;
+    }
+    const email = u.email;
+    try {
+      const { invite: i } = await deps.uow.run((r) =>
+        createInvite(r, ctx, p, { email, name: u.name, ...(input.role ? { role: input.role } : {}), teamId: input.teamId ?? null, source: 'slack', slackUserId: id }),
+      );
+      result.invited.push(i);
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'email_taken') result.skipped.push({ slackUserId: id, name: u.name, reason: 'has an account already' });
+      else throw err;
+    }
+  }
+  return result;
 }

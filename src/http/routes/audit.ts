@@ -3,6 +3,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import { searchAudit } from '../../core/audit/audit.js';
+import { principalCtx } from '../../core/shared/context.js';
 import { principalOf } from '../auth.js';
 import { StdErrors } from '../schemas.js';
 import type { App, HttpDeps } from '../types.js';
@@ -50,7 +51,7 @@ export function auditRoutes(app: App, deps: HttpDeps): void {
     },
     handler: async (req) => {
       const q = req.query;
-      return searchAudit(deps.core, principalOf(req), {
+      return searchAudit(deps.core, principalCtx(principalOf(req), deps.core.clock.now(), deps.config.publicUrl), {
         ...(q.actor ? { actorId: q.actor } : {}),
         ...(q.action ? { action: q.action } : {}),
         ...(q.entityType ? { entityType: q.entityType } : {}),

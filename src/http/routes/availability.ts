@@ -1,6 +1,8 @@
 import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
 import { sprintCheck, sprintConflicts, teamAvailability, type SprintSource } from '../../core/availability/availability.js';
-import { invalid } from '../../core/shared/errors.js';
+import { principalCtx } from '../../core/shared/context.js';
+import { principalOf } from '../auth.js';
 import { InstantQuery, StdErrors } from '../schemas.js';
 import type { App, HttpDeps } from '../types.js';
 import { toMs } from './schedules.js';
@@ -11,6 +13,8 @@ const Interval = Type.Object({ start: Type.Number(), end: Type.Number() });
 export function availabilityRoutes(source: SprintSource | undefined) {
   return (app: App, deps: HttpDeps): void => {
     const { core } = deps;
+    const availability = { ...core, ...(source ? { sprints: source } : {}) };
+    const ctxOf = (req: FastifyRequest) => principalCtx(principalOf(req), core.clock.now(), deps.config.publicUrl);
     const tags = ['schedules'];
     app.get('/api/v1/availability', {
       schema: {
@@ -25,7 +29,8 @@ export function availabilityRoutes(source: SprintSource | undefined) {
       handler: async (req) => {
         const from = toMs(req.query.from, 'from');
         const to = toMs(req.query.to, 'to');
-        return { from, to, data: await teamAvailability(core, req.query.team, from, to, req.query.maxOnCallHours ?? 0) };
+        const data = await teamAvailability(core, ctxOf(req), { team: req.query.team, from, to, maxOnCallHours: req.query.maxOnCallHours ?? 0 });
+        return { from, to, data };
       },
     });
     const Engineer = Type.Object({ userId: Type.String(), name: Type.String(), email: Type.String(), onCallHours: Type.Number(), onCallShifts: Type.Array(Interval), allocatable: Type.Boolean() });
@@ -62,7 +67,8 @@ export function availabilityRoutes(source: SprintSource | undefined) {
       },
       handler: async (req) => {
         const q = req.query;
-        return sprintCheck(core, source, q.team, {
+        return sprintCheck(availability, ctxOf(req), {
+          team: q.team,
           ...(q.from !== undefined ? { from: toMs(q.from, 'from') } : {}),
           ...(q.to !== undefined ? { to: toMs(q.to, 'to') } : {}),
           ...(q.maxOnCallHours !== undefined ? { maxOnCallHours: q.maxOnCallHours } : {}),
@@ -93,8 +99,7 @@ export function availabilityRoutes(source: SprintSource | undefined) {
         },
       },
       handler: async (req) => {
-        if (!source) throw invalid('jira_not_configured', 'Jira is not configured on this Vigil (VIGIL_JIRA_BASE_URL, VIGIL_JIRA_EMAIL, VIGIL_JIRA_API_TOKEN).');
-        return sprintConflicts(core, source, req.query.team);
+        return sprintConflicts(availability, ctxOf(req), { team: req.query.team });
       },
     });
   };

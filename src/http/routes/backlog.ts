@@ -3,20 +3,19 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { actorOf } from '../../core/auth/auth.js';
 import {
   createTask,
-  findTask,
   finishTask,
+  getTask,
+  listTasks,
   pickTask,
   suggestTask,
   syncBacklog,
   updateTask,
   type BacklogSource,
   type BacklogTask,
-  type TaskContext,
 } from '../../core/backlog/backlog.js';
-import { forbidden, invalid } from '../../core/shared/errors.js';
+import { principalCtx, type Ctx } from '../../core/shared/context.js';
 import { principalOf } from '../auth.js';
 import { IdParams, StdErrors, TimelineEventSchema } from '../schemas.js';
 import type { App, HttpDeps } from '../types.js';
@@ -74,10 +73,8 @@ export function backlogRoutes(source: BacklogSource | undefined) {
     const { core } = deps;
     app.addSchema(TaskOut);
     const tags = ['backlog'];
-    const ctxOf = (req: FastifyRequest): TaskContext => {
-      const p = principalOf(req);
-      return { now: core.clock.now(), actor: actorOf(p), user: p.user };
-    };
+    const backlog = { ...core, ...(source ? { source } : {}) };
+    const ctxOf = (req: FastifyRequest): Ctx => principalCtx(principalOf(req), core.clock.now(), deps.config.publicUrl);
 
     app.get('/api/v1/backlog', {
       schema: {
@@ -105,31 +102,8 @@ export function backlogRoutes(source: BacklogSource | undefined) {
         },
       },
       handler: async (req) => {
-        const p = principalOf(req);
-        return core.uow.run(async (r) => {
-          const q = req.query;
-          let teamId: string | undefined;
-          if (q.team) teamId = ((await r.teams.findById(q.team)) ?? (await r.teams.findBySlug(q.team)))?.id ?? 'none';
-          let assigneeId: string | undefined;
-          if (q.assignee)
-            assigneeId =
-              q.assignee === 'me'
-                ? p.user.id
-                : ((q.assignee.includes('@') ? await r.users.findByEmail(q.assignee.toLowerCase()) : await r.users.findById(q.assignee))?.id ?? 'none');
-          const status = q.status === 'all' ? undefined : (q.status ?? 'open');
-          const data = await r.backlog.list({
-            ...(status ? { status } : {}),
-            ...(teamId ? { teamId } : {}),
-            ...(assigneeId ? { assigneeId } : {}),
-            ...(q.source ? { source: q.source } : {}),
-            limit: q.limit ?? 200,
-          });
-          const raw = await r.settings.get('backlog.last_sync');
-          return {
-            data: data.map(out),
-            lastSync: raw ? (JSON.parse(raw) as { at: number; total: number; created: number; updated: number; archived: number }) : null,
-          };
-        });
+        const { data, lastSync } = await listTasks(core, ctxOf(req), req.query);
+        return { data: data.map(out), lastSync };
       },
     });
 
@@ -152,9 +126,7 @@ export function backlogRoutes(source: BacklogSource | undefined) {
         response: { 201: Type.Ref('BacklogTask'), ...StdErrors },
       },
       handler: async (req, reply) => {
-        const ctx = ctxOf(req);
-        if (ctx.user.role === 'stakeholder') throw forbidden('Stakeholders follow the backlog; responders work on it.');
-        return reply.status(201).send(out(await core.uow.run((r) => createTask(r, ctx.actor, req.body, ctx.now))));
+        return reply.status(201).send(out(await createTask(core, ctxOf(req), req.body)));
       },
     });
 
@@ -174,17 +146,8 @@ export function backlogRoutes(source: BacklogSource | undefined) {
         },
       },
       handler: async (req) => {
-        const p = principalOf(req);
-        return core.uow.run(async (r) => {
-          let userId = p.user.id;
-          if (req.query.user) {
-            const u = req.query.user.includes('@') ? await r.users.findByEmail(req.query.user.toLowerCase()) : await r.users.findById(req.query.user);
-            if (!u) throw invalid('unknown_user', `user: no user "${req.query.user}".`, { field: 'user' });
-            userId = u.id;
-          }
-          const s = await suggestTask(r, userId, { id: p.user.id });
-          return { busy: s.busy, reasons: s.reasons, task: s.task ? out(s.task) : null, inProgress: s.inProgress.map(out) };
-        });
+        const s = await suggestTask(core, ctxOf(req), req.query.user ? { user: req.query.user } : {});
+        return { busy: s.busy, reasons: s.reasons, task: s.task ? out(s.task) : null, inProgress: s.inProgress.map(out) };
       },
     });
 
@@ -194,7 +157,7 @@ export function backlogRoutes(source: BacklogSource | undefined) {
         summary: 'Read the backlog from Jira now (VIGIL_JIRA_BACKLOG_JQL); tasks are upserted by Jira key',
         response: { 200: Type.Object({ total: Type.Number(), created: Type.Number(), updated: Type.Number(), archived: Type.Number() }), ...StdErrors },
       },
-      handler: async (req) => syncBacklog(core, source, actorOf(principalOf(req))),
+      handler: async (req) => syncBacklog(backlog, ctxOf(req)),
     });
 
     app.get('/api/v1/backlog/:id', {
@@ -204,11 +167,10 @@ export function backlogRoutes(source: BacklogSource | undefined) {
         params: IdParams,
         response: { 200: Type.Object({ task: Type.Ref('BacklogTask'), timeline: Type.Array(TimelineEventSchema) }), ...StdErrors },
       },
-      handler: async (req) =>
-        core.uow.run(async (r) => {
-          const t = await findTask(r, req.params.id);
-          return { task: out(t), timeline: await r.events.list('backlog_task', t.id, { limit: 1000 }) };
-        }),
+      handler: async (req) => {
+        const { task, timeline } = await getTask(core, ctxOf(req), { ref: req.params.id });
+        return { task: out(task), timeline };
+      },
     });
 
     app.patch('/api/v1/backlog/:id', {
@@ -220,8 +182,7 @@ export function backlogRoutes(source: BacklogSource | undefined) {
         response: { 200: Type.Ref('BacklogTask'), ...StdErrors },
       },
       handler: async (req) => {
-        const ctx = ctxOf(req);
-        return out(await core.uow.run((r) => updateTask(r, ctx, req.params.id, req.body)));
+        return out(await updateTask(core, ctxOf(req), { ref: req.params.id, patch: req.body }));
       },
     });
 
@@ -234,9 +195,8 @@ export function backlogRoutes(source: BacklogSource | undefined) {
         response: { 200: Type.Ref('BacklogTask'), ...StdErrors },
       },
       handler: async (req) => {
-        const ctx = ctxOf(req);
         const assignee = req.body?.assignee;
-        return out(await core.uow.run((r) => pickTask(r, ctx, req.params.id, assignee ? { assignee } : {})));
+        return out(await pickTask(core, ctxOf(req), { ref: req.params.id, ...(assignee ? { assignee } : {}) }));
       },
     });
 
@@ -248,8 +208,7 @@ export function backlogRoutes(source: BacklogSource | undefined) {
         response: { 200: Type.Ref('BacklogTask'), ...StdErrors },
       },
       handler: async (req) => {
-        const ctx = ctxOf(req);
-        return out(await core.uow.run((r) => finishTask(r, ctx, req.params.id)));
+        return out(await finishTask(core, ctxOf(req), { ref: req.params.id }));
       },
     });
   };

@@ -4,10 +4,21 @@
  */
 import { Type } from '@sinclair/typebox';
 import { SESSION_TTL_MS, login } from '../../core/auth/auth.js';
-import { ChannelError, type SlackDirectory } from '../../core/notifications/channels.js';
-import { DomainError } from '../../core/shared/errors.js';
-import { acceptInvite, assertMayInviteTo, invite, inviteStatus, listInvites, lookupInvite, revokeInvite, type Invite } from '../../core/users/invites.js';
-import { assertPassword } from '../../core/users/users.js';
+import type { FastifyRequest } from 'fastify';
+import { principalCtx, systemCtx, type Ctx } from '../../core/shared/context.js';
+import {
+  acceptInvite,
+  invite,
+  inviteSlackChannel,
+  inviteStatus,
+  listInvites,
+  lookupInvite,
+  revokeInvite,
+  slackDirectoryCall,
+  slackNotConfigured,
+  type Invite,
+  type InviteDirectory,
+} from '../../core/users/invites.js';
 import { principalOf, SESSION_COOKIE } from '../auth.js';
 import { IdParams, Role, StdErrors } from '../schemas.js';
 import type { App, HttpDeps } from '../types.js';
@@ -47,26 +58,8 @@ const CACHE_MS = 60_000;
 
 export interface OnboardingRouteOptions {
   /** The Slack workspace, when Slack is configured. */
-  slack?: SlackDirectory & { botUserId?: string };
+  slack?: InviteDirectory;
   now(): number;
-}
-
-/** Slack is off on this Vigil: a state of the installation the caller can act on (type the id), so a 409. */
-function slackUnavailable(): DomainError {
-  return new DomainError('conflict', 'slack_not_configured', 'Slack is not configured (VIGIL_SLACK_BOT_TOKEN); enter the id instead.');
-}
-
-async function slackCall<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof ChannelError) {
-      if (err.code === 'channel_not_found') throw new DomainError('invalid', 'slack_channel_not_found', 'Slack does not know this channel, or Vigil is not in it (invite the app to the channel first).', { field: 'channelId' });
-      if (err.code === 'missing_scope') throw new DomainError('unavailable', 'slack_missing_scope', `The Slack app lacks a scope: ${err.message}. Add it in the app's OAuth settings and reinstall.`);
-      throw new DomainError(err.retryable ? 'unavailable' : 'invalid', 'slack_error', err.message);
-    }
-    throw err;
-  }
 }
 
 const shape = (i: Invite, now: number) => ({ ...i, status: inviteStatus(i, now), revokedAt: undefined });
@@ -85,7 +78,10 @@ export function onboardingRoutes(options: OnboardingRouteOptions) {
   return (app: App, deps: HttpDeps): void => {
     const { core } = deps;
     const tags = ['identity'];
-    const ctx = () => ({ now: core.clock.now(), publicUrl: deps.config.publicUrl });
+    const invites = { ...core, ...(options.slack ? { slack: options.slack } : {}) };
+    const ctxOf = (req: FastifyRequest): Ctx => principalCtx(principalOf(req), core.clock.now(), deps.config.publicUrl);
+    /** The sign-up link's calls: nobody is signed in, the token is the proof. */
+    const publicCtx = () => systemCtx(core.clock.now(), deps.config.publicUrl);
 
     app.get('/api/v1/slack/channels', {
       schema: {
@@ -99,11 +95,11 @@ export function onboardingRoutes(options: OnboardingRouteOptions) {
       },
       handler: async (req) => {
         const slack = options.slack;
-        if (!slack) throw slackUnavailable();
+        if (!slack) throw slackNotConfigured();
         const limit = req.query.limit ?? 200;
         const query = req.query.query?.trim().replace(/^#/, '').toLowerCase();
         if (!query) {
-          const page = await cached(`channels:${req.query.cursor ?? ''}:${limit}`, () => slackCall(() => slack.listChannels({ limit, ...(req.query.cursor ? { cursor: req.query.cursor } : {}) })));
+          const page = await cached(`channels:${req.query.cursor ?? ''}:${limit}`, () => slackDirectoryCall(() => slack.listChannels({ limit, ...(req.query.cursor ? { cursor: req.query.cursor } : {}) })));
           return { data: page.items, nextCursor: page.nextCursor };
         }
         // Slack has no search by name: walk the pages (cached) and keep the matches.
@@ -111,7 +107,7 @@ export function onboardingRoutes(options: OnboardingRouteOptions) {
         let cursor = req.query.cursor ?? '';
         for (let i = 0; i < 25; i++) {
           const c = cursor;
-          const page = await cached(`channels:${c}:200`, () => slackCall(() => slack.listChannels({ limit: 200, ...(c ? { cursor: c } : {}) })));
+          const page = await cached(`channels:${c}:200`, () => slackDirectoryCall(() => slack.listChannels({ limit: 200, ...(c ? { cursor: c } : {}) })));
           data.push(...page.items.filter((ch) => ch.name.toLowerCase().includes(query)));
           cursor = page.nextCursor;
           if (!cursor || data.length >= limit) break;
@@ -129,8 +125,8 @@ export function onboardingRoutes(options: OnboardingRouteOptions) {
       },
       handler: async (req) => {
         const slack = options.slack;
-        if (!slack) throw slackUnavailable();
-        const all = await cached('usergroups', () => slackCall(() => slack.listUserGroups()));
+        if (!slack) throw slackNotConfigured();
+        const all = await cached('usergroups', () => slackDirectoryCall(() => slack.listUserGroups()));
         const q = req.query.query?.trim().replace(/^@/, '').toLowerCase();
         return { data: q ? all.filter((g) => g.handle.toLowerCase().includes(q) || g.name.toLowerCase().includes(q)) : all };
       },
@@ -144,9 +140,8 @@ export function onboardingRoutes(options: OnboardingRouteOptions) {
         response: { 200: Type.Object({ data: Type.Array(InviteSchema) }), ...StdErrors },
       },
       handler: async (req) => {
-        const p = principalOf(req);
-        const now = core.clock.now();
-        return { data: (await core.uow.run((r) => listInvites(r, p, req.query.teamId))).map((i) => shape(i, now)) };
+        const ctx = ctxOf(req);
+        return { data: (await listInvites(core, ctx, req.query.teamId ? { teamId: req.query.teamId } : {})).map((i) => shape(i, ctx.now)) };
       },
     });
 
@@ -166,8 +161,7 @@ export function onboardingRoutes(options: OnboardingRouteOptions) {
         response: { 201: InviteSchema, ...StdErrors },
       },
       handler: async (req, reply) => {
-        const p = principalOf(req);
-        const { invite: i } = await core.uow.run((r) => invite(r, ctx(), p, req.body));
+        const { invite: i } = await invite(core, ctxOf(req), req.body);
         return reply.status(201).send(shape(i, core.clock.now()));
       },
     });
@@ -183,44 +177,7 @@ export function onboardingRoutes(options: OnboardingRouteOptions) {
         },
       },
       handler: async (req, reply) => {
-        const p = principalOf(req);
-        await core.uow.run((r) => assertMayInviteTo(r, p, req.body.teamId, req.body.role));
-        const slack = options.slack;
-        if (!slack) throw slackUnavailable();
-        const members: string[] = [];
-        let cursor = '';
-        for (let i = 0; i < 50; i++) {
-          const page = await slackCall(() => slack.channelMembers(req.body.channelId, { limit: 200, ...(cursor ? { cursor } : {}) }));
-          members.push(...page.items);
-          cursor = page.nextCursor;
-          if (!cursor) break;
-        }
-        const invited: Invite[] = [];
-        const skipped: Array<{ slackUserId: string; name?: string; reason: string }> = [];
-        for (const id of [...new Set(members)]) {
-          if (id === slack.botUserId) continue;
-          const u = await slackCall(() => slack.userInfo(id));
-          if (!u) {
-            skipped.push({ slackUserId: id, reason: 'unknown to Slack' });
-            continue;
-          }
-          if (u.isBot || u.deleted) {
-            skipped.push({ slackUserId: id, name: u.name, reason: u.isBot ? 'a bot' : 'deactivated in Slack' });
-            continue;
-          }
-          if (!u.email) {
-            skipped.push({ slackUserId: id, name: u.name, reason: 'no email visible (the app needs users:read.email)' });
-            continue;
-          }
-          const email = u.email;
-          try {
-            const { invite: i } = await core.uow.run((r) => invite(r, ctx(), p, { email, name: u.name, ...(req.body.role ? { role: req.body.role } : {}), teamId: req.body.teamId ?? null, source: 'slack', slackUserId: id }));
-            invited.push(i);
-          } catch (err) {
-            if (err instanceof DomainError && err.code === 'email_taken') skipped.push({ slackUserId: id, name: u.name, reason: 'has an account already' });
-            else throw err;
-          }
-        }
+        const { invited, skipped } = await inviteSlackChannel(invites, ctxOf(req), req.body);
         const now = core.clock.now();
         return reply.status(201).send({ invited: invited.map((i) => shape(i, now)), skipped });
       },
@@ -229,19 +186,17 @@ export function onboardingRoutes(options: OnboardingRouteOptions) {
     app.delete('/api/v1/invites/:id', {
       schema: { tags, summary: 'Withdraw a pending invite (its link stops working)', params: IdParams, response: { 200: InviteSchema, ...StdErrors } },
       handler: async (req) => {
-        const p = principalOf(req);
-        return shape(await core.uow.run((r) => revokeInvite(r, ctx(), p, req.params.id)), core.clock.now());
+        return shape(await revokeInvite(core, ctxOf(req), { id: req.params.id }), core.clock.now());
       },
     });
 
     app.get('/api/v1/invites/by-token/:token', {
       config: { auth: 'public' },
       schema: { tags, summary: 'What a sign-up link is for (public: the token is the proof)', security: [], params: TokenParams, response: { 200: PublicInvite, ...StdErrors } },
-      handler: async (req) =>
-        core.uow.run(async (r) => {
-          const { invite: i, team } = await lookupInvite(r, req.params.token, core.clock.now());
-          return { email: i.email, name: i.name, role: i.role, team: team ? { id: team.id, name: team.name } : null, expiresAt: i.expiresAt };
-        }),
+      handler: async (req) => {
+        const { invite: i, team } = await lookupInvite(core, publicCtx(), { token: req.params.token });
+        return { email: i.email, name: i.name, role: i.role, team: team ? { id: team.id, name: team.name } : null, expiresAt: i.expiresAt };
+      },
     });
 
     app.post('/api/v1/invites/by-token/:token/accept', {
@@ -255,9 +210,7 @@ export function onboardingRoutes(options: OnboardingRouteOptions) {
         response: { 201: Type.Object({ user: Type.Ref('User'), expiresAt: Type.Number() }), ...StdErrors },
       },
       handler: async (req, reply) => {
-        assertPassword(req.body.password);
-        const hash = await core.passwords.hash(req.body.password);
-        const user = await core.uow.run((r) => acceptInvite(r, req.params.token, { name: req.body.name, ...(req.body.timeZone ? { timeZone: req.body.timeZone } : {}) }, hash, core.clock.now()));
+        const user = await acceptInvite(core, publicCtx(), { token: req.params.token, ...req.body });
         const { secret, session } = await login(core, user.email, req.body.password);
         reply.setCookie(SESSION_COOKIE, secret, { path: '/', httpOnly: true, sameSite: 'lax', secure: deps.config.secureCookies, maxAge: Math.floor(SESSION_TTL_MS / 1000) });
         return reply.status(201).send({ user, expiresAt: session.expiresAt });

@@ -5,19 +5,15 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { findIntegrationByKey } from '../../core/alerts/services.js';
-import { actorOf } from '../../core/auth/auth.js';
+import { integrationCtx, principalCtx, systemCtx } from '../../core/shared/context.js';
 import { DomainError } from '../../core/shared/errors.js';
-import { reportSecurityIssue } from '../../core/security/security.js';
+import { reportSecurityIssue, securityHookTarget } from '../../core/security/security.js';
 import { principalOf } from '../auth.js';
 import { errorBody } from '../errors.js';
 import { StdErrors } from '../schemas.js';
 import type { App, HttpDeps } from '../types.js';
 import { out as incidentOut } from './incidents.js';
 import { HookLimiter } from './triage.js';
-
-/** Integration types whose key may post security reports. */
-const SECURITY_INTEGRATION_TYPES = ['generic', 'security'];
 
 const ReportBody = Type.Object(
   {
@@ -44,31 +40,21 @@ export function securityRoutes(app: App, deps: HttpDeps): void {
       response: { 201: Type.Ref('Incident'), ...StdErrors },
     },
     handler: async (req, reply) => {
-      const p = principalOf(req);
-      const incident = await core.uow.run((r) =>
-        reportSecurityIssue(
-          r,
-          { now: core.clock.now(), publicUrl: deps.config.publicUrl, actor: actorOf(p), reporter: p.user },
-          { ...req.body, source: 'report form' },
-        ),
-      );
+      const ctx = principalCtx(principalOf(req), core.clock.now(), deps.config.publicUrl);
+      const incident = await reportSecurityIssue(core, ctx, { ...req.body, source: 'report form' });
       return reply.status(201).send(incidentOut(incident));
     },
   });
 
   const hook = async (req: FastifyRequest, reply: FastifyReply) => {
     const key = (req.params as { key: string }).key;
-    const res = await core.uow.run((r) => findIntegrationByKey(r, key));
-    if (!res) return reply.status(401).send(errorBody('unknown_integration_key', 'Unknown or disabled integration key.'));
-    if (!SECURITY_INTEGRATION_TYPES.includes(res.integration.type))
+    const res = await securityHookTarget(core, systemCtx(core.clock.now(), deps.config.publicUrl), { key });
+    if (!res.found && res.reason === 'unknown_integration_key')
+      return reply.status(401).send(errorBody('unknown_integration_key', 'Unknown or disabled integration key.'));
+    if (!res.found)
       return reply
         .status(400)
-        .send(
-          errorBody(
-            'wrong_integration_type',
-            `This key belongs to a ${res.integration.type} integration; security tools post with a generic integration's key.`,
-          ),
-        );
+        .send(errorBody('wrong_integration_type', `This key belongs to a ${res.type} integration; security tools post with a generic integration's key.`));
     const wait = limiter.take(res.integration.id);
     if (wait)
       return reply
@@ -81,19 +67,13 @@ export function securityRoutes(app: App, deps: HttpDeps): void {
     const title = text('title');
     if (!title?.trim()) return reply.status(400).send(errorBody('invalid_payload', 'title is required.', { field: 'title' }));
     try {
-      const incident = await core.uow.run((r) =>
-        reportSecurityIssue(
-          r,
-          { now: core.clock.now(), publicUrl: deps.config.publicUrl, actor: { type: 'integration', id: res.integration.id } },
-          {
-            title: title.trim().slice(0, 200),
-            description: text('description') ?? '',
-            severity: text('severity'),
-            source: text('source') ?? res.integration.name,
-            link: text('link'),
-          },
-        ),
-      );
+      const incident = await reportSecurityIssue(core, integrationCtx(res.integration.id, core.clock.now(), deps.config.publicUrl), {
+        title: title.trim().slice(0, 200),
+        description: text('description') ?? '',
+        severity: text('severity'),
+        source: text('source') ?? res.integration.name,
+        link: text('link'),
+      });
       // The tool learns where the report went, not what is in it (the incident is private).
       return reply.status(202).send({ status: 'accepted', reference: `INC-${incident.number}` });
     } catch (err) {

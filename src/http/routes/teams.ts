@@ -1,4 +1,6 @@
 import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import { principalCtx } from '../../core/shared/context.js';
 import { createTeam, deleteTeam, getTeam, listTeams, updateTeam } from '../../core/teams/teams.js';
 import { principalOf } from '../auth.js';
 import { IdParams, StdErrors, listOf } from '../schemas.js';
@@ -28,28 +30,29 @@ const TeamPatch = Type.Partial(Type.Object(TeamFields), { additionalProperties: 
 
 export function teamRoutes(app: App, deps: HttpDeps): void {
   const { core } = deps;
+  const ctxOf = (req: FastifyRequest) => principalCtx(principalOf(req), core.clock.now(), deps.config.publicUrl);
   app.get('/api/v1/teams', {
     schema: { tags: ['identity'], summary: 'List teams', response: { 200: listOf('Team'), ...StdErrors } },
-    handler: async () => ({ data: await listTeams(core) }),
+    handler: async (req) => ({ data: await listTeams(core, ctxOf(req)) }),
   });
   app.post('/api/v1/teams', {
     config: { auth: 'admin' },
     schema: { tags: ['identity'], summary: 'Create a team (admin)', body: TeamCreate, response: { 201: Type.Ref('Team'), ...StdErrors } },
-    handler: async (req, reply) => reply.status(201).send(await createTeam(core, principalOf(req), req.body)),
+    handler: async (req, reply) => reply.status(201).send(await createTeam(core, ctxOf(req), req.body)),
   });
   app.get('/api/v1/teams/:id', {
     schema: { tags: ['identity'], summary: 'Get a team by id or slug', params: IdParams, response: { 200: Type.Ref('Team'), ...StdErrors } },
-    handler: async (req) => getTeam(core, req.params.id),
+    handler: async (req) => getTeam(core, ctxOf(req), { ref: req.params.id }),
   });
   app.patch('/api/v1/teams/:id', {
     schema: { tags: ['identity'], summary: 'Update a team (admin or its lead)', params: IdParams, body: TeamPatch, response: { 200: Type.Ref('Team'), ...StdErrors } },
-    handler: async (req) => updateTeam(core, principalOf(req), req.params.id, req.body),
+    handler: async (req) => updateTeam(core, ctxOf(req), { ref: req.params.id, patch: req.body }),
   });
   app.delete('/api/v1/teams/:id', {
     config: { auth: 'admin' },
     schema: { tags: ['identity'], summary: 'Delete a team (admin)', params: IdParams, response: { 204: Type.Null(), ...StdErrors } },
     handler: async (req, reply) => {
-      await deleteTeam(core, principalOf(req), req.params.id);
+      await deleteTeam(core, ctxOf(req), { ref: req.params.id });
       return reply.status(204).send(null);
     },
   });

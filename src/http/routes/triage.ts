@@ -5,19 +5,18 @@
 import { assertCleanJson } from '../../core/shared/validate.js';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ingest } from '../../core/alerts/alerts.js';
-import { findIntegrationByKey } from '../../core/alerts/services.js';
-import { actorOf } from '../../core/auth/auth.js';
+import { integrationCtx, principalCtx, systemCtx, type Ctx } from '../../core/shared/context.js';
 import {
   decideBug,
   decideFixing,
   decideIncident,
   decideNoise,
-  findTriageItem,
+  getTriageItem,
+  ingestSentryAlert,
   recordSignal,
+  sentryHookTarget,
   triageQueue,
   type BugTracker,
-  type TriageContext,
   type TriageItem,
 } from '../../core/triage/triage.js';
 import { out as incidentOut } from './incidents.js';
@@ -112,10 +111,8 @@ export function triageRoutes(ports: { bugs?: BugTracker } = {}) {
     const limiter = new HookLimiter(deps.config.intakeRatePerSecond ?? 100, deps.config.intakeBurst ?? 1000);
     app.addSchema(TriageItemOut);
     const tags = ['triage'];
-    const ctxOf = (req: FastifyRequest): TriageContext => {
-      const p = principalOf(req);
-      return { now: core.clock.now(), publicUrl: deps.config.publicUrl, actor: actorOf(p), publish: core.publish, user: p.user };
-    };
+    const triage = { ...core, ...(ports.bugs ? { bugs: ports.bugs } : {}) };
+    const ctxOf = (req: FastifyRequest): Ctx => principalCtx(principalOf(req), core.clock.now(), deps.config.publicUrl);
 
     // -------------------------------------------------------------------------------------------
     // The Sentry webhook: raw body (the signature covers the exact bytes), vendor-style answers.
@@ -126,14 +123,13 @@ export function triageRoutes(ports: { bugs?: BugTracker } = {}) {
 
       const hook = async (req: FastifyRequest, reply: FastifyReply) => {
         const key = (req.params as { key: string }).key;
-        const res = await core.uow.run((r) => findIntegrationByKey(r, key));
-        if (!res) return reply.status(401).send(errorBody('unknown_integration_key', 'Unknown or disabled integration key.'));
-        if (res.integration.type !== 'sentry')
+        const res = await sentryHookTarget(core, systemCtx(core.clock.now(), deps.config.publicUrl), { key });
+        if (!res.found && res.reason === 'unknown_integration_key')
+          return reply.status(401).send(errorBody('unknown_integration_key', 'Unknown or disabled integration key.'));
+        if (!res.found)
           return reply
             .status(400)
-            .send(
-              errorBody('wrong_integration_type', `This key belongs to a ${res.integration.type} integration; Sentry needs an integration of type sentry.`),
-            );
+            .send(errorBody('wrong_integration_type', `This key belongs to a ${res.type} integration; Sentry needs an integration of type sentry.`));
         const wait = limiter.take(res.integration.id);
         if (wait)
           return reply
@@ -165,29 +161,14 @@ export function triageRoutes(ports: { bugs?: BugTracker } = {}) {
             return reply.status(400).send(errorBody('invalid_payload', err.message, err.field ? { field: err.field } : undefined));
           throw err;
         }
-        const now = core.clock.now();
-        const actor = { type: 'integration' as const, id: res.integration.id };
+        const ctx = integrationCtx(res.integration.id, core.clock.now(), deps.config.publicUrl);
         if (parsed.type === 'ignored') return reply.status(200).send({ status: 'ignored', reason: parsed.reason });
         if (parsed.type === 'alert') {
-          const event = parsed.event;
-          const alert = await core.uow.run(
-            async (r) => (await ingest(r, { now, publicUrl: deps.config.publicUrl, actor }, res.service, res.integration, event)).alert,
-          );
+          const alert = await ingestSentryAlert(core, ctx, { service: res.service, integration: res.integration, event: parsed.event });
           return reply.status(200).send({ status: 'ok', alert: alert ? { id: alert.id, number: alert.number, status: alert.status } : null });
         }
         const signal = parsed.signal;
-        const record = () =>
-          core.uow.run((r) =>
-            recordSignal(r, { now, publicUrl: deps.config.publicUrl, actor, publish: core.publish }, res.service, res.integration.id, signal),
-          );
-        let result: Awaited<ReturnType<typeof record>>;
-        try {
-          result = await record();
-        } catch (err) {
-          // Two deliveries of a new issue at once (PostgreSQL): the loser finds the winner's item.
-          if (!/unique|duplicate/i.test(String((err as Error).message))) throw err;
-          result = await record();
-        }
+        const result = await recordSignal(core, ctx, { service: res.service, integrationId: res.integration.id, signal });
         if (!result) return reply.status(200).send({ status: 'ignored', reason: `issue ${signal.issueId} is not in the triage queue` });
         const { item } = result;
         return reply.status(200).send({
@@ -216,17 +197,15 @@ export function triageRoutes(ports: { bugs?: BugTracker } = {}) {
         ),
         response: { 200: Type.Object({ guidance: Type.String(), data: Type.Array(Type.Ref('TriageItem')) }), ...StdErrors },
       },
-      handler: async (req) =>
-        core.uow.run(async (r) => {
-          const serviceId = req.query.service ? ((await r.alerts.findService(req.query.service))?.id ?? 'none') : undefined;
-          const q = await triageQueue(r, {
-            state: req.query.state ?? 'open',
-            ...(serviceId ? { serviceId } : {}),
-            ...(req.query.regression !== undefined ? { regression: req.query.regression } : {}),
-            limit: req.query.limit ?? 100,
-          });
-          return { guidance: q.guidance, data: q.items.map(itemOut) };
-        }),
+      handler: async (req) => {
+        const q = await triageQueue(core, ctxOf(req), {
+          state: req.query.state ?? 'open',
+          ...(req.query.service ? { service: req.query.service } : {}),
+          ...(req.query.regression !== undefined ? { regression: req.query.regression } : {}),
+          limit: req.query.limit ?? 100,
+        });
+        return { guidance: q.guidance, data: q.items.map(itemOut) };
+      },
     });
 
     app.get('/api/v1/triage/:id', {
@@ -236,11 +215,10 @@ export function triageRoutes(ports: { bugs?: BugTracker } = {}) {
         params: IdParams,
         response: { 200: Type.Object({ item: Type.Ref('TriageItem'), timeline: Type.Array(TimelineEventSchema) }), ...StdErrors },
       },
-      handler: async (req) =>
-        core.uow.run(async (r) => {
-          const item = await findTriageItem(r, req.params.id);
-          return { item: itemOut(item), timeline: await r.events.list('triage_item', item.id, { limit: 2000 }) };
-        }),
+      handler: async (req) => {
+        const { item, timeline } = await getTriageItem(core, ctxOf(req), { ref: req.params.id });
+        return { item: itemOut(item), timeline };
+      },
     });
 
     app.post('/api/v1/triage/:id/incident', {
@@ -255,8 +233,7 @@ export function triageRoutes(ports: { bugs?: BugTracker } = {}) {
         response: { 200: Type.Object({ item: Type.Ref('TriageItem'), incident: Type.Ref('Incident') }), ...StdErrors },
       },
       handler: async (req) => {
-        const ctx = ctxOf(req);
-        const res = await core.uow.run((r) => decideIncident(r, ctx, req.params.id, req.body));
+        const res = await decideIncident(core, ctxOf(req), { item: req.params.id, ...req.body });
         return { item: itemOut(res.item), incident: incidentOut(res.incident) };
       },
     });
@@ -269,8 +246,7 @@ export function triageRoutes(ports: { bugs?: BugTracker } = {}) {
         response: { 200: Type.Object({ item: Type.Ref('TriageItem'), ticket: Type.Object({ key: Type.String(), url: Type.String(), local: Type.Boolean() }) }), ...StdErrors },
       },
       handler: async (req) => {
-        const p = principalOf(req);
-        const res = await decideBug({ core, publicUrl: deps.config.publicUrl, ...(ports.bugs ? { bugs: ports.bugs } : {}) }, actorOf(p), p.user, req.params.id);
+        const res = await decideBug(triage, ctxOf(req), { item: req.params.id });
         return { item: itemOut(res.item), ticket: res.ticket };
       },
     });
@@ -283,8 +259,7 @@ export function triageRoutes(ports: { bugs?: BugTracker } = {}) {
         response: { 200: Type.Ref('TriageItem'), ...StdErrors },
       },
       handler: async (req) => {
-        const ctx = ctxOf(req);
-        return itemOut(await core.uow.run((r) => decideFixing(r, ctx, req.params.id)));
+        return itemOut(await decideFixing(core, ctxOf(req), { item: req.params.id }));
       },
     });
 
@@ -303,8 +278,7 @@ export function triageRoutes(ports: { bugs?: BugTracker } = {}) {
         response: { 200: Type.Ref('TriageItem'), ...StdErrors },
       },
       handler: async (req) => {
-        const ctx = ctxOf(req);
-        return itemOut(await core.uow.run((r) => decideNoise(r, ctx, req.params.id, req.body)));
+        return itemOut(await decideNoise(core, ctxOf(req), { item: req.params.id, ...req.body }));
       },
     });
   };
