@@ -18,10 +18,10 @@ export const alertsModule: VigilModule = {
   configSections: alertsSections,
   routes: [alertRoutes, intakeRoutes],
   jobHandlers: ({ core, config }) => ({
-    [ESCALATE_JOB]: async (job) => core.uow.run((r) => runEscalationStep(r, systemCtx(core, config.publicUrl), job.payload as { alertId: string; step: number; round: number })),
-    [STORM_JOB]: async (job) => core.uow.run((r) => runStormSummary(r, systemCtx(core, config.publicUrl), job.payload as { serviceId: string; since: number })),
-    [SNOOZE_END_JOB]: async (job) => core.uow.run((r) => endSnooze(r, systemCtx(core, config.publicUrl), job.payload as { alertId: string; until: number })),
-    [HEARTBEAT_JOB]: async (job) => core.uow.run((r) => checkHeartbeat(r, systemCtx(core, config.publicUrl), String(job.payload.heartbeatId))),
+    [ESCALATE_JOB]: async (job) => core.uow.run((r) => runEscalationStep(r, systemCtx(core, config.publicUrl), job.payload)),
+    [STORM_JOB]: async (job) => core.uow.run((r) => runStormSummary(r, systemCtx(core, config.publicUrl), job.payload)),
+    [SNOOZE_END_JOB]: async (job) => core.uow.run((r) => endSnooze(r, systemCtx(core, config.publicUrl), job.payload)),
+    [HEARTBEAT_JOB]: async (job) => core.uow.run((r) => checkHeartbeat(r, systemCtx(core, config.publicUrl), job.payload.heartbeatId)),
   }),
   // A person acknowledged their page: the alert it was about is acknowledged by them.
   pageAcknowledged: ({ core, config }) => ({

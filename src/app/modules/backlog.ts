@@ -145,7 +145,7 @@ export function backlogModule(config: VigilConfig, source: BacklogSource | undef
     routes: [backlogRoutes(source)],
     jobHandlers: ({ core }) => ({
       [JIRA_DONE_JOB]: async (job) =>
-        markDoneInJira(core, source, job.payload as { taskId: string; key: string }, { number: job.attempt, max: job.maxAttempts }),
+        markDoneInJira(core, source, job.payload, { number: job.attempt, max: job.maxAttempts }),
       [JIRA_SYNC_JOB]: async () => {
         if (source) await syncBacklog(core, source);
       },

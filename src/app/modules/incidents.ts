@@ -149,11 +149,11 @@ export function incidentsModule(config: VigilConfig, slack?: SlackWorkspace): Vi
     routes: [incidentRoutes],
     configSections: [severitiesSection, incidentSettingsSection],
     jobHandlers: ({ core }) => ({
-      [UPDATE_REMINDER_JOB]: async (job) => core.uow.run((r) => remindUpdate(r, { now: core.clock.now(), publicUrl: config.publicUrl, actor: { type: 'system', id: null } }, job.payload as { incidentId: string; lastUpdateAt: number; stage: number })),
+      [UPDATE_REMINDER_JOB]: async (job) => core.uow.run((r) => remindUpdate(r, { now: core.clock.now(), publicUrl: config.publicUrl, actor: { type: 'system', id: null } }, job.payload)),
       // An incident channel per incident of a level that asks for one: created, responders invited, topic set.
       [CHANNEL_JOB]: async (job) => {
         if (!slack) return;
-        const incident = await core.uow.run((r) => r.incidents.find(String(job.payload.incidentId)));
+        const incident = await core.uow.run((r) => r.incidents.find(job.payload.incidentId));
         if (!incident || !shownToEveryone(incident)) return;
         const channel = incident.slackChannelId ? { id: incident.slackChannelId } : await slack.createChannel(toSlackChannelName(`inc-${incident.number}-${incident.title}`));
         const { members, commander } = await core.uow.run(async (r) => {

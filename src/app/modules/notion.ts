@@ -3,6 +3,7 @@
  * picked, and kept up to date on edit. Each change is a durable job (retried with backoff by the
  * engine); the page Vigil made is remembered per document, so a later change updates it in place.
  */
+import { NOTION_SYNC_JOB } from '../../core/shared/jobs.js';
 import type { VigilConfig } from '../../config/config.js';
 import { toMarkdown } from '../../core/postmortems/postmortems.js';
 import { reportText } from '../../core/reports/reports.js';
@@ -12,7 +13,7 @@ import { NotionError, NotionPublisher, type NotionDocument } from '../../integra
 import { notionRoutes, type NotionSettingsStore } from '../../http/routes/notion.js';
 import type { ModuleContext, VigilModule } from '../modules.js';
 
-export const NOTION_SYNC_JOB = 'notion.sync';
+export { NOTION_SYNC_JOB } from '../../core/shared/jobs.js';
 const SETTINGS_KEY = 'notion';
 
 export interface NotionSettings {
@@ -181,7 +182,7 @@ export function notionModule(config: VigilConfig): VigilModule {
     routes: [(app, deps) => notionRoutes(store ?? (store = settingsStore(config, deps.core)))(app, deps)],
     jobHandlers: ({ core, database }: ModuleContext) => ({
       [NOTION_SYNC_JOB]: async (job) => {
-        const p = job.payload as { entityType?: string; entityId?: string; postmortemId?: string; reportId?: string };
+        const p = job.payload;
         const entityType = p.entityType ?? (p.postmortemId ? 'postmortem' : 'shift_report');
         const entityId = p.entityId ?? p.postmortemId ?? p.reportId;
         if (!entityId) return;

@@ -2,6 +2,7 @@
  * Post-mortems and shift reports, wired: drafts at resolution and at shift start, Jira tickets for
  * action items (their status followed back), reminders, routes.
  */
+import { REPORT_DRAFT_JOB } from '../../core/shared/jobs.js';
 import type { VigilConfig } from '../../config/config.js';
 import { POSTMORTEM_JOB } from '../../core/incidents/incidents.js';
 import { ACTION_ITEM_TICKET_JOB, POSTMORTEM_REMINDER_JOB, postmortemIfRequired, remindOverdue } from '../../core/postmortems/postmortems.js';
@@ -10,7 +11,7 @@ import { JiraClient } from '../../integrations/outbound/jira/client.js';
 import { postmortemRoutes, reportRoutes } from '../../http/routes/postmortems.js';
 import type { VigilModule } from '../modules.js';
 
-export const REPORT_DRAFT_JOB = 'report.draft';
+export { REPORT_DRAFT_JOB } from '../../core/shared/jobs.js';
 
 export function postmortemsModule(config: VigilConfig, sources: ReportSources = {}): VigilModule {
   const jira = config.jira.baseUrl && config.jira.email && config.jira.apiToken ? new JiraClient({ baseUrl: config.jira.baseUrl, email: config.jira.email, apiToken: config.jira.apiToken }) : undefined;
@@ -21,26 +22,26 @@ export function postmortemsModule(config: VigilConfig, sources: ReportSources = 
     jobHandlers: ({ core }) => ({
       [POSTMORTEM_JOB]: async (job) =>
         void (await core.uow.run(async (r) => {
-          const pm = await postmortemIfRequired(r, String(job.payload.incidentId), core.clock.now());
+          const pm = await postmortemIfRequired(r, job.payload.incidentId, core.clock.now());
           if (pm) await core.publish(r, 'postmortem.changed', { entityType: 'postmortem', entityId: pm.id }, `${pm.id}:${pm.updatedAt}:`);
         })),
-      [POSTMORTEM_REMINDER_JOB]: async (job) => core.uow.run((r) => remindOverdue(r, String(job.payload.postmortemId), core.clock.now(), config.publicUrl)),
+      [POSTMORTEM_REMINDER_JOB]: async (job) => core.uow.run((r) => remindOverdue(r, job.payload.postmortemId, core.clock.now(), config.publicUrl)),
       [REPORT_DRAFT_JOB]: async (job) => {
-        const p = job.payload as { scheduleId: string; userId: string; at: number };
+        const p = job.payload;
         await core.uow.run((r) => createDraft(r, p, core.clock.now()));
       },
-      [REPORT_REMINDER_JOB]: async (job) => core.uow.run((r) => remindReport(r, String(job.payload.reportId), core.clock.now(), config.publicUrl)),
+      [REPORT_REMINDER_JOB]: async (job) => core.uow.run((r) => remindReport(r, job.payload.reportId, core.clock.now(), config.publicUrl)),
       // An action item becomes a Jira ticket (idempotent: a ticket is created once).
       [ACTION_ITEM_TICKET_JOB]: async (job) => {
         if (!jira) {
           await core.uow.run(async (r) => {
-            const item = await r.postmortems.findActionItem(String(job.payload.actionItemId));
+            const item = await r.postmortems.findActionItem(job.payload.actionItemId);
             if (item) await r.events.append({ entityType: 'postmortem', entityId: item.postmortemId, type: 'action_item.ticket_failed', actor: { type: 'system', id: null }, data: { actionItemId: item.id, error: 'Jira is not configured (VIGIL_JIRA_BASE_URL...).' } });
           });
           return;
         }
         const ctx = await core.uow.run(async (r) => {
-          const item = await r.postmortems.findActionItem(String(job.payload.actionItemId));
+          const item = await r.postmortems.findActionItem(job.payload.actionItemId);
           if (!item || item.jiraKey) return undefined;
           const pm = await r.postmortems.find(item.postmortemId);
           const owner = await r.users.findById(item.ownerId);

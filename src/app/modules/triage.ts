@@ -148,7 +148,7 @@ export function triageModule(
     routes: [triageRoutes(ports.bugs ? { bugs: ports.bugs } : {})],
     jobHandlers: ({ core }) => ({
       [SENTRY_SYNC_JOB]: async (job) =>
-        syncToSentry(core, ports.sentry, job.payload as { itemId: string; change: SentryChange }, { number: job.attempt, max: job.maxAttempts }),
+        syncToSentry(core, ports.sentry, job.payload, { number: job.attempt, max: job.maxAttempts }),
     }),
     slackHandlers: ({ core }) => slackHandlers(core, config, ports.bugs),
   };

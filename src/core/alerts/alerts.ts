@@ -4,6 +4,7 @@
  * add a responder). Each change is on the alert's timeline and updates its message in the service's
  * alerts channel.
  */
+import { ESCALATE_JOB, STORM_JOB, SNOOZE_END_JOB } from '../shared/jobs.js';
 import { conflict, invalid, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { Actor, Repos } from '../shared/ports.js';
@@ -13,9 +14,9 @@ import type { Alert, AlertStatus, Integration, Service } from './model.js';
 import { MESSAGE_LIMIT, truncate, type ActionEvent, type AlertPriority, type TriggerEvent } from './intake.js';
 import { HEARTBEAT_JOB, resolveTargets } from './services.js';
 
-export const ESCALATE_JOB = 'alert.escalate';
-export const STORM_JOB = 'alert.storm_summary';
-export const SNOOZE_END_JOB = 'alert.snooze_end';
+export { ESCALATE_JOB } from '../shared/jobs.js';
+export { STORM_JOB } from '../shared/jobs.js';
+export { SNOOZE_END_JOB } from '../shared/jobs.js';
 const STORM_WINDOW_MS = 60_000;
 
 export interface IngestResult {

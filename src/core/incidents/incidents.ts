@@ -3,6 +3,7 @@
  * the communication threshold) keeps the company informed. Everything is on the incident's
  * timeline; private incidents (security reports) are visible to their members only.
  */
+import { UPDATE_REMINDER_JOB, CHANNEL_JOB, POSTMORTEM_JOB } from '../shared/jobs.js';
 import { audit } from '../audit/audit.js';
 import { canSeeIncident, shownToEveryone, incidentVisibilityFor, type IncidentViewer, type IncidentVisibility } from '../auth/permissions.js';
 import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
@@ -132,9 +133,9 @@ export interface IncidentContext {
 }
 
 const label = (i: Incident) => `INC-${i.number}`;
-export const UPDATE_REMINDER_JOB = 'incident.update_reminder';
-export const CHANNEL_JOB = 'incident.slack_channel';
-export const POSTMORTEM_JOB = 'incident.postmortem_needed';
+export { UPDATE_REMINDER_JOB } from '../shared/jobs.js';
+export { CHANNEL_JOB } from '../shared/jobs.js';
+export { POSTMORTEM_JOB } from '../shared/jobs.js';
 
 // ---------------------------------------------------------------------------------------------
 // Visibility

@@ -22,14 +22,15 @@
  * searches the conversation's history for the delivery id in the message metadata) before sending it
  * again; email keeps one Message-ID per delivery, so a repeat is recognisable by recipients.
  */
+import { FLUSH_JOB, PAGE_FAILOVER_JOB } from '../shared/jobs.js';
 import { newId } from '../shared/ids.js';
 import type { Clock } from '../shared/clock.js';
 import type { Repos, UnitOfWork } from '../shared/ports.js';
 import { ChannelError, type ChannelType, type NotificationChannel, type OutboundMessage, type SendResult } from './channels.js';
 import type { Delivery, DeliveryExtra, LaneRun } from './notifications.js';
 
-export const FLUSH_JOB = 'delivery.flush';
-export const PAGE_FAILOVER_JOB = 'page.failover';
+export { FLUSH_JOB } from '../shared/jobs.js';
+export { PAGE_FAILOVER_JOB } from '../shared/jobs.js';
 
 /** Deadlines of the retries, by what a message is (defaults of `delivery.*` in the configuration). */
 export interface DeliveryDeadlines {

@@ -5,6 +5,7 @@
  * the page says so. A page that reached nobody (no usable contact method, or every channel failed) is
  * *unreached*: what it was about is told at once (see {@link markPageUnreached}).
  */
+import { PAGE_STEP_JOB, PAGE_ACKNOWLEDGED_JOB, PAGE_UNREACHED_JOB } from '../shared/jobs.js';
 import { conflict, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { Actor, CoreDeps, Repos, TimelineEvent } from '../shared/ports.js';
@@ -12,11 +13,11 @@ import type { Principal } from '../auth/auth.js';
 import { inQuietHours, localMinutes, usableRules, type ContactMethod, type Page, type Urgency } from './notifications.js';
 import { queueMessage } from './outbox.js';
 
-export const PAGE_STEP_JOB = 'page.step';
+export { PAGE_STEP_JOB } from '../shared/jobs.js';
 /** Handled by the domain the page is about (alerts, incidents). */
-export const PAGE_ACKNOWLEDGED_JOB = 'page.acknowledged';
+export { PAGE_ACKNOWLEDGED_JOB } from '../shared/jobs.js';
 /** Handled by the domain the page is about: a page reached nobody. */
-export const PAGE_UNREACHED_JOB = 'page.unreached';
+export { PAGE_UNREACHED_JOB } from '../shared/jobs.js';
 
 /** Why a page reached nobody. */
 export type UnreachedReason = 'no_contact_method' | 'channels_failed';

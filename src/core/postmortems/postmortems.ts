@@ -4,6 +4,7 @@
  * reviewed and published; searchable; action items can become Jira tickets whose status is
  * followed back. A published P0 post-mortem is emailed to the company.
  */
+import { POSTMORTEM_REMINDER_JOB, ACTION_ITEM_TICKET_JOB } from '../shared/jobs.js';
 import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { Actor, CoreDeps, Repos } from '../shared/ports.js';
@@ -99,8 +100,8 @@ export interface PostmortemsRepo {
   openActionItemsWithTickets(): Promise<ActionItem[]>;
 }
 
-export const POSTMORTEM_REMINDER_JOB = 'postmortem.reminder';
-export const ACTION_ITEM_TICKET_JOB = 'postmortem.action_item_ticket';
+export { POSTMORTEM_REMINDER_JOB } from '../shared/jobs.js';
+export { ACTION_ITEM_TICKET_JOB } from '../shared/jobs.js';
 
 export async function getTemplate(r: Repos): Promise<Sections> {
   const raw = await r.settings.get('postmortem_template');

@@ -4,6 +4,7 @@
  * items), and is sent by the engineer before the hand-off: stored, emailed to the team, optionally
  * posted to Slack. The next on-call sees it when their shift starts.
  */
+import { REPORT_REMINDER_JOB } from '../shared/jobs.js';
 import { listIncidents } from '../incidents/incidents.js';
 import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
@@ -61,7 +62,7 @@ export interface ReportSources {
   backlogDone?(r: Repos, userId: string, from: number, to: number): Promise<Array<{ title: string; key: string | null; at: number }>>;
 }
 
-export const REPORT_REMINDER_JOB = 'report.reminder';
+export { REPORT_REMINDER_JOB } from '../shared/jobs.js';
 export const DEFAULT_REPORT_TEMPLATE = '## What happened\n\n## Ongoing\n\n## Better-engineering work\n\n## Notes for the next on-call\n';
 
 /** At a shift start: the incoming on-call's draft (once per shift), with the previous report linked. */

@@ -3,6 +3,7 @@
  * and calendar feeds. The math lives in rotation.ts / final-schedule.ts; this file holds the use
  * cases and the ports they need.
  */
+import { HANDOFF_JOB, RUNNING_SHIFT_JOB, REMINDER_JOB } from '../shared/jobs.js';
 import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
 import { newId, newSecret } from '../shared/ids.js';
 import type { Actor, CoreDeps, Repos } from '../shared/ports.js';
@@ -231,9 +232,9 @@ export async function planHandoffs(r: Repos, s: ScheduleRecord, now: number): Pr
   await planReminders(r, s, now);
 }
 
-export const HANDOFF_JOB = 'schedule.handoff';
+export { HANDOFF_JOB } from '../shared/jobs.js';
 /** After a schedule is created or changed: the running shift gets its user group and report at once. */
-export const RUNNING_SHIFT_JOB = 'schedule.running_shift';
+export { RUNNING_SHIFT_JOB } from '../shared/jobs.js';
 
 async function queueRunningShiftSync(r: Repos, scheduleId: string, now: number): Promise<void> {
   // Every change is its own: two changes in one millisecond both sync.
@@ -271,7 +272,7 @@ export async function syncRunningShift(
   await publish(r, 'schedule.changed', { scheduleId: s.id, scheduleName: s.name, onCall }, `${s.id}:${changeId}`);
   return onCall;
 }
-export const REMINDER_JOB = 'schedule.shift_reminder';
+export { REMINDER_JOB } from '../shared/jobs.js';
 /** How far ahead hand-offs are looked for; the reconciler re-plans before that runs out. */
 const LOOKAHEAD_MS = 35 * DAY;
 

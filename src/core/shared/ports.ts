@@ -20,6 +20,7 @@ import type { BacklogRepo } from '../backlog/backlog.js';
 import type { OnboardingRepo } from '../users/invites.js';
 import type { Publisher } from './publish.js';
 import type { AuditRepo } from '../audit/audit.js';
+import type { JobSpec } from './jobs.js';
 
 export type ActorType = 'user' | 'system' | 'integration';
 
@@ -45,18 +46,14 @@ export interface EventsRepo {
   list(entityType: string, entityId: string, options?: { limit?: number; afterSeq?: number }): Promise<TimelineEvent[]>;
 }
 
-export interface JobSpec {
-  kind: string;
-  payload?: Record<string, unknown>;
-  /** Epoch ms; defaults to now. */
-  runAt?: number;
-  /** A job with the same dedupe key is enqueued at most once. */
-  dedupeKey?: string;
-  maxAttempts?: number;
-}
+/** A job to enqueue, typed by kind (see jobs.ts). */
+export type { JobSpec } from './jobs.js';
 
 export interface JobQueue {
-  /** Enqueues in the current transaction; `created` is false when the dedupe key already existed. */
+  /**
+   * Enqueues in the current transaction; `created` is false when the dedupe key already existed.
+   * Throws `InvalidJobPayloadError` when the payload does not fit its kind.
+   */
   enqueue(job: JobSpec): Promise<{ id: string | null; created: boolean }>;
   /** Cancels pending jobs with this dedupe key prefix (e.g. the next escalation step). */
   cancelPending(dedupeKeyPrefix: string): Promise<number>;

@@ -7,6 +7,7 @@
  * decidedAt), written to `triage_decisions` for the shift report, and published as
  * `triage.decided`.
  */
+import { SENTRY_SYNC_JOB } from '../shared/jobs.js';
 import { DomainError, conflict, forbidden, invalid, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { Actor, CoreDeps, Repos } from '../shared/ports.js';
@@ -148,7 +149,7 @@ export interface TriageContext {
   user?: User;
 }
 
-export const SENTRY_SYNC_JOB = 'triage.sentry_sync';
+export { SENTRY_SYNC_JOB } from '../shared/jobs.js';
 const CLAIM_MS = 60_000;
 const SYSTEM: Actor = { type: 'system', id: null };
 
@@ -597,7 +598,7 @@ async function syncLater(r: Repos, item: TriageItem, change: SentryChange, key: 
   if (item.source !== 'sentry') return;
   await r.jobs.enqueue({
     kind: SENTRY_SYNC_JOB,
-    payload: { itemId: item.id, change: change as Record<string, unknown> },
+    payload: { itemId: item.id, change },
     dedupeKey: `triage-sentry:${item.id}:${key}`,
     maxAttempts: 6,
   });
