@@ -6,12 +6,12 @@ import { ESCALATE_JOB, SNOOZE_END_JOB, STORM_JOB, acknowledge, alertPageUnreache
 import { HEARTBEAT_JOB } from '../../core/alerts/services.js';
 import { alertsSections } from '../../core/config-as-code/alerts-sections.js';
 import { notLinkedReply, type SlackAction, type SlackContext } from '../../core/notifications/slack-app.js';
-import type { CoreDeps } from '../../core/shared/ports.js';
+import { SYSTEM_ACTOR, type CoreDeps } from '../../core/shared/ports.js';
 import { alertRoutes } from '../../http/routes/alerts.js';
 import { intakeRoutes } from '../../http/routes/intake.js';
 import type { VigilModule } from '../modules.js';
 
-const systemCtx = (core: CoreDeps, publicUrl: string): IngestContext => ({ now: core.clock.now(), publicUrl, actor: { type: 'system', id: null } });
+const systemCtx = (core: CoreDeps, publicUrl: string): IngestContext => ({ now: core.clock.now(), publicUrl, actor: SYSTEM_ACTOR });
 
 export const alertsModule: VigilModule = {
   name: 'alerts',

@@ -24,7 +24,7 @@ import type { SlackWorkspace } from '../../core/notifications/channels.js';
 import { notLinkedReply, type SlackContext, type SlackReply } from '../../core/notifications/slack-app.js';
 import { DomainError } from '../../core/shared/errors.js';
 import { shownToEveryone } from '../../core/auth/permissions.js';
-import type { CoreDeps, Repos } from '../../core/shared/ports.js';
+import { SYSTEM_ACTOR, type CoreDeps, type Repos } from '../../core/shared/ports.js';
 import type { User } from '../../core/users/users.js';
 import { incidentRoutes } from '../../http/routes/incidents.js';
 import { toSlackChannelName } from '../../integrations/outbound/slack/client.js';
@@ -149,7 +149,7 @@ export function incidentsModule(config: VigilConfig, slack?: SlackWorkspace): Vi
     routes: [incidentRoutes],
     configSections: [severitiesSection, incidentSettingsSection],
     jobHandlers: ({ core }) => ({
-      [UPDATE_REMINDER_JOB]: async (job) => core.uow.run((r) => remindUpdate(r, { now: core.clock.now(), publicUrl: config.publicUrl, actor: { type: 'system', id: null } }, job.payload)),
+      [UPDATE_REMINDER_JOB]: async (job) => core.uow.run((r) => remindUpdate(r, { now: core.clock.now(), publicUrl: config.publicUrl, actor: SYSTEM_ACTOR }, job.payload)),
       // An incident channel per incident of a level that asks for one: created, responders invited, topic set.
       [CHANNEL_JOB]: async (job) => {
         if (!slack) return;
@@ -163,7 +163,7 @@ export function incidentsModule(config: VigilConfig, slack?: SlackWorkspace): Vi
         });
         if (members.length) await slack.inviteToChannel(channel.id, members);
         await slack.setChannelTopic(channel.id, `[${incident.severity}] ${incident.status} · commander: ${commander?.name ?? 'unassigned'} · ${config.publicUrl}/incidents/${incident.id}`);
-        await core.uow.run((r) => r.events.append({ entityType: 'incident', entityId: incident.id, type: 'incident.slack_channel', actor: { type: 'system', id: null }, data: { channelId: channel.id } }));
+        await core.uow.run((r) => r.events.append({ entityType: 'incident', entityId: incident.id, type: 'incident.slack_channel', actor: SYSTEM_ACTOR, data: { channelId: channel.id } }));
       },
     }),
     pageAcknowledged: ({ core }) => ({
@@ -177,7 +177,7 @@ export function incidentsModule(config: VigilConfig, slack?: SlackWorkspace): Vi
       },
     }),
     pageUnreached: ({ core }) => ({
-      incident: async (p) => core.uow.run((r) => incidentPageUnreached(r, { now: core.clock.now(), publicUrl: config.publicUrl, actor: { type: 'system', id: null } }, p)),
+      incident: async (p) => core.uow.run((r) => incidentPageUnreached(r, { now: core.clock.now(), publicUrl: config.publicUrl, actor: SYSTEM_ACTOR }, p)),
     }),
     slackHandlers: ({ core }) => ({
       commands: { '/incident': incidentCommand(core, config) },

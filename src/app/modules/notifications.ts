@@ -15,7 +15,7 @@ import { formatLocal, render } from '../../core/notifications/templates.js';
 import { checklistFor } from '../../core/notifications/notifications.js';
 import { findSchedule, whoIsOnCall } from '../../core/schedules/schedules.js';
 import { backlogSuggestionLine } from '../../core/backlog/backlog.js';
-import type { CoreDeps, Repos } from '../../core/shared/ports.js';
+import { SYSTEM_ACTOR, type CoreDeps, type Repos } from '../../core/shared/ports.js';
 import type { User } from '../../core/users/users.js';
 import type { KindHandlers } from '../../engine/types.js';
 import { EmailChannel } from '../../integrations/outbound/email/smtp.js';
@@ -112,7 +112,7 @@ async function resolveSlackUser(core: CoreDeps, messaging: Messaging, slackUserI
     if (!user || user.slackUserId) return user && user.slackUserId === slackUserId ? user : undefined;
     const next = { ...user, slackUserId, updatedAt: core.clock.now() };
     await r.users.update(next);
-    await r.events.append({ entityType: 'user', entityId: user.id, type: 'user.slack_linked', actor: { type: 'system', id: null }, data: { slackUserId, via: 'email' } });
+    await r.events.append({ entityType: 'user', entityId: user.id, type: 'user.slack_linked', actor: SYSTEM_ACTOR, data: { slackUserId, via: 'email' } });
     return next;
   });
 }
@@ -188,7 +188,7 @@ function jobHandlers({ core, config }: ModuleContext, messaging: Messaging): Kin
         if (!current) return;
         if (slackId && !current.slackUserId && !(await r.users.findBySlackId(slackId))) {
           await r.users.update({ ...current, slackUserId: slackId, updatedAt: now });
-          await r.events.append({ entityType: 'user', entityId: current.id, type: 'user.slack_linked', actor: { type: 'system', id: null }, data: { slackUserId: slackId, via: 'email' } });
+          await r.events.append({ entityType: 'user', entityId: current.id, type: 'user.slack_linked', actor: SYSTEM_ACTOR, data: { slackUserId: slackId, via: 'email' } });
         }
         const contacts = await r.notifications.listContacts(current.id);
         const linked = (await r.users.findById(current.id))?.slackUserId;
@@ -196,7 +196,7 @@ function jobHandlers({ core, config }: ModuleContext, messaging: Messaging): Kin
           const c = { id: newId(now), userId: current.id, type: 'slack_dm' as const, address: linked, label: 'Slack (matched by email)', verifiedAt: now, disabled: false, importedFrom: p.importedFrom, confirmedAt: null, createdAt: now, updatedAt: now };
           await r.notifications.insertContact(c);
           contacts.push(c);
-          await r.events.append({ entityType: 'user', entityId: current.id, type: 'contact_method.imported', actor: { type: 'system', id: null }, data: { contactMethodId: c.id, type: c.type, address: c.address, importedFrom: p.importedFrom, verified: true } });
+          await r.events.append({ entityType: 'user', entityId: current.id, type: 'contact_method.imported', actor: SYSTEM_ACTOR, data: { contactMethodId: c.id, type: c.type, address: c.address, importedFrom: p.importedFrom, verified: true } });
         }
         const label: Record<string, string> = { email: 'Email', sms: 'SMS', voice: 'Voice call', slack_dm: 'Slack DM', webhook: 'Webhook' };
         const listed = contacts.filter((c) => c.importedFrom && !c.confirmedAt).map((c) => `- ${label[c.type] ?? c.type}: ${c.address}${c.verifiedAt ? '' : ' (send yourself a code to verify it)'}`);
@@ -243,20 +243,20 @@ function jobHandlers({ core, config }: ModuleContext, messaging: Messaging): Kin
       if (target.slackIds.length === 0) {
         // Slack keeps at least one member in a group: with nobody on call who has a Slack account,
         // the group stays as it is, and the schedule's timeline says why.
-        await core.uow.run((r) => r.events.append({ entityType: 'schedule', entityId: target.scheduleId, type: 'slack.usergroup_sync_skipped', actor: { type: 'system', id: null }, data: { userGroupId: target.group, unlinked: target.missing } }));
+        await core.uow.run((r) => r.events.append({ entityType: 'schedule', entityId: target.scheduleId, type: 'slack.usergroup_sync_skipped', actor: SYSTEM_ACTOR, data: { userGroupId: target.group, unlinked: target.missing } }));
         return undefined;
       }
       try {
         await messaging.slack.workspace.setUserGroupMembers(target.group, target.slackIds);
       } catch (err) {
         const retryable = !(err instanceof ChannelError) || err.retryable;
-        await core.uow.run((r) => r.events.append({ entityType: 'schedule', entityId: target.scheduleId, type: 'slack.usergroup_sync_failed', actor: { type: 'system', id: null }, data: { userGroupId: target.group, error: (err as Error).message, retrying: retryable } }));
+        await core.uow.run((r) => r.events.append({ entityType: 'schedule', entityId: target.scheduleId, type: 'slack.usergroup_sync_failed', actor: SYSTEM_ACTOR, data: { userGroupId: target.group, error: (err as Error).message, retrying: retryable } }));
         // A Slack outage is retried until Slack answers; a refusal (no such group, a missing scope)
         // waits for the next hand-off or schedule change instead of being asked again every 30 s.
         return retryable ? { rescheduleAt: core.clock.now() + (err instanceof ChannelError && err.retryAfterMs ? Math.max(err.retryAfterMs, 1000) : 30_000) } : undefined;
       }
       await core.uow.run((r) =>
-        r.events.append({ entityType: 'schedule', entityId: target.scheduleId, type: 'slack.usergroup_synced', actor: { type: 'system', id: null }, data: { userGroupId: target.group, members: target.slackIds, unlinked: target.missing } }),
+        r.events.append({ entityType: 'schedule', entityId: target.scheduleId, type: 'slack.usergroup_synced', actor: SYSTEM_ACTOR, data: { userGroupId: target.group, members: target.slackIds, unlinked: target.missing } }),
       );
       return undefined;
     },

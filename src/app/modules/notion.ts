@@ -7,7 +7,7 @@ import { NOTION_SYNC_JOB } from '../../core/shared/jobs.js';
 import type { VigilConfig } from '../../config/config.js';
 import { toMarkdown } from '../../core/postmortems/postmortems.js';
 import { reportText } from '../../core/reports/reports.js';
-import type { CoreDeps, Repos } from '../../core/shared/ports.js';
+import { SYSTEM_ACTOR, type CoreDeps, type Repos } from '../../core/shared/ports.js';
 import type { Executor } from '../../storage/database.js';
 import { NotionError, NotionPublisher, type NotionDocument } from '../../integrations/outbound/notion/client.js';
 import { notionRoutes, type NotionSettingsStore } from '../../http/routes/notion.js';
@@ -125,12 +125,12 @@ export async function syncToNotion(ctx: { core: CoreDeps; config: VigilConfig; d
     const now = core.clock.now();
     await savePage(ctx.db, { entity_type: entityType, entity_id: entityId, database_id: target.databaseId, page_id: res.pageId, url: res.url, synced_at: now });
     await core.uow.run((r) =>
-      r.events.append({ entityType, entityId, type: res.created ? 'notion.published' : 'notion.updated', actor: { type: 'system', id: null }, data: { pageId: res.pageId, url: res.url, databaseId: target.databaseId } }),
+      r.events.append({ entityType, entityId, type: res.created ? 'notion.published' : 'notion.updated', actor: SYSTEM_ACTOR, data: { pageId: res.pageId, url: res.url, databaseId: target.databaseId } }),
     );
     return 'published';
   } catch (err) {
     if (err instanceof NotionError && err.retryable) throw err;
-    await core.uow.run((r) => r.events.append({ entityType, entityId, type: 'notion.publish_failed', actor: { type: 'system', id: null }, data: { error: (err as Error).message, code: err instanceof NotionError ? err.code : 'unknown' } }));
+    await core.uow.run((r) => r.events.append({ entityType, entityId, type: 'notion.publish_failed', actor: SYSTEM_ACTOR, data: { error: (err as Error).message, code: err instanceof NotionError ? err.code : 'unknown' } }));
     return 'failed';
   }
 }
@@ -147,7 +147,7 @@ function settingsStore(config: VigilConfig, core: CoreDeps): NotionSettingsStore
         const next: NotionSettings = { ...current };
         for (const k of ['token', 'postmortemsDatabaseId', 'reportsDatabaseId'] as const) if (patch[k] !== undefined) next[k] = patch[k] || null;
         await r.settings.set(SETTINGS_KEY, JSON.stringify(next));
-        await r.events.append({ entityType: 'settings', entityId: 'notion', type: 'settings.notion_changed', actor: { type: 'system', id: null }, data: { fields: Object.keys(patch) } });
+        await r.events.append({ entityType: 'settings', entityId: 'notion', type: 'settings.notion_changed', actor: SYSTEM_ACTOR, data: { fields: Object.keys(patch) } });
       });
     },
     async check() {

@@ -2,6 +2,7 @@
  * Post-mortems and shift reports, wired: drafts at resolution and at shift start, Jira tickets for
  * action items (their status followed back), reminders, routes.
  */
+import { SYSTEM_ACTOR } from '../../core/shared/ports.js';
 import { REPORT_DRAFT_JOB } from '../../core/shared/jobs.js';
 import type { VigilConfig } from '../../config/config.js';
 import { POSTMORTEM_JOB } from '../../core/incidents/incidents.js';
@@ -36,7 +37,7 @@ export function postmortemsModule(config: VigilConfig, sources: ReportSources = 
         if (!jira) {
           await core.uow.run(async (r) => {
             const item = await r.postmortems.findActionItem(job.payload.actionItemId);
-            if (item) await r.events.append({ entityType: 'postmortem', entityId: item.postmortemId, type: 'action_item.ticket_failed', actor: { type: 'system', id: null }, data: { actionItemId: item.id, error: 'Jira is not configured (VIGIL_JIRA_BASE_URL...).' } });
+            if (item) await r.events.append({ entityType: 'postmortem', entityId: item.postmortemId, type: 'action_item.ticket_failed', actor: SYSTEM_ACTOR, data: { actionItemId: item.id, error: 'Jira is not configured (VIGIL_JIRA_BASE_URL...).' } });
           });
           return;
         }
@@ -61,7 +62,7 @@ export function postmortemsModule(config: VigilConfig, sources: ReportSources = 
           const item = await r.postmortems.findActionItem(ctx.item.id);
           if (!item || item.jiraKey) return;
           await r.postmortems.updateActionItem({ ...item, jiraKey: created.key, jiraUrl: created.url, jiraStatus: 'To Do', updatedAt: core.clock.now() });
-          await r.events.append({ entityType: 'postmortem', entityId: item.postmortemId, type: 'action_item.ticket_created', actor: { type: 'system', id: null }, data: { actionItemId: item.id, key: created.key, url: created.url } });
+          await r.events.append({ entityType: 'postmortem', entityId: item.postmortemId, type: 'action_item.ticket_created', actor: SYSTEM_ACTOR, data: { actionItemId: item.id, key: created.key, url: created.url } });
         });
       },
     }),
@@ -77,7 +78,7 @@ export function postmortemsModule(config: VigilConfig, sources: ReportSources = 
           if (issue.status === item.jiraStatus && !done) continue;
           await core.uow.run(async (r) => {
             await r.postmortems.updateActionItem({ ...item, jiraStatus: issue.status, status: done ? 'done' : item.status, updatedAt: core.clock.now() });
-            if (done) await r.events.append({ entityType: 'postmortem', entityId: item.postmortemId, type: 'action_item.done_in_jira', actor: { type: 'system', id: null }, data: { actionItemId: item.id, key: item.jiraKey } });
+            if (done) await r.events.append({ entityType: 'postmortem', entityId: item.postmortemId, type: 'action_item.done_in_jira', actor: SYSTEM_ACTOR, data: { actionItemId: item.id, key: item.jiraKey } });
           });
         }
       },

@@ -10,7 +10,7 @@ import { canSeeIncident, type IncidentViewer } from '../auth/permissions.js';
 import { listIncidents } from '../incidents/incidents.js';
 import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import type { Actor, CoreDeps, Repos } from '../shared/ports.js';
+import { SYSTEM_ACTOR, type Actor, type CoreDeps, type Repos } from '../shared/ports.js';
 import { findTeam } from '../teams/teams.js';
 import type { User } from '../users/users.js';
 
@@ -80,7 +80,7 @@ export { JIRA_DONE_JOB } from '../shared/jobs.js';
 export { JIRA_SYNC_JOB } from '../shared/jobs.js';
 /** How often the backlog is read from Jira. */
 export const SYNC_INTERVAL_MS = 15 * 60_000;
-const SYSTEM: Actor = { type: 'system', id: null };
+const SYSTEM: Actor = SYSTEM_ACTOR;
 
 export const taskRef = (t: Pick<BacklogTask, 'number' | 'jiraKey'>): string => t.jiraKey ?? `BE-${t.number}`;
 

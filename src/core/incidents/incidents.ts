@@ -8,7 +8,7 @@ import { audit } from '../audit/audit.js';
 import { canSeeIncident, shownToEveryone, incidentVisibilityFor, type IncidentViewer, type IncidentVisibility } from '../auth/permissions.js';
 import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import type { Actor, Repos } from '../shared/ports.js';
+import { SYSTEM_ACTOR, type Actor, type Repos } from '../shared/ports.js';
 import { requireText } from '../shared/validate.js';
 import { createPage, type PageUnreached } from '../notifications/pages.js';
 import { queueMessage } from '../notifications/outbox.js';
@@ -404,7 +404,7 @@ export async function remindUpdate(r: Repos, ctx: IncidentContext, payload: { in
     entityType: 'incident',
     entityId: incident.id,
   });
-  await r.events.append({ entityType: 'incident', entityId: incident.id, type: 'incident.update_overdue', actor: { type: 'system', id: null }, data: { nudged: target, stage: payload.stage, minutes } });
+  await r.events.append({ entityType: 'incident', entityId: incident.id, type: 'incident.update_overdue', actor: SYSTEM_ACTOR, data: { nudged: target, stage: payload.stage, minutes } });
   if (payload.stage === 1 && incident.commsLeadId && incident.commsLeadId !== incident.commanderId) {
     const runAt = ctx.now + Math.max(5, Math.round(severity.updateCadenceMinutes / 2)) * 60_000;
     await r.jobs.enqueue({ kind: UPDATE_REMINDER_JOB, payload: { ...payload, stage: 2 }, runAt, dedupeKey: `incident-reminder:${incident.id}:${payload.lastUpdateAt}:2` });
@@ -467,7 +467,7 @@ export async function incidentPageUnreached(r: Repos, ctx: IncidentContext, p: P
   const incident = p.sourceId ? await r.incidents.find(p.sourceId) : undefined;
   if (!incident) return;
   const name = (await r.users.findById(p.userId))?.name ?? p.userId;
-  await r.events.append({ entityType: 'incident', entityId: incident.id, type: 'incident.not_reached', actor: { type: 'system', id: null }, data: { pageId: p.pageId, userId: p.userId, name, reason: p.reason, detail: p.detail } });
+  await r.events.append({ entityType: 'incident', entityId: incident.id, type: 'incident.not_reached', actor: SYSTEM_ACTOR, data: { pageId: p.pageId, userId: p.userId, name, reason: p.reason, detail: p.detail } });
   if (incident.status === 'resolved' || incident.status === 'cancelled') return;
   const channels = incident.slackChannelId ? [incident.slackChannelId] : incident.private ? [] : (await Promise.all(incident.serviceIds.map((id) => r.alerts.findService(id)))).flatMap((s) => (s?.alertsChannel ? [s.alertsChannel] : []));
   for (const channel of new Set(channels)) {

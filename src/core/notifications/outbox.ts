@@ -25,7 +25,7 @@
 import { FLUSH_JOB, PAGE_FAILOVER_JOB } from '../shared/jobs.js';
 import { newId } from '../shared/ids.js';
 import type { Clock } from '../shared/clock.js';
-import type { Repos, UnitOfWork } from '../shared/ports.js';
+import { SYSTEM_ACTOR, type Repos, type UnitOfWork } from '../shared/ports.js';
 import { ChannelError, type ChannelType, type NotificationChannel, type OutboundMessage, type SendResult } from './channels.js';
 import type { Delivery, DeliveryExtra, LaneRun } from './notifications.js';
 
@@ -376,6 +376,6 @@ async function deadlineOf(r: Repos, d: Delivery, deadlines: DeliveryDeadlines): 
 
 async function recordOnTimeline(r: Repos, d: Delivery, type: string, data: Record<string, unknown>): Promise<void> {
   const base = { deliveryId: d.id, channel: d.channel, address: d.address, subject: d.subject, ...Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined)) };
-  if (d.entityType && d.entityId) await r.events.append({ entityType: d.entityType, entityId: d.entityId, type, actor: { type: 'system', id: null }, data: base });
-  if (d.pageId) await r.events.append({ entityType: 'page', entityId: d.pageId, type, actor: { type: 'system', id: null }, data: base });
+  if (d.entityType && d.entityId) await r.events.append({ entityType: d.entityType, entityId: d.entityId, type, actor: SYSTEM_ACTOR, data: base });
+  if (d.pageId) await r.events.append({ entityType: 'page', entityId: d.pageId, type, actor: SYSTEM_ACTOR, data: base });
 }

@@ -8,7 +8,7 @@ import { REPORT_REMINDER_JOB } from '../shared/jobs.js';
 import { listIncidents } from '../incidents/incidents.js';
 import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import type { Repos } from '../shared/ports.js';
+import { SYSTEM_ACTOR, type Repos } from '../shared/ports.js';
 import { localMinutes } from '../notifications/notifications.js';
 import { queueMessage } from '../notifications/outbox.js';
 import { finalScheduleOf } from '../schedules/schedules.js';
@@ -101,7 +101,7 @@ export async function createDraft(r: Repos, payload: { scheduleId: string; userI
     updatedAt: now,
   };
   if (!(await r.reports.insert(report))) return r.reports.findByShift(s.id, payload.userId, payload.at);
-  await r.events.append({ entityType: 'user', entityId: payload.userId, type: 'report.draft_created', actor: { type: 'system', id: null }, data: { reportId: report.id, scheduleId: s.id, previousReportId: report.previousReportId } });
+  await r.events.append({ entityType: 'user', entityId: payload.userId, type: 'report.draft_created', actor: SYSTEM_ACTOR, data: { reportId: report.id, scheduleId: s.id, previousReportId: report.previousReportId } });
   if (end !== null) {
     const remindAt = Math.max(now, end - 60 * 60_000);
     await r.jobs.enqueue({ kind: REPORT_REMINDER_JOB, payload: { reportId: report.id }, runAt: remindAt, dedupeKey: `report-reminder:${report.id}` });
@@ -221,7 +221,7 @@ export async function remindReport(r: Repos, reportId: string, now: number, publ
     entityType: 'shift_report',
     entityId: report.id,
   });
-  await r.events.append({ entityType: 'user', entityId: user.id, type: 'report.reminder', actor: { type: 'system', id: null }, data: { reportId } });
+  await r.events.append({ entityType: 'user', entityId: user.id, type: 'report.reminder', actor: SYSTEM_ACTOR, data: { reportId } });
 }
 
 export async function findReport(r: Repos, id: string): Promise<ShiftReport> {

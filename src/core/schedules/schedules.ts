@@ -6,7 +6,7 @@
 import { HANDOFF_JOB, RUNNING_SHIFT_JOB, REMINDER_JOB } from '../shared/jobs.js';
 import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
 import { newId, newSecret } from '../shared/ids.js';
-import type { Actor, CoreDeps, Repos } from '../shared/ports.js';
+import { SYSTEM_ACTOR, type Actor, type CoreDeps, type Repos } from '../shared/ports.js';
 import { assertInstant, assertSpan, assertTimeZone, MAX_SPAN_MS, requireText, slugify } from '../shared/validate.js';
 import { findTeam } from '../teams/teams.js';
 import { finalSchedule, handoffsBetween, validateOverride, validateSchedule } from './final-schedule.js';
@@ -654,11 +654,11 @@ export async function processHandoffs(r: Repos, scheduleId: string, now: number,
     const started = h.to.filter((u) => !h.from.includes(u));
     const data = { scheduleId: s.id, scheduleName: s.name, at: h.at, from: h.from, to: h.to };
     for (const userId of ended) {
-      await r.events.append({ entityType: 'schedule', entityId: s.id, type: 'shift.ended', actor: { type: 'system', id: null }, data: { ...data, userId }, at: h.at });
+      await r.events.append({ entityType: 'schedule', entityId: s.id, type: 'shift.ended', actor: SYSTEM_ACTOR, data: { ...data, userId }, at: h.at });
       await publish(r, 'shift.ended', { ...data, userId }, `${s.id}:${h.at}:${userId}`);
     }
     for (const userId of started) {
-      await r.events.append({ entityType: 'schedule', entityId: s.id, type: 'shift.started', actor: { type: 'system', id: null }, data: { ...data, userId }, at: h.at });
+      await r.events.append({ entityType: 'schedule', entityId: s.id, type: 'shift.started', actor: SYSTEM_ACTOR, data: { ...data, userId }, at: h.at });
       await publish(r, 'shift.started', { ...data, userId }, `${s.id}:${h.at}:${userId}`);
     }
     await publish(r, 'schedule.handoff', data, `${s.id}:${h.at}`);
@@ -676,7 +676,7 @@ export async function remindShift(deps: CoreDeps, payload: { scheduleId: string;
     const final = await finalScheduleOf(r, s, payload.start, payload.start + 1);
     if (!final.shifts.some((sh) => sh.userId === payload.userId && sh.start <= payload.start && sh.end > payload.start)) return;
     const data = { scheduleId: s.id, scheduleName: s.name, start: payload.start, end: payload.end, userId: payload.userId };
-    await r.events.append({ entityType: 'user', entityId: payload.userId, type: 'shift.reminder', actor: { type: 'system', id: null }, data });
+    await r.events.append({ entityType: 'user', entityId: payload.userId, type: 'shift.reminder', actor: SYSTEM_ACTOR, data });
     await deps.publish(r, 'shift.reminder', data, `${s.id}:${payload.userId}:${payload.start}`);
   });
 }

@@ -7,7 +7,7 @@
  * on-call user group, and the security owner is paged at the urgency the severity calls for.
  */
 import { invalid } from '../shared/errors.js';
-import type { Actor, Repos } from '../shared/ports.js';
+import { SYSTEM_ACTOR, type Actor, type Repos } from '../shared/ports.js';
 import { requireText } from '../shared/validate.js';
 import { declareIncident, getIncidentSettings, type Incident } from '../incidents/incidents.js';
 import { findSeverity } from '../incidents/severities.js';
@@ -122,7 +122,7 @@ export async function reportSecurityIssue(r: Repos, ctx: SecurityContext, input:
       entityType: 'incident',
       entityId: incident.id,
       type: 'security.warning',
-      actor: { type: 'system', id: null },
+      actor: SYSTEM_ACTOR,
       data: { warning: 'No security channel is configured (incident settings: securityChannel).' },
     });
   }
@@ -139,7 +139,7 @@ export async function reportSecurityIssue(r: Repos, ctx: SecurityContext, input:
       entityType: 'incident',
       entityId: incident.id,
       type: 'security.warning',
-      actor: { type: 'system', id: null },
+      actor: SYSTEM_ACTOR,
       data: { warning: 'No security owner is configured and nobody is on call: nobody was paged.' },
     });
   }

@@ -29,7 +29,8 @@ export interface Actor {
   id: string | null;
 }
 
-export const SYSTEM_ACTOR: Actor = { type: 'system', id: null };
+/** Vigil itself: engine jobs, reconcilers, start-up. */
+export const SYSTEM_ACTOR: Actor = Object.freeze({ type: 'system', id: null });
 
 export interface TimelineEvent {
   id: string;

@@ -10,7 +10,7 @@
 import { SENTRY_SYNC_JOB } from '../shared/jobs.js';
 import { DomainError, conflict, forbidden, invalid, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import type { Actor, CoreDeps, Repos } from '../shared/ports.js';
+import { SYSTEM_ACTOR, type Actor, type CoreDeps, type Repos } from '../shared/ports.js';
 import type { Publisher } from '../shared/publish.js';
 import { queueMessage } from '../notifications/outbox.js';
 import type { MessageAction } from '../notifications/channels.js';
@@ -151,7 +151,7 @@ export interface TriageContext {
 
 export { SENTRY_SYNC_JOB } from '../shared/jobs.js';
 const CLAIM_MS = 60_000;
-const SYSTEM: Actor = { type: 'system', id: null };
+const SYSTEM: Actor = SYSTEM_ACTOR;
 
 const ref = (i: TriageItem) => `#${i.number}${i.shortId ? ` (${i.shortId})` : ''}`;
 
