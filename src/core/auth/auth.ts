@@ -51,6 +51,14 @@ export interface SessionsRepo {
   deleteForUser(userId: string): Promise<void>;
 }
 
+// This domain's repository, in every unit of work (see shared/ports.ts).
+declare module '../shared/ports.js' {
+  interface Repos {
+    tokens: TokensRepo;
+    sessions: SessionsRepo;
+  }
+}
+
 /** Who is calling, and what they may do. */
 export interface Principal {
   user: User;

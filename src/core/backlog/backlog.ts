@@ -76,6 +76,13 @@ export interface BacklogRepo {
   doneBetween(userId: string, from: number, to: number): Promise<BacklogTask[]>;
 }
 
+// This domain's repository, in every unit of work (see shared/ports.ts).
+declare module '../shared/ports.js' {
+  interface Repos {
+    backlog: BacklogRepo;
+  }
+}
+
 export { JIRA_DONE_JOB } from '../shared/jobs.js';
 export { JIRA_SYNC_JOB } from '../shared/jobs.js';
 /** How often the backlog is read from Jira. */

@@ -102,6 +102,13 @@ export interface IncidentsRepo {
   serviceSubscribers(serviceIds: string[]): Promise<string[]>;
 }
 
+// This domain's repository, in every unit of work (see shared/ports.ts).
+declare module '../shared/ports.js' {
+  interface Repos {
+    incidents: IncidentsRepo;
+  }
+}
+
 export async function getIncidentSettings(r: Repos): Promise<IncidentSettings> {
   const raw = await r.settings.get('incidents');
   return { ...DEFAULT_INCIDENT_SETTINGS, ...(raw ? (JSON.parse(raw) as Partial<IncidentSettings>) : {}) };

@@ -185,6 +185,13 @@ export interface NotificationsRepo {
   listTemplates(): Promise<Array<{ eventType: string; subject: string; body: string }>>;
 }
 
+// This domain's repository, in every unit of work (see shared/ports.ts).
+declare module '../shared/ports.js' {
+  interface Repos {
+    notifications: NotificationsRepo;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Contact methods
 

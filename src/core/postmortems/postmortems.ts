@@ -100,6 +100,13 @@ export interface PostmortemsRepo {
   openActionItemsWithTickets(): Promise<ActionItem[]>;
 }
 
+// This domain's repository, in every unit of work (see shared/ports.ts).
+declare module '../shared/ports.js' {
+  interface Repos {
+    postmortems: PostmortemsRepo;
+  }
+}
+
 export { POSTMORTEM_REMINDER_JOB } from '../shared/jobs.js';
 export { ACTION_ITEM_TICKET_JOB } from '../shared/jobs.js';
 

@@ -56,6 +56,13 @@ export interface ReportsRepo {
   list(filter: { userId?: string; scheduleIds?: string[]; from?: number; to?: number; q?: string; limit?: number }): Promise<ShiftReport[]>;
 }
 
+// This domain's repository, in every unit of work (see shared/ports.ts).
+declare module '../shared/ports.js' {
+  interface Repos {
+    reports: ReportsRepo;
+  }
+}
+
 /** What other domains contribute to a report (triage decisions, better-engineering work). */
 export interface ReportSources {
   triageDecisions?(r: Repos, userId: string, from: number, to: number): Promise<Array<{ title: string; decision: string; at: number }>>;

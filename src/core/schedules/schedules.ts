@@ -98,6 +98,13 @@ export interface SchedulesRepo {
   setHandoffCursor(scheduleId: string, processedUntil: number): Promise<void>;
 }
 
+// This domain's repository, in every unit of work (see shared/ports.ts).
+declare module '../shared/ports.js' {
+  interface Repos {
+    schedules: SchedulesRepo;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Input
 

@@ -5,12 +5,12 @@
  * The event's data must fit the payload schema of every kind subscribed to it (core/shared/jobs.ts).
  */
 import { checkedJobSpec, type JobKind } from './jobs.js';
-import type { Repos } from './ports.js';
+import type { Publisher } from './ports.js';
+
+export type { Publisher } from './ports.js';
 
 /** Event type -> the job kinds that handle it. */
 export type Subscriptions = Record<string, JobKind[]>;
-
-export type Publisher = (r: Repos, type: string, payload: Record<string, unknown>, key: string) => Promise<void>;
 
 export function createPublisher(subscriptions: Subscriptions): Publisher {
   return async (r, type, payload, key) => {

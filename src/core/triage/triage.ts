@@ -106,6 +106,13 @@ export interface TriageRepo {
   decisionsBetween(userId: string, from: number, to: number): Promise<TriageDecisionRecord[]>;
 }
 
+// This domain's repository, in every unit of work (see shared/ports.ts).
+declare module '../shared/ports.js' {
+  interface Repos {
+    triage: TriageRepo;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Signals from the error tracker
 
