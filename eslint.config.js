@@ -54,6 +54,13 @@ export default tseslint.config(
   // http and integrations never reach the database directly.
   layer('src/http/**/*.ts', ['**/storage/**', 'kysely', 'pg', 'better-sqlite3'], 'http talks to core use cases, never to storage.'),
   layer('src/integrations/**/*.ts', ['**/storage/**', '**/http/**', 'kysely', 'pg', 'better-sqlite3'], 'integrations map payloads and call clients; no storage.'),
+  // integrations/shared: HTTP helpers (Retry-After, constant-time compares, rate limits) that http,
+  // integrations and the migration tools all use; a leaf that imports none of the layers.
+  layer(
+    'src/integrations/shared/**/*.ts',
+    ['**/storage/**', '**/http/**', '**/core/**', '**/engine/**', '**/app/**', '**/cli/**', '**/config/**', '**/migrate/**', '**/inbound/**', '**/outbound/**', 'kysely', 'pg', 'better-sqlite3'],
+    'integrations/shared is imported by http and integrations; it imports none of the layers.',
+  ),
   {
     files: ['src/**/*.ts'],
     ignores: ['src/config/**', 'src/cli/**', '**/*.test.ts'],

@@ -9,6 +9,7 @@
  * otherwise. Throughput is also given as a ratio to bare single-row UPDATEs by primary key measured
  * on the same database in the same run, since absolute numbers drift between machines.
  */
+import { adHocJobs } from '../test/helpers/jobs.js';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
@@ -95,7 +96,7 @@ async function scheduledLateness(dialect: DialectName, label: string): Promise<L
     const uow = createUnitOfWork(t.database, systemClock, { onJobsCommitted: (at) => engine.wake(at) });
     const first = systemClock.now() + 300;
     await uow.run(async (r) => {
-      for (let i = 0; i < LATENESS_JOBS; i++) await r.jobs.enqueue({ kind: 'tick', runAt: first + i * LATENESS_SPACING_MS });
+      for (let i = 0; i < LATENESS_JOBS; i++) await adHocJobs(r).enqueue({ kind: 'tick', runAt: first + i * LATENESS_SPACING_MS });
     });
     await waitUntil(() => late.length === LATENESS_JOBS, 30_000, 'scheduled jobs');
     return summarize(label, late);
@@ -132,7 +133,7 @@ async function immediateLatency(dialect: DialectName, label: string, viaNotify: 
     for (let i = 0; i < IMMEDIATE_JOBS; i++) {
       // The sample covers NOTIFY delivery or the in-process wake-up, the claim and the hand-off to the handler.
       await uow.run(async (r) => {
-        await r.jobs.enqueue({ kind: 'page' });
+        await adHocJobs(r).enqueue({ kind: 'page' });
       });
       committedAt = performance.now();
       await waitUntil(() => started === i + 1, 10_000, 'an immediate job');
@@ -191,7 +192,7 @@ async function throughput(dialect: DialectName, nodes: number, label: string): P
     const uow = createUnitOfWork(t.database, systemClock);
     for (let b = 0; b < THROUGHPUT_JOBS / 500; b++) {
       await uow.run(async (r) => {
-        for (let i = 0; i < 500; i++) await r.jobs.enqueue({ kind: 'noop' });
+        for (let i = 0; i < 500; i++) await adHocJobs(r).enqueue({ kind: 'noop' });
       });
     }
     let done = 0;

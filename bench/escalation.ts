@@ -24,7 +24,7 @@ import { loadConfig } from '../src/config/config.js';
 import { ESCALATE_JOB } from '../src/core/alerts/alerts.js';
 import type { Alert } from '../src/core/alerts/model.js';
 import { newId } from '../src/core/shared/ids.js';
-import type { JobHandlers } from '../src/engine/types.js';
+import type { KindHandlers } from '../src/engine/types.js';
 import { createTestDatabaseUrl, PG_ADMIN_URL, postgresAvailable, type DialectName } from '../test/helpers/databases.js';
 
 const arg = (name: string, fallback: number): number => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
@@ -65,7 +65,7 @@ async function runOnce(dialect: DialectName): Promise<Row> {
     m.jobHandlers
       ? {
           ...m,
-          jobHandlers: (ctx: Parameters<NonNullable<typeof m.jobHandlers>>[0]): JobHandlers => {
+          jobHandlers: (ctx: Parameters<NonNullable<typeof m.jobHandlers>>[0]): KindHandlers => {
             const handlers = m.jobHandlers!(ctx);
             const escalate = handlers[ESCALATE_JOB];
             if (!escalate) return handlers;

@@ -6,7 +6,8 @@
 import type { VigilConfig } from '../config/config.js';
 import type { ConfigSection } from '../core/config-as-code/config-as-code.js';
 import type { CoreDeps } from '../core/shared/ports.js';
-import type { JobHandlers, Reconciler } from '../engine/types.js';
+import type { JobKind } from '../core/shared/jobs.js';
+import type { KindHandlers, Reconciler } from '../engine/types.js';
 import type { App, HttpDeps } from '../http/types.js';
 import type { SlackHandlers } from '../core/notifications/slack-app.js';
 import type { PageUnreached } from '../core/notifications/pages.js';
@@ -22,10 +23,10 @@ export interface VigilModule {
   name: string;
   configSections?: ConfigSection[];
   routes?: Array<(app: App, deps: HttpDeps) => void>;
-  jobHandlers?: (ctx: ModuleContext) => JobHandlers;
+  jobHandlers?: (ctx: ModuleContext) => KindHandlers;
   reconcilers?: (ctx: ModuleContext) => Reconciler[];
   /** Domain event type -> job kinds of this module that react to it (see core/shared/publish.ts). */
-  subscriptions?: Record<string, string[]>;
+  subscriptions?: Record<string, JobKind[]>;
   /** Reactions to a page being acknowledged, by what the page was about (its source type). */
   pageAcknowledged?: (ctx: ModuleContext) => Record<string, (p: { pageId: string; sourceId: string; userId: string; via: string }) => Promise<void>>;
   /** Reactions to a page that reached nobody, by what the page was about (its source type). */

@@ -16,10 +16,10 @@ import { systemClock, type Clock } from '../core/shared/clock.js';
 import { scryptHasher } from '../core/shared/passwords.js';
 import { SYSTEM_ACTOR, type CoreDeps, type Repos } from '../core/shared/ports.js';
 import { createPublisher, type Subscriptions } from '../core/shared/publish.js';
-import { PAGE_ACKNOWLEDGED_JOB, PAGE_UNREACHED_JOB, type PageUnreached } from '../core/notifications/pages.js';
+import { PAGE_ACKNOWLEDGED_JOB, PAGE_UNREACHED_JOB } from '../core/notifications/pages.js';
 import { buildUser, insertUser } from '../core/users/users.js';
-import { Engine } from '../engine/engine.js';
-import type { JobHandlers, Reconciler } from '../engine/types.js';
+import { Engine, kindHandlers } from '../engine/engine.js';
+import type { KindHandlers, Reconciler } from '../engine/types.js';
 import { buildHttpApp } from '../http/app.js';
 import type { App, HttpDeps } from '../http/types.js';
 import { openDatabase, type Database } from '../storage/database.js';
@@ -90,10 +90,10 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
   collectDefaultMetrics({ register: metrics, prefix: 'vigil_process_' });
 
   const moduleCtx: ModuleContext = { config, core, database };
-  const handlers: JobHandlers = Object.assign({}, ...modules.map((m) => m.jobHandlers?.(moduleCtx) ?? {}));
+  const handlers: KindHandlers = Object.assign({}, ...modules.map((m) => m.jobHandlers?.(moduleCtx) ?? {}));
   const pageAckHandlers = Object.assign({}, ...modules.map((m) => m.pageAcknowledged?.(moduleCtx) ?? {})) as ReturnType<NonNullable<VigilModule['pageAcknowledged']>>;
   handlers[PAGE_ACKNOWLEDGED_JOB] = async (job) => {
-    const p = job.payload as { pageId: string; sourceType: string; sourceId: string; userId: string; via: string };
+    const p = job.payload;
     await pageAckHandlers[p.sourceType]?.(p);
   };
   // A page that reached nobody: what it was about reacts (marks, escalates, posts), then it is counted.
@@ -105,7 +105,7 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
   });
   const pageUnreachedHandlers = Object.assign({}, ...modules.map((m) => m.pageUnreached?.(moduleCtx) ?? {})) as ReturnType<NonNullable<VigilModule['pageUnreached']>>;
   handlers[PAGE_UNREACHED_JOB] = async (job) => {
-    const p = job.payload as unknown as PageUnreached;
+    const p = job.payload;
     if (p.sourceId) await pageUnreachedHandlers[p.sourceType]?.(p);
     pagesUnreached.inc({ source: p.sourceType, reason: p.reason });
   };
@@ -123,7 +123,7 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
   const eng = new Engine({
     database,
     clock,
-    handlers,
+    handlers: kindHandlers(handlers),
     reconcilers,
     nodeId: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
     concurrency: config.engine.concurrency,

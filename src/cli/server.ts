@@ -1,6 +1,7 @@
 /**
  * Local verbs that run Vigil itself: the server, password reset, the OpenAPI document.
  */
+import { SYSTEM_ACTOR } from '../core/shared/ports.js';
 import { randomBytes } from 'node:crypto';
 import { loadConfig, type VigilConfig } from '../config/config.js';
 import { createVigil } from '../app/vigil.js';
@@ -45,7 +46,7 @@ export async function resetPassword(config: VigilConfig, email: string): Promise
     await vigil.core.uow.run(async (r) => {
       await r.users.setPasswordHash(user.id, await vigil.core.passwords.hash(password));
       await r.sessions.deleteForUser(user.id);
-      await r.events.append({ entityType: 'user', entityId: user.id, type: 'user.password_reset', actor: { type: 'system', id: null }, data: {} });
+      await r.events.append({ entityType: 'user', entityId: user.id, type: 'user.password_reset', actor: SYSTEM_ACTOR, data: {} });
     });
     return password;
   } finally {

@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Clock } from '../core/shared/clock.js';
 import { newId } from '../core/shared/ids.js';
+import { InvalidJobPayloadError, isJobKind, jobPayloadProblem } from '../core/shared/jobs.js';
 import type { Database } from '../storage/database.js';
 import { DEFAULT_MAX_ATTEMPTS } from '../storage/repositories/jobs.js';
 import { JOBS_CHANNEL } from '../storage/unit-of-work.js';
@@ -34,7 +35,7 @@ import {
   type Fence,
   type JobRow,
 } from './job-store.js';
-import type { EngineStats, Job, JobFinishedInfo, JobHandler, JobHandlers, JobOutcome, JobRunOutcome, Reconciler } from './types.js';
+import type { EngineStats, Job, JobFinishedInfo, JobHandler, JobHandlers, JobOutcome, JobRunOutcome, KindHandlers, Reconciler } from './types.js';
 
 export { listJobs, type ListJobsFilter } from './job-store.js';
 export type { EngineStats, JobFinishedInfo, JobRunOutcome } from './types.js';
@@ -80,6 +81,15 @@ export interface EngineOptions {
   manual?: boolean;
   /** How long `stop()` waits for running jobs before aborting them. Default 10 s. */
   stopTimeoutMs?: number;
+}
+
+/**
+ * The handlers of registered kinds, as the engine takes them. The engine checks every payload of a
+ * registered kind against its schema before it calls the handler, so each handler may rely on its
+ * kind's payload type.
+ */
+export function kindHandlers(handlers: KindHandlers): JobHandlers {
+  return handlers as JobHandlers;
 }
 
 /** min(2^attempt s, 1 h), ±20% jitter. */
@@ -419,6 +429,12 @@ export class Engine {
     const payload = parsePayload(row.payload);
     if (payload === undefined) {
       await this.record(row, 'failed', startedAt, startedAt, new Error(`Job payload is not a JSON object: ${row.payload.slice(0, 200)}`));
+      return;
+    }
+    // A payload that does not fit its kind will not fit on a retry either: the job fails at once.
+    const problem = isJobKind(row.kind) ? jobPayloadProblem(row.kind, payload) : undefined;
+    if (problem !== undefined) {
+      await this.record(row, 'failed', startedAt, startedAt, new InvalidJobPayloadError(row.kind, problem));
       return;
     }
     const job: Job = {

@@ -1,10 +1,12 @@
 /**
  * The durable job engine's contract: every timer is a row in `jobs`.
  */
-export interface Job {
+import type { JobKind, JobPayload } from '../core/shared/jobs.js';
+
+export interface Job<P = Record<string, unknown>> {
   id: string;
   kind: string;
-  payload: Record<string, unknown>;
+  payload: P;
   runAt: number;
   /** 1 on the first run. */
   attempt: number;
@@ -19,11 +21,18 @@ export type JobOutcome = void | { rescheduleAt: number };
  * A handler must be idempotent: a job may run more than once (a process can die after the work
  * and before recording it). Throwing schedules a retry with backoff, until `maxAttempts`.
  */
-export type JobHandler = (job: Job, signal: AbortSignal) => Promise<JobOutcome>;
+export type JobHandler<P = Record<string, unknown>> = (job: Job<P>, signal: AbortSignal) => Promise<JobOutcome>;
 
+/** Handlers by kind, as the engine calls them. */
 export interface JobHandlers {
   [kind: string]: JobHandler;
 }
+
+/**
+ * Handlers of the registered kinds (core/shared/jobs.ts), each given its kind's payload type: the
+ * engine checks the payload against the kind's schema before it runs the handler.
+ */
+export type KindHandlers = { [K in JobKind]?: JobHandler<JobPayload<K>> };
 
 /** A sweep that repairs what a lost wake-up or a bug could leave behind. Runs periodically. */
 export type Reconciler = (signal: AbortSignal) => Promise<void>;

@@ -3,6 +3,7 @@
  * an auth header, retries on 429 (honouring Retry-After / ratelimit-reset) and on 5xx or network errors
  * with exponential backoff, and clear messages for refused keys.
  */
+import { parseRetryAfter } from '../integrations/shared/http.js';
 import { silentProgress, type Progress } from './progress.js';
 
 export class SourceError extends Error {
@@ -33,13 +34,8 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 
 /** Seconds to wait according to a 429 answer's headers, or undefined. */
 export function retryAfterMs(headers: Headers): number | undefined {
-  const ra = headers.get('retry-after');
-  if (ra) {
-    const s = Number(ra);
-    if (Number.isFinite(s) && s >= 0) return s * 1000;
-    const at = Date.parse(ra);
-    if (Number.isFinite(at)) return Math.max(0, at - Date.now());
-  }
+  const ra = parseRetryAfter(headers.get('retry-after'));
+  if (ra !== undefined) return ra;
   const reset = headers.get('ratelimit-reset') ?? headers.get('x-ratelimit-reset');
   if (reset) {
     const s = Number(reset);

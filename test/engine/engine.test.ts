@@ -1,10 +1,12 @@
 /**
  * The job engine driven by a fake clock (manual mode: no timers, no sleeps), on SQLite and PostgreSQL.
  */
+import { adHocJobs, type AdHocJobSpec } from '../helpers/jobs.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/core/shared/clock.js';
-import type { JobSpec, UnitOfWork } from '../../src/core/shared/ports.js';
+import type { UnitOfWork } from '../../src/core/shared/ports.js';
 import { Engine, PRUNE_AFTER_MS, RECONCILE_DEDUPE_KEY, RECONCILE_JOB_KIND, listJobs, type EngineOptions } from '../../src/engine/engine.js';
+import { ESCALATE_JOB, InvalidJobPayloadError } from '../../src/core/shared/jobs.js';
 import { claimJobs, completeJob, failJob, renewLease } from '../../src/engine/job-store.js';
 import type { Job, JobFinishedInfo, JobHandlers } from '../../src/engine/types.js';
 import type { Database } from '../../src/storage/database.js';
@@ -40,7 +42,7 @@ for (const dialect of DIALECTS) {
       return e;
     }
 
-    const enqueue = (spec: JobSpec) => uow.run((r) => r.jobs.enqueue(spec));
+    const enqueue = (spec: AdHocJobSpec) => uow.run((r) => adHocJobs(r).enqueue(spec));
 
     it('never runs a job enqueued in a rolled-back transaction', async () => {
       const ran: string[] = [];
@@ -50,11 +52,11 @@ for (const dialect of DIALECTS) {
 
       await expect(
         tracked.run(async (r) => {
-          await r.jobs.enqueue({ kind: 'note', payload: { name: 'rolled-back' } });
+          await adHocJobs(r).enqueue({ kind: 'note', payload: { name: 'rolled-back' } });
           throw new Error('use case failed');
         }),
       ).rejects.toThrow('use case failed');
-      await tracked.run((r) => r.jobs.enqueue({ kind: 'note', payload: { name: 'committed' } }));
+      await tracked.run((r) => adHocJobs(r).enqueue({ kind: 'note', payload: { name: 'committed' } }));
 
       expect(await e.advance(60 * 60 * 1000)).toBe(1);
       expect(ran).toEqual(['committed']);
@@ -150,6 +152,27 @@ for (const dialect of DIALECTS) {
       expect(job!.lastError).toContain('No handler registered for job kind "no.such.kind"');
     });
 
+    it('refuses to enqueue a payload that does not fit its kind', async () => {
+      await expect(enqueue({ kind: ESCALATE_JOB, payload: { alertId: 42, step: 1, round: 0 } })).rejects.toThrow(
+        'Invalid payload for job kind "alert.escalate": /alertId: Expected string',
+      );
+      await expect(enqueue({ kind: ESCALATE_JOB, payload: { alertId: 'a' } })).rejects.toBeInstanceOf(InvalidJobPayloadError);
+      expect(await listJobs(database, { kind: ESCALATE_JOB })).toEqual([]);
+    });
+
+    it('fails a stored job whose payload does not fit its kind at once, without calling the handler', async () => {
+      let ran = 0;
+      const e = engine({ [ESCALATE_JOB]: async () => void ran++ });
+      const { id } = await uow.run((r) => r.jobs.enqueue({ kind: ESCALATE_JOB, payload: { alertId: 'a', step: 1, round: 0 }, maxAttempts: 10 }));
+      // A row written by hand (or by an older version) with a payload the handler cannot use.
+      await database.db.updateTable('jobs').set({ payload: JSON.stringify({ alertId: 'a', step: 'one', round: 0 }) }).where('id', '=', id!).execute();
+      expect(await e.runDue()).toBe(1);
+      const [job] = await listJobs(database, { id: id! });
+      expect(job).toMatchObject({ status: 'failed', attempts: 1 });
+      expect(job!.lastError).toBe('InvalidJobPayloadError: Invalid payload for job kind "alert.escalate": /step: Expected integer');
+      expect(ran).toBe(0);
+    });
+
     it('reschedules a recurring job and resets its attempts', async () => {
       const runs: Array<[number, number]> = [];
       const e = engine({
@@ -176,8 +199,8 @@ for (const dialect of DIALECTS) {
           log.push(`${job.payload.name}@${clock.now() - t0}`);
           if (job.payload.name === 'b') {
             await uow.run(async (r) => {
-              await r.jobs.enqueue({ kind: 'step', payload: { name: 'b-now' } });
-              await r.jobs.enqueue({ kind: 'step', payload: { name: 'b-later' }, runAt: clock.now() + 500 });
+              await adHocJobs(r).enqueue({ kind: 'step', payload: { name: 'b-now' } });
+              await adHocJobs(r).enqueue({ kind: 'step', payload: { name: 'b-later' }, runAt: clock.now() + 500 });
             });
           }
         },

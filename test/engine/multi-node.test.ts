@@ -2,6 +2,7 @@
  * Several engine nodes on one database, with real timers: every job runs exactly once, and a killed
  * node's leased jobs are finished by another after its leases expire.
  */
+import { adHocJobs } from '../helpers/jobs.js';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
@@ -63,7 +64,7 @@ for (const dialect of DIALECTS) {
         await uow.run(async (r) => {
           for (let i = 0; i < 100; i++) {
             const runAt = i % 2 === 0 ? undefined : systemClock.now() + ((batch * 100 + i) % 300);
-            const { id } = await r.jobs.enqueue({ kind: 'count', payload: { n: batch * 100 + i }, runAt });
+            const { id } = await adHocJobs(r).enqueue({ kind: 'count', payload: { n: batch * 100 + i }, runAt });
             ids.add(id!);
           }
         });
@@ -86,7 +87,7 @@ for (const dialect of DIALECTS) {
       const { database } = t;
       const uow = createUnitOfWork(database, systemClock);
       const ids: string[] = [];
-      for (let i = 0; i < 5; i++) ids.push((await uow.run((r) => r.jobs.enqueue({ kind: 'slow', payload: { i } }))).id!);
+      for (let i = 0; i < 5; i++) ids.push((await uow.run((r) => adHocJobs(r).enqueue({ kind: 'slow', payload: { i } }))).id!);
 
       const child = spawn(process.execPath, ['--import', 'tsx', WORKER, t.url, '600', 'doomed'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
       let output = '';

@@ -4,6 +4,7 @@
  * measures them); a missed wake-up shows up as a job that does not run before the deadline, because
  * the fallback sweep is a minute away.
  */
+import { adHocJobs } from '../helpers/jobs.js';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/core/shared/clock.js';
@@ -44,8 +45,8 @@ for (const dialect of DIALECTS) {
       await waitFor(async () => sleepsLong(e), 5000);
 
       const runAt = systemClock.now() + 200;
-      await uow.run((r) => r.jobs.enqueue({ kind: 'ping', runAt }));
-      await uow.run((r) => r.jobs.enqueue({ kind: 'ping', runAt: runAt + 100 }));
+      await uow.run((r) => adHocJobs(r).enqueue({ kind: 'ping', runAt }));
+      await uow.run((r) => adHocJobs(r).enqueue({ kind: 'ping', runAt: runAt + 100 }));
       await waitFor(async () => starts.length === 2, 5000);
       expect(starts.map((s) => s.runAt)).toEqual([runAt, runAt + 100]);
       for (const s of starts) expect(s.at).toBeGreaterThanOrEqual(s.runAt);
@@ -63,8 +64,8 @@ for (const dialect of DIALECTS) {
 
         // Committed through a connection the engine does not share, with no in-process wake-up.
         const uow = createUnitOfWork(t.database, systemClock);
-        const now = await uow.run((r) => r.jobs.enqueue({ kind: 'ping' }));
-        const soon = await uow.run((r) => r.jobs.enqueue({ kind: 'ping', runAt: systemClock.now() + 150 }));
+        const now = await uow.run((r) => adHocJobs(r).enqueue({ kind: 'ping' }));
+        const soon = await uow.run((r) => adHocJobs(r).enqueue({ kind: 'ping', runAt: systemClock.now() + 150 }));
         await waitFor(async () => ran.length === 2, 5000);
         expect(ran).toEqual([now.id, soon.id]);
       });
@@ -80,7 +81,7 @@ for (const dialect of DIALECTS) {
       };
       const a = await started(database, { long: () => long('a') }, { nodeId: 'a', leaseMs: 300 });
       const uow = createUnitOfWork(database, systemClock, { onJobsCommitted: (at) => a.wake(at) });
-      const { id } = await uow.run((r) => r.jobs.enqueue({ kind: 'long' }));
+      const { id } = await uow.run((r) => adHocJobs(r).enqueue({ kind: 'long' }));
       await waitFor(async () => runs.length === 1, 5000);
       // A second node watches the lease, waking at each expiry it sees, and finds it renewed.
       await started(second, { long: () => long('b') }, { nodeId: 'b', leaseMs: 300 });
@@ -107,7 +108,7 @@ for (const dialect of DIALECTS) {
         { leaseMs: 300, onJobFinished: (i) => void (i.kind === 'stuck' && finished.push(i)) },
       );
       const uow = createUnitOfWork(database, systemClock, { onJobsCommitted: (at) => e.wake(at) });
-      const { id } = await uow.run((r) => r.jobs.enqueue({ kind: 'stuck' }));
+      const { id } = await uow.run((r) => adHocJobs(r).enqueue({ kind: 'stuck' }));
       await waitFor(async () => (await listJobs(database, { id: id! }))[0]!.status === 'running', 5000);
       // Another node takes the job over (as after a stall past the lease).
       await sql`update jobs set lease_owner = 'thief', attempts = attempts + 1, lease_expires_at = ${systemClock.now() + 60_000} where id = ${id}`.execute(
@@ -125,7 +126,7 @@ for (const dialect of DIALECTS) {
       let peak = 0;
       let done = 0;
       const uow = createUnitOfWork(database, systemClock);
-      for (let i = 0; i < 30; i++) await uow.run((r) => r.jobs.enqueue({ kind: 'work', payload: { i } }));
+      for (let i = 0; i < 30; i++) await uow.run((r) => adHocJobs(r).enqueue({ kind: 'work', payload: { i } }));
       await started(
         database,
         {
@@ -160,8 +161,8 @@ for (const dialect of DIALECTS) {
       });
       const uow = createUnitOfWork(database, systemClock, { onJobsCommitted: (at) => e.wake(at) });
       await e.start();
-      const quick = await uow.run((r) => r.jobs.enqueue({ kind: 'quick' }));
-      const stubborn = await uow.run((r) => r.jobs.enqueue({ kind: 'stubborn', maxAttempts: 1 }));
+      const quick = await uow.run((r) => adHocJobs(r).enqueue({ kind: 'quick' }));
+      const stubborn = await uow.run((r) => adHocJobs(r).enqueue({ kind: 'stubborn', maxAttempts: 1 }));
       await waitFor(async () => e.runningCount === 2, 5000);
 
       await e.stop({ timeoutMs: 300 });

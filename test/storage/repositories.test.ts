@@ -2,6 +2,7 @@
  * The repository contract, on SQLite and on PostgreSQL: migrations, identity, timelines, the job
  * outbox, delivery lanes held by a job lease, and transactions.
  */
+import { adHocJobs } from '../helpers/jobs.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/core/shared/clock.js';
 import { createUnitOfWork } from '../../src/storage/unit-of-work.js';
@@ -73,7 +74,7 @@ describe.each(DIALECTS)('storage on %s', (dialect) => {
     await expect(
       uow.run(async (r) => {
         await r.events.append({ entityType: 'thing', entityId: 'rollback', type: 'x', actor: { type: 'system', id: null }, data: {} });
-        await r.jobs.enqueue({ kind: 'test.never', dedupeKey: 'rollback-job' });
+        await adHocJobs(r).enqueue({ kind: 'test.never', dedupeKey: 'rollback-job' });
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
@@ -83,13 +84,13 @@ describe.each(DIALECTS)('storage on %s', (dialect) => {
   });
 
   it.skipIf(skip)('enqueues a dedupe key once and cancels pending jobs by prefix', async () => {
-    const a = await uow.run((r) => r.jobs.enqueue({ kind: 'k', dedupeKey: 'alert:1:step:1', runAt: clock.now() + 1000 }));
-    const b = await uow.run((r) => r.jobs.enqueue({ kind: 'k', dedupeKey: 'alert:1:step:1' }));
+    const a = await uow.run((r) => adHocJobs(r).enqueue({ kind: 'k', dedupeKey: 'alert:1:step:1', runAt: clock.now() + 1000 }));
+    const b = await uow.run((r) => adHocJobs(r).enqueue({ kind: 'k', dedupeKey: 'alert:1:step:1' }));
     expect(a.created).toBe(true);
     expect(b.created).toBe(false);
     expect(committed).toContain(clock.now() + 1000);
-    await uow.run((r) => r.jobs.enqueue({ kind: 'k', dedupeKey: 'alert:1:step:2' }));
-    await uow.run((r) => r.jobs.enqueue({ kind: 'k', dedupeKey: 'alert:10:step:1' }));
+    await uow.run((r) => adHocJobs(r).enqueue({ kind: 'k', dedupeKey: 'alert:1:step:2' }));
+    await uow.run((r) => adHocJobs(r).enqueue({ kind: 'k', dedupeKey: 'alert:10:step:1' }));
     expect(await uow.run((r) => r.jobs.cancelPending('alert:1:'))).toBe(2);
     const left = await database.db.selectFrom('jobs').select(['dedupe_key', 'status']).where('dedupe_key', 'like', 'alert:%').execute();
     left.sort((x, y) => (x.dedupe_key! < y.dedupe_key! ? -1 : 1));

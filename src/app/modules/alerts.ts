@@ -6,22 +6,22 @@ import { ESCALATE_JOB, SNOOZE_END_JOB, STORM_JOB, acknowledge, alertPageUnreache
 import { HEARTBEAT_JOB } from '../../core/alerts/services.js';
 import { alertsSections } from '../../core/config-as-code/alerts-sections.js';
 import { notLinkedReply, type SlackAction, type SlackContext } from '../../core/notifications/slack-app.js';
-import type { CoreDeps } from '../../core/shared/ports.js';
+import { SYSTEM_ACTOR, type CoreDeps } from '../../core/shared/ports.js';
 import { alertRoutes } from '../../http/routes/alerts.js';
 import { intakeRoutes } from '../../http/routes/intake.js';
 import type { VigilModule } from '../modules.js';
 
-const systemCtx = (core: CoreDeps, publicUrl: string): IngestContext => ({ now: core.clock.now(), publicUrl, actor: { type: 'system', id: null } });
+const systemCtx = (core: CoreDeps, publicUrl: string): IngestContext => ({ now: core.clock.now(), publicUrl, actor: SYSTEM_ACTOR });
 
 export const alertsModule: VigilModule = {
   name: 'alerts',
   configSections: alertsSections,
   routes: [alertRoutes, intakeRoutes],
   jobHandlers: ({ core, config }) => ({
-    [ESCALATE_JOB]: async (job) => core.uow.run((r) => runEscalationStep(r, systemCtx(core, config.publicUrl), job.payload as { alertId: string; step: number; round: number })),
-    [STORM_JOB]: async (job) => core.uow.run((r) => runStormSummary(r, systemCtx(core, config.publicUrl), job.payload as { serviceId: string; since: number })),
-    [SNOOZE_END_JOB]: async (job) => core.uow.run((r) => endSnooze(r, systemCtx(core, config.publicUrl), job.payload as { alertId: string; until: number })),
-    [HEARTBEAT_JOB]: async (job) => core.uow.run((r) => checkHeartbeat(r, systemCtx(core, config.publicUrl), String(job.payload.heartbeatId))),
+    [ESCALATE_JOB]: async (job) => core.uow.run((r) => runEscalationStep(r, systemCtx(core, config.publicUrl), job.payload)),
+    [STORM_JOB]: async (job) => core.uow.run((r) => runStormSummary(r, systemCtx(core, config.publicUrl), job.payload)),
+    [SNOOZE_END_JOB]: async (job) => core.uow.run((r) => endSnooze(r, systemCtx(core, config.publicUrl), job.payload)),
+    [HEARTBEAT_JOB]: async (job) => core.uow.run((r) => checkHeartbeat(r, systemCtx(core, config.publicUrl), job.payload.heartbeatId)),
   }),
   // A person acknowledged their page: the alert it was about is acknowledged by them.
   pageAcknowledged: ({ core, config }) => ({

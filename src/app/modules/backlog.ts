@@ -141,7 +141,7 @@ export function backlogModule(config: VigilConfig, source: BacklogSource | undef
     jobHandlers: ({ core }) => ({
       [JIRA_DONE_JOB]: async (job) =>
         markDoneInJira({ ...core, ...(source ? { source } : {}) }, systemCtx(core.clock.now(), config.publicUrl), {
-          ...(job.payload as { taskId: string; key: string }),
+          ...job.payload,
           attempt: { number: job.attempt, max: job.maxAttempts },
         }),
       [JIRA_SYNC_JOB]: async () => {

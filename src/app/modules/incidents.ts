@@ -20,7 +20,7 @@ export function incidentsModule(config: VigilConfig, slack?: SlackWorkspace): Vi
     routes: [incidentRoutes],
     configSections: [severitiesSection, incidentSettingsSection],
     jobHandlers: ({ core }) => ({
-      [UPDATE_REMINDER_JOB]: async (job) => remindUpdate(core, systemCtx(core.clock.now(), config.publicUrl), job.payload as { incidentId: string; lastUpdateAt: number; stage: number }),
+      [UPDATE_REMINDER_JOB]: async (job) => remindUpdate(core, systemCtx(core.clock.now(), config.publicUrl), job.payload),
       // An incident channel per incident of a level that asks for one: created, responders invited, topic set.
       [CHANNEL_JOB]: async (job) => {
         if (!slack) return;

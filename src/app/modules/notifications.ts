@@ -2,6 +2,7 @@
  * Notifications and the Slack app, wired: channels built from the configuration, the outbox and
  * paging jobs, reactions to hand-offs (Slack user group, announcement), reminders and swaps.
  */
+import { USERGROUP_SYNC_JOB, HANDOFF_ANNOUNCE_JOB, SHIFT_REMINDER_NOTIFY_JOB, SWAP_REQUESTED_NOTIFY_JOB, SWAP_ACCEPTED_NOTIFY_JOB } from '../../core/shared/jobs.js';
 import type { VigilConfig } from '../../config/config.js';
 import { ChannelError, type ChannelType, type NotificationChannel, type SlackDirectory, type SlackWorkspace } from '../../core/notifications/channels.js';
 import { CONTACTS_IMPORTED_JOB, VERIFY_JOB } from '../../core/notifications/notifications.js';
@@ -14,9 +15,9 @@ import { formatLocal, render } from '../../core/notifications/templates.js';
 import { checklistFor } from '../../core/notifications/notifications.js';
 import { findSchedule, whoIsOnCall } from '../../core/schedules/schedules.js';
 import { backlogSuggestionLine } from '../../core/backlog/backlog.js';
-import type { CoreDeps, Repos } from '../../core/shared/ports.js';
+import { SYSTEM_ACTOR, type CoreDeps, type Repos } from '../../core/shared/ports.js';
 import type { User } from '../../core/users/users.js';
-import type { JobHandlers } from '../../engine/types.js';
+import type { KindHandlers } from '../../engine/types.js';
 import { EmailChannel } from '../../integrations/outbound/email/smtp.js';
 import { SlackApi, SlackChannel, SlackWorkspaceClient } from '../../integrations/outbound/slack/client.js';
 import { SmsChannel, VoiceChannel } from '../../integrations/outbound/sms/provider.js';
@@ -27,11 +28,11 @@ import { slackRoutes } from '../../http/routes/slack.js';
 import { smsReplyRoutes } from '../../http/routes/sms.js';
 import type { ModuleContext, VigilModule } from '../modules.js';
 
-export const USERGROUP_SYNC_JOB = 'slack.usergroup_sync';
-export const HANDOFF_ANNOUNCE_JOB = 'notify.handoff_announce';
-export const SHIFT_REMINDER_NOTIFY_JOB = 'notify.shift_reminder';
-export const SWAP_REQUESTED_NOTIFY_JOB = 'notify.swap_requested';
-export const SWAP_ACCEPTED_NOTIFY_JOB = 'notify.swap_accepted';
+export { USERGROUP_SYNC_JOB } from '../../core/shared/jobs.js';
+export { HANDOFF_ANNOUNCE_JOB } from '../../core/shared/jobs.js';
+export { SHIFT_REMINDER_NOTIFY_JOB } from '../../core/shared/jobs.js';
+export { SWAP_REQUESTED_NOTIFY_JOB } from '../../core/shared/jobs.js';
+export { SWAP_ACCEPTED_NOTIFY_JOB } from '../../core/shared/jobs.js';
 
 export interface Messaging {
   channels: Partial<Record<ChannelType, NotificationChannel>>;
@@ -111,7 +112,7 @@ async function resolveSlackUser(core: CoreDeps, messaging: Messaging, slackUserI
     if (!user || user.slackUserId) return user && user.slackUserId === slackUserId ? user : undefined;
     const next = { ...user, slackUserId, updatedAt: core.clock.now() };
     await r.users.update(next);
-    await r.events.append({ entityType: 'user', entityId: user.id, type: 'user.slack_linked', actor: { type: 'system', id: null }, data: { slackUserId, via: 'email' } });
+    await r.events.append({ entityType: 'user', entityId: user.id, type: 'user.slack_linked', actor: SYSTEM_ACTOR, data: { slackUserId, via: 'email' } });
     return next;
   });
 }
@@ -155,18 +156,18 @@ function slackHandlers(core: CoreDeps, config: VigilConfig): SlackHandlers {
   };
 }
 
-function jobHandlers({ core, config }: ModuleContext, messaging: Messaging): JobHandlers {
+function jobHandlers({ core, config }: ModuleContext, messaging: Messaging): KindHandlers {
   const outbox = outboxDeps(core, config, messaging);
   return {
     // The run's job lease is its hold on the lane: the engine renews it while a slow send is in flight.
-    [FLUSH_JOB]: async (job, signal) => flushLane(outbox, String(job.payload.lane), { jobId: job.id, attempt: job.attempt }, signal),
-    [PAGE_STEP_JOB]: async (job) => runPageStep(core, config.publicUrl, job.payload as { pageId: string; contactMethodId: string; ruleId: string }),
-    [PAGE_FAILOVER_JOB]: async (job) => pageFailover(core, job.payload as { pageId: string; deliveryId: string }),
+    [FLUSH_JOB]: async (job, signal) => flushLane(outbox, job.payload.lane, { jobId: job.id, attempt: job.attempt }, signal),
+    [PAGE_STEP_JOB]: async (job) => runPageStep(core, config.publicUrl, job.payload),
+    [PAGE_FAILOVER_JOB]: async (job) => pageFailover(core, job.payload),
     [VERIFY_JOB]: async (job) => {
       await core.uow.run(async (r) => {
-        const c = await r.notifications.findContact(String(job.payload.contactMethodId));
+        const c = await r.notifications.findContact(job.payload.contactMethodId);
         if (!c || c.verifiedAt) return;
-        const link = job.payload.link ? `\nOr confirm by opening this link: ${config.publicUrl}/verify/${String(job.payload.link)}` : '';
+        const link = job.payload.link ? `\nOr confirm by opening this link: ${config.publicUrl}/verify/${job.payload.link}` : '';
         const t = await render(r, 'contact.verification', { code: job.payload.code, link });
         await queueMessage(r, core.clock.now(), { channel: c.type, address: c.address, subject: t.subject, body: t.body, entityType: 'user', entityId: c.userId });
       });
@@ -174,7 +175,7 @@ function jobHandlers({ core, config }: ModuleContext, messaging: Messaging): Job
     // After an import: link the Slack account of the same email (a DM to it needs no code), then one
     // email listing what was imported, with a link to confirm or change it.
     [CONTACTS_IMPORTED_JOB]: async (job) => {
-      const p = job.payload as { userId: string; importedFrom: string; contactMethodIds: string[]; rules: number; reverify: boolean };
+      const p = job.payload;
       const user = await core.uow.run((r) => r.users.findById(p.userId));
       if (!user) return;
       let slackId = user.slackUserId;
@@ -187,7 +188,7 @@ function jobHandlers({ core, config }: ModuleContext, messaging: Messaging): Job
         if (!current) return;
         if (slackId && !current.slackUserId && !(await r.users.findBySlackId(slackId))) {
           await r.users.update({ ...current, slackUserId: slackId, updatedAt: now });
-          await r.events.append({ entityType: 'user', entityId: current.id, type: 'user.slack_linked', actor: { type: 'system', id: null }, data: { slackUserId: slackId, via: 'email' } });
+          await r.events.append({ entityType: 'user', entityId: current.id, type: 'user.slack_linked', actor: SYSTEM_ACTOR, data: { slackUserId: slackId, via: 'email' } });
         }
         const contacts = await r.notifications.listContacts(current.id);
         const linked = (await r.users.findById(current.id))?.slackUserId;
@@ -195,7 +196,7 @@ function jobHandlers({ core, config }: ModuleContext, messaging: Messaging): Job
           const c = { id: newId(now), userId: current.id, type: 'slack_dm' as const, address: linked, label: 'Slack (matched by email)', verifiedAt: now, disabled: false, importedFrom: p.importedFrom, confirmedAt: null, createdAt: now, updatedAt: now };
           await r.notifications.insertContact(c);
           contacts.push(c);
-          await r.events.append({ entityType: 'user', entityId: current.id, type: 'contact_method.imported', actor: { type: 'system', id: null }, data: { contactMethodId: c.id, type: c.type, address: c.address, importedFrom: p.importedFrom, verified: true } });
+          await r.events.append({ entityType: 'user', entityId: current.id, type: 'contact_method.imported', actor: SYSTEM_ACTOR, data: { contactMethodId: c.id, type: c.type, address: c.address, importedFrom: p.importedFrom, verified: true } });
         }
         const label: Record<string, string> = { email: 'Email', sms: 'SMS', voice: 'Voice call', slack_dm: 'Slack DM', webhook: 'Webhook' };
         const listed = contacts.filter((c) => c.importedFrom && !c.confirmedAt).map((c) => `- ${label[c.type] ?? c.type}: ${c.address}${c.verifiedAt ? '' : ' (send yourself a code to verify it)'}`);
@@ -222,7 +223,7 @@ function jobHandlers({ core, config }: ModuleContext, messaging: Messaging): Job
     },
     // Retried until Slack answers: the group must end up with whoever is on call *now*.
     [USERGROUP_SYNC_JOB]: async (job) => {
-      const scheduleId = String(job.payload.scheduleId);
+      const scheduleId = job.payload.scheduleId;
       const now = core.clock.now();
       const target = await core.uow.run(async (r) => {
         const s = await r.schedules.findById(scheduleId);
@@ -242,25 +243,25 @@ function jobHandlers({ core, config }: ModuleContext, messaging: Messaging): Job
       if (target.slackIds.length === 0) {
         // Slack keeps at least one member in a group: with nobody on call who has a Slack account,
         // the group stays as it is, and the schedule's timeline says why.
-        await core.uow.run((r) => r.events.append({ entityType: 'schedule', entityId: target.scheduleId, type: 'slack.usergroup_sync_skipped', actor: { type: 'system', id: null }, data: { userGroupId: target.group, unlinked: target.missing } }));
+        await core.uow.run((r) => r.events.append({ entityType: 'schedule', entityId: target.scheduleId, type: 'slack.usergroup_sync_skipped', actor: SYSTEM_ACTOR, data: { userGroupId: target.group, unlinked: target.missing } }));
         return undefined;
       }
       try {
         await messaging.slack.workspace.setUserGroupMembers(target.group, target.slackIds);
       } catch (err) {
         const retryable = !(err instanceof ChannelError) || err.retryable;
-        await core.uow.run((r) => r.events.append({ entityType: 'schedule', entityId: target.scheduleId, type: 'slack.usergroup_sync_failed', actor: { type: 'system', id: null }, data: { userGroupId: target.group, error: (err as Error).message, retrying: retryable } }));
+        await core.uow.run((r) => r.events.append({ entityType: 'schedule', entityId: target.scheduleId, type: 'slack.usergroup_sync_failed', actor: SYSTEM_ACTOR, data: { userGroupId: target.group, error: (err as Error).message, retrying: retryable } }));
         // A Slack outage is retried until Slack answers; a refusal (no such group, a missing scope)
         // waits for the next hand-off or schedule change instead of being asked again every 30 s.
         return retryable ? { rescheduleAt: core.clock.now() + (err instanceof ChannelError && err.retryAfterMs ? Math.max(err.retryAfterMs, 1000) : 30_000) } : undefined;
       }
       await core.uow.run((r) =>
-        r.events.append({ entityType: 'schedule', entityId: target.scheduleId, type: 'slack.usergroup_synced', actor: { type: 'system', id: null }, data: { userGroupId: target.group, members: target.slackIds, unlinked: target.missing } }),
+        r.events.append({ entityType: 'schedule', entityId: target.scheduleId, type: 'slack.usergroup_synced', actor: SYSTEM_ACTOR, data: { userGroupId: target.group, members: target.slackIds, unlinked: target.missing } }),
       );
       return undefined;
     },
     [HANDOFF_ANNOUNCE_JOB]: async (job) => {
-      const p = job.payload as { scheduleId: string; scheduleName: string; from: string[]; to: string[]; at: number };
+      const p = job.payload;
       await core.uow.run(async (r) => {
         const s = await r.schedules.findById(p.scheduleId);
         if (!s?.slackHandoffChannel) return;
@@ -270,7 +271,7 @@ function jobHandlers({ core, config }: ModuleContext, messaging: Messaging): Job
       });
     },
     [SHIFT_REMINDER_NOTIFY_JOB]: async (job) => {
-      const p = job.payload as { scheduleId: string; scheduleName: string; userId: string; start: number; end: number };
+      const p = job.payload;
       await core.uow.run(async (r) => {
         const user = await r.users.findById(p.userId);
         if (!user) return;
@@ -288,7 +289,7 @@ function jobHandlers({ core, config }: ModuleContext, messaging: Messaging): Job
       });
     },
     [SWAP_REQUESTED_NOTIFY_JOB]: async (job) => {
-      const p = job.payload as { swapId: string; scheduleId: string; scheduleName: string; teamId: string; requesterId: string; start: number; end: number; note: string };
+      const p = job.payload;
       await core.uow.run(async (r) => {
         const team = await r.teams.findById(p.teamId);
         const requester = await r.users.findById(p.requesterId);
@@ -309,7 +310,7 @@ function jobHandlers({ core, config }: ModuleContext, messaging: Messaging): Job
       });
     },
     [SWAP_ACCEPTED_NOTIFY_JOB]: async (job) => {
-      const p = job.payload as { scheduleId: string; scheduleName: string; requesterId: string; takerId: string; start: number; end: number };
+      const p = job.payload;
       await core.uow.run(async (r) => {
         const requester = await r.users.findById(p.requesterId);
         const taker = await r.users.findById(p.takerId);

@@ -3,8 +3,9 @@
  * picked, and kept up to date on edit. Each change is a durable job (retried with backoff by the
  * engine); the page Vigil made is remembered per document, so a later change updates it in place.
  */
+import { NOTION_SYNC_JOB } from '../../core/shared/jobs.js';
 import type { VigilConfig } from '../../config/config.js';
-import { NOTION_SYNC_JOB, changeNotionSettings, notionPublished, notionPublishFailed, notionSettings, notionTarget, republishToNotion, type NotionDefaults } from '../../core/postmortems/notion.js';
+import { changeNotionSettings, notionPublished, notionPublishFailed, notionSettings, notionTarget, republishToNotion, type NotionDefaults } from '../../core/postmortems/notion.js';
 import { systemCtx } from '../../core/shared/context.js';
 import type { CoreDeps } from '../../core/shared/ports.js';
 import type { Executor } from '../../storage/database.js';
@@ -90,7 +91,7 @@ export function notionModule(config: VigilConfig): VigilModule {
     routes: [(app, deps) => notionRoutes(store ?? (store = settingsStore(config, deps.core)))(app, deps)],
     jobHandlers: ({ core, database }: ModuleContext) => ({
       [NOTION_SYNC_JOB]: async (job) => {
-        const p = job.payload as { entityType?: string; entityId?: string; postmortemId?: string; reportId?: string };
+        const p = job.payload;
         const entityType = p.entityType ?? (p.postmortemId ? 'postmortem' : 'shift_report');
         const entityId = p.entityId ?? p.postmortemId ?? p.reportId;
         if (!entityId) return;

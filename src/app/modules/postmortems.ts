@@ -2,6 +2,8 @@
  * Post-mortems and shift reports, wired: drafts at resolution and at shift start, Jira tickets for
  * action items (their status followed back), reminders, routes.
  */
+import { SYSTEM_ACTOR } from '../../core/shared/ports.js';
+import { REPORT_DRAFT_JOB } from '../../core/shared/jobs.js';
 import type { VigilConfig } from '../../config/config.js';
 import { POSTMORTEM_JOB } from '../../core/incidents/incidents.js';
 import { ACTION_ITEM_TICKET_JOB, POSTMORTEM_REMINDER_JOB } from '../../core/postmortems/postmortems.js';
@@ -13,7 +15,7 @@ import { JiraClient } from '../../integrations/outbound/jira/client.js';
 import { postmortemRoutes, reportRoutes } from '../../http/routes/postmortems.js';
 import type { VigilModule } from '../modules.js';
 
-export const REPORT_DRAFT_JOB = 'report.draft';
+export { REPORT_DRAFT_JOB } from '../../core/shared/jobs.js';
 
 export function postmortemsModule(config: VigilConfig, sources: ReportSources = {}): VigilModule {
   const jira = config.jira.baseUrl && config.jira.email && config.jira.apiToken ? new JiraClient({ baseUrl: config.jira.baseUrl, email: config.jira.email, apiToken: config.jira.apiToken }) : undefined;
@@ -25,7 +27,7 @@ export function postmortemsModule(config: VigilConfig, sources: ReportSources = 
       [POSTMORTEM_JOB]: async (job) => void (await draftRequiredPostmortem(core, systemCtx(core.clock.now(), config.publicUrl), { incidentId: String(job.payload.incidentId) })),
       [POSTMORTEM_REMINDER_JOB]: async (job) => remindOverdue(core, systemCtx(core.clock.now(), config.publicUrl), { postmortemId: String(job.payload.postmortemId) }),
       [REPORT_DRAFT_JOB]: async (job) => {
-        const p = job.payload as { scheduleId: string; userId: string; at: number };
+        const p = job.payload;
         await draftShiftReport(core, systemCtx(core.clock.now(), config.publicUrl), p);
       },
       [REPORT_REMINDER_JOB]: async (job) => remindShiftReport(core, systemCtx(core.clock.now(), config.publicUrl), { reportId: String(job.payload.reportId) }),

@@ -9,13 +9,13 @@ export const schedulesModule: VigilModule = {
   routes: [scheduleRoutes, calendarRoutes],
   jobHandlers: ({ core }) => ({
     [HANDOFF_JOB]: async (job) => {
-      await core.uow.run((r) => processHandoffs(r, String(job.payload.scheduleId), core.clock.now(), core.publish));
+      await core.uow.run((r) => processHandoffs(r, job.payload.scheduleId, core.clock.now(), core.publish));
     },
     [RUNNING_SHIFT_JOB]: async (job) => {
-      await core.uow.run((r) => syncRunningShift(r, String(job.payload.scheduleId), String(job.payload.changeId ?? job.id), core.clock.now(), core.publish));
+      await core.uow.run((r) => syncRunningShift(r, job.payload.scheduleId, job.payload.changeId ?? job.id, core.clock.now(), core.publish));
     },
     [REMINDER_JOB]: async (job) => {
-      const p = job.payload as { scheduleId: string; userId: string; start: number; end: number };
+      const p = job.payload;
       await remindShift(core, p);
     },
   }),

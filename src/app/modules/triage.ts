@@ -144,7 +144,7 @@ export function triageModule(
     jobHandlers: ({ core }) => ({
       [SENTRY_SYNC_JOB]: async (job) =>
         syncToSentry({ ...core, ...(ports.sentry ? { sentry: ports.sentry } : {}) }, systemCtx(core.clock.now(), config.publicUrl), {
-          ...(job.payload as { itemId: string; change: SentryChange }),
+          ...job.payload,
           attempt: { number: job.attempt, max: job.maxAttempts },
         }),
     }),

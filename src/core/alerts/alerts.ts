@@ -4,18 +4,19 @@
  * add a responder). Each change is on the alert's timeline and updates its message in the service's
  * alerts channel.
  */
+import { ESCALATE_JOB, STORM_JOB, SNOOZE_END_JOB } from '../shared/jobs.js';
 import { conflict, invalid, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import type { Actor, Repos } from '../shared/ports.js';
+import { SYSTEM_ACTOR, type Actor, type Repos } from '../shared/ports.js';
 import { queueMessage } from '../notifications/outbox.js';
 import { cancelPagesFor, createPage, type PageUnreached } from '../notifications/pages.js';
 import type { Alert, AlertStatus, Integration, Service } from './model.js';
 import { MESSAGE_LIMIT, truncate, type ActionEvent, type AlertPriority, type TriggerEvent } from './intake.js';
 import { HEARTBEAT_JOB, resolveTargets } from './services.js';
 
-export const ESCALATE_JOB = 'alert.escalate';
-export const STORM_JOB = 'alert.storm_summary';
-export const SNOOZE_END_JOB = 'alert.snooze_end';
+export { ESCALATE_JOB } from '../shared/jobs.js';
+export { STORM_JOB } from '../shared/jobs.js';
+export { SNOOZE_END_JOB } from '../shared/jobs.js';
 const STORM_WINDOW_MS = 60_000;
 
 export interface IngestResult {
@@ -162,14 +163,14 @@ async function trigger(r: Repos, ctx: IngestContext, service: Service, integrati
   if (e.note) await addNote(r, ctx, alert, ctx.actor, e.note, e.user);
   await syncChannelMessage(r, alert, service, now, ctx.publicUrl, true);
   if (maintenance) {
-    await r.events.append({ entityType: 'alert', entityId: alert.id, type: 'alert.maintenance', actor: { type: 'system', id: null }, data: { maintenanceId: maintenance.id, reason: maintenance.reason, note: 'Recorded during a maintenance window: nobody is paged.' } });
+    await r.events.append({ entityType: 'alert', entityId: alert.id, type: 'alert.maintenance', actor: SYSTEM_ACTOR, data: { maintenanceId: maintenance.id, reason: maintenance.reason, note: 'Recorded during a maintenance window: nobody is paged.' } });
     return { alert, outcome: 'created' };
   }
   if (alert.storm) {
     // One summary page for the storm instead of a page per alert; every alert is still recorded.
     const bucket = Math.floor(now / STORM_WINDOW_MS);
     await r.jobs.enqueue({ kind: STORM_JOB, payload: { serviceId: service.id, since: bucket * STORM_WINDOW_MS - STORM_WINDOW_MS }, runAt: now + 30_000, dedupeKey: `storm:${service.id}:${bucket}` });
-    await r.events.append({ entityType: 'alert', entityId: alert.id, type: 'alert.storm', actor: { type: 'system', id: null }, data: { note: `Part of an alert storm on ${service.name}: covered by one summary page.` } });
+    await r.events.append({ entityType: 'alert', entityId: alert.id, type: 'alert.storm', actor: SYSTEM_ACTOR, data: { note: `Part of an alert storm on ${service.name}: covered by one summary page.` } });
     return { alert, outcome: 'created' };
   }
   await startEscalation(r, ctx, alert, service);
@@ -179,7 +180,7 @@ async function trigger(r: Repos, ctx: IngestContext, service: Service, integrati
 /** Runs the policy's first step now, in the current transaction: the first page goes out with the alert. */
 async function startEscalation(r: Repos, ctx: IngestContext, alert: Alert, service: Service): Promise<void> {
   if (!service.escalationPolicyId) {
-    await r.events.append({ entityType: 'alert', entityId: alert.id, type: 'alert.warning', actor: { type: 'system', id: null }, data: { warning: `Service ${service.name} has no escalation policy: nobody is paged.` } });
+    await r.events.append({ entityType: 'alert', entityId: alert.id, type: 'alert.warning', actor: SYSTEM_ACTOR, data: { warning: `Service ${service.name} has no escalation policy: nobody is paged.` } });
     return;
   }
   await runEscalationStep(r, ctx, { alertId: alert.id, step: 0, round: 0 }, service);
@@ -218,11 +219,11 @@ export async function runEscalationStep(r: Repos, ctx: IngestContext, payload: {
     entityType: 'alert',
     entityId: alert.id,
     type: 'alert.escalated',
-    actor: { type: 'system', id: null },
+    actor: SYSTEM_ACTOR,
     data: { step: payload.step + 1, round: payload.round + 1, policy: policy.name, users, channels, pageIds, ...(problems.length ? { warnings: problems } : {}) },
   });
   if (users.length === 0 && channels.length === 0) {
-    await r.events.append({ entityType: 'alert', entityId: alert.id, type: 'alert.warning', actor: { type: 'system', id: null }, data: { warning: `Step ${payload.step + 1} notified nobody: ${problems.join('; ') || 'no targets'}.` } });
+    await r.events.append({ entityType: 'alert', entityId: alert.id, type: 'alert.warning', actor: SYSTEM_ACTOR, data: { warning: `Step ${payload.step + 1} notified nobody: ${problems.join('; ') || 'no targets'}.` } });
   }
   let next: { step: number; round: number } | undefined;
   if (payload.step + 1 < policy.steps.length) next = { step: payload.step + 1, round: payload.round };
@@ -231,7 +232,7 @@ export async function runEscalationStep(r: Repos, ctx: IngestContext, payload: {
   if (next) {
     await r.jobs.enqueue({ kind: ESCALATE_JOB, payload: { alertId: alert.id, ...next }, runAt, dedupeKey: `${escKey(alert.id)}${next.round}:${next.step}:${runAt}` });
   } else {
-    await r.events.append({ entityType: 'alert', entityId: alert.id, type: 'alert.escalation_ended', actor: { type: 'system', id: null }, data: { note: 'Every step of the policy has run; the alert stays open.' } });
+    await r.events.append({ entityType: 'alert', entityId: alert.id, type: 'alert.escalation_ended', actor: SYSTEM_ACTOR, data: { note: 'Every step of the policy has run; the alert stays open.' } });
   }
 }
 
@@ -261,17 +262,17 @@ export async function alertPageUnreached(r: Repos, ctx: IngestContext, p: PageUn
       const next = Number(last.data.step); // the 0-based index of the step after the current one
       if (live.length === 0 && next < policy.steps.length) {
         escalatedTo = next + 1;
-        await r.events.append({ entityType: 'alert', entityId: alert.id, type: 'alert.not_reached', actor: { type: 'system', id: null }, data: { pageId: p.pageId, userId: p.userId, name, reason: p.reason, detail: p.detail, escalatedToStep: escalatedTo } });
+        await r.events.append({ entityType: 'alert', entityId: alert.id, type: 'alert.not_reached', actor: SYSTEM_ACTOR, data: { pageId: p.pageId, userId: p.userId, name, reason: p.reason, detail: p.detail, escalatedToStep: escalatedTo } });
         await r.jobs.cancelPending(escKey(alert.id));
         await runEscalationStep(r, ctx, { alertId: alert.id, step: next, round: Number(last.data.round) - 1 }, service);
       }
     }
   }
   if (escalatedTo === undefined) {
-    await r.events.append({ entityType: 'alert', entityId: alert.id, type: 'alert.not_reached', actor: { type: 'system', id: null }, data: { pageId: p.pageId, userId: p.userId, name, reason: p.reason, detail: p.detail } });
+    await r.events.append({ entityType: 'alert', entityId: alert.id, type: 'alert.not_reached', actor: SYSTEM_ACTOR, data: { pageId: p.pageId, userId: p.userId, name, reason: p.reason, detail: p.detail } });
   }
   if (alert.incidentId) {
-    await r.events.append({ entityType: 'incident', entityId: alert.incidentId, type: 'incident.not_reached', actor: { type: 'system', id: null }, data: { pageId: p.pageId, userId: p.userId, name, reason: p.reason, detail: p.detail, alertId: alert.id, alertNumber: alert.number } });
+    await r.events.append({ entityType: 'incident', entityId: alert.incidentId, type: 'incident.not_reached', actor: SYSTEM_ACTOR, data: { pageId: p.pageId, userId: p.userId, name, reason: p.reason, detail: p.detail, alertId: alert.id, alertNumber: alert.number } });
   }
   if (service?.alertsChannel && alert.status !== 'closed') {
     const then = escalatedTo !== undefined ? ` Escalated to step ${escalatedTo} now.` : alert.status === 'open' ? ' Acknowledge the alert if you are on it.' : '';
@@ -309,7 +310,7 @@ export async function runStormSummary(r: Repos, ctx: IngestContext, payload: { s
       sourceId: `${service.id}:${payload.since}`,
     });
   }
-  await r.events.append({ entityType: 'service', entityId: service.id, type: 'alert.storm_paged', actor: { type: 'system', id: null }, data: { alerts: storm.length, users } });
+  await r.events.append({ entityType: 'service', entityId: service.id, type: 'alert.storm_paged', actor: SYSTEM_ACTOR, data: { alerts: storm.length, users } });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -364,7 +365,7 @@ export async function endSnooze(r: Repos, ctx: IngestContext, payload: { alertId
   if (!alert || alert.snoozedUntil !== payload.until) return;
   const next = { ...alert, snoozedUntil: null, updatedAt: ctx.now };
   await r.alerts.updateAlert(next);
-  await r.events.append({ entityType: 'alert', entityId: alert.id, type: 'alert.snooze_ended', actor: { type: 'system', id: null }, data: {} });
+  await r.events.append({ entityType: 'alert', entityId: alert.id, type: 'alert.snooze_ended', actor: SYSTEM_ACTOR, data: {} });
   const service = await r.alerts.findService(alert.serviceId);
   if (service && next.status === 'open') await startEscalation(r, ctx, next, service);
 }
@@ -439,7 +440,7 @@ export async function pingHeartbeat(r: Repos, ctx: IngestContext, name: string):
   if (wasExpired) {
     const service = await r.alerts.findService(hb.serviceId);
     const open = service ? await r.alerts.findOpenByAlias(service.id, `heartbeat-${hb.name}`) : undefined;
-    if (service && open) await close(r, ctx, service, open, { type: 'system', id: null }, 'heartbeat', 'The heartbeat pinged again.');
+    if (service && open) await close(r, ctx, service, open, SYSTEM_ACTOR, 'heartbeat', 'The heartbeat pinged again.');
   }
   return { ok: true, heartbeat: { name: hb.name, expired: false } };
 }

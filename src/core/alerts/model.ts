@@ -176,3 +176,10 @@ export interface AlertsRepo {
   findHeartbeat(id: string): Promise<Heartbeat | undefined>;
   listHeartbeats(serviceId?: string): Promise<Heartbeat[]>;
 }
+
+// This domain's repository, in every unit of work (see shared/ports.ts).
+declare module '../shared/ports.js' {
+  interface Repos {
+    alerts: AlertsRepo;
+  }
+}

@@ -2,6 +2,7 @@
  * Managing what routes alerts: escalation policies, services, integrations (keys), maintenance
  * windows and heartbeats. Every change is on the timeline of the object it changes.
  */
+import { HEARTBEAT_JOB } from '../shared/jobs.js';
 import { conflict, invalid, notFound } from '../shared/errors.js';
 import { newId, newSecret } from '../shared/ids.js';
 import type { CoreDeps, Repos } from '../shared/ports.js';
@@ -337,7 +338,7 @@ export async function removeMaintenance(deps: CoreDeps, who: Principal, serviceR
   });
 }
 
-export const HEARTBEAT_JOB = 'heartbeat.check';
+export { HEARTBEAT_JOB } from '../shared/jobs.js';
 
 export async function saveHeartbeat(r: Repos, who: Principal, service: Service, input: { name: string; intervalSeconds: number; priority?: AlertPriority; enabled?: boolean }, now: number): Promise<{ heartbeat: Heartbeat; changed: boolean }> {
   await requireTeamAdmin(r, who, service.teamId, 'change the heartbeats of this service');

@@ -41,6 +41,13 @@ export interface AuditRepo {
   search(filter: AuditFilter): Promise<{ data: AuditEntry[]; total: number }>;
 }
 
+// This domain's repository, in every unit of work (see shared/ports.ts).
+declare module '../shared/ports.js' {
+  interface Repos {
+    audit: AuditRepo;
+  }
+}
+
 export interface AuditChange {
   action: string;
   entityType: string;

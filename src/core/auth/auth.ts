@@ -5,7 +5,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { conflict, DomainError, forbidden, invalid, notFound, unauthenticated } from '../shared/errors.js';
 import { newId, newSecret } from '../shared/ids.js';
-import type { Actor, CoreDeps } from '../shared/ports.js';
+import { SYSTEM_ACTOR, type Actor, type CoreDeps } from '../shared/ports.js';
 import { normalizeEmail, requireText } from '../shared/validate.js';
 import { assertPassword, type Role, type User } from '../users/users.js';
 import { assertNotLocked, DEFAULT_THROTTLE, recordSignInFailure, signInLocked, throttleKey, type ThrottleEntry, type ThrottleKind, type ThrottlePolicy } from './throttle.js';
@@ -49,6 +49,14 @@ export interface SessionsRepo {
   touch(id: string, at: number, expiresAt: number): Promise<void>;
   delete(id: string): Promise<void>;
   deleteForUser(userId: string): Promise<void>;
+}
+
+// This domain's repository, in every unit of work (see shared/ports.ts).
+declare module '../shared/ports.js' {
+  interface Repos {
+    tokens: TokensRepo;
+    sessions: SessionsRepo;
+  }
 }
 
 /** Who is calling, and what they may do. */
@@ -149,7 +157,7 @@ export async function login(deps: CoreDeps, email: string, password: string, con
     const locked = await deps.uow.run(async (r) => {
       const seconds = await recordSignInFailure(r, policy, subjects, deps.clock.now());
       if (seconds !== undefined && found) {
-        await r.events.append({ entityType: 'user', entityId: found.user.id, type: 'user.sign_in_locked', actor: { type: 'system', id: null }, data: { seconds, address: context.address ?? null } });
+        await r.events.append({ entityType: 'user', entityId: found.user.id, type: 'user.sign_in_locked', actor: SYSTEM_ACTOR, data: { seconds, address: context.address ?? null } });
       }
       return seconds;
     });

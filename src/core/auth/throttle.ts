@@ -33,6 +33,13 @@ export interface SignInThrottleRepo {
   list(since: number, now: number): Promise<ThrottleEntry[]>;
 }
 
+// This domain's repository, in every unit of work (see shared/ports.ts).
+declare module '../shared/ports.js' {
+  interface Repos {
+    signIn: SignInThrottleRepo;
+  }
+}
+
 export interface ThrottlePolicy {
   maxFailuresPerAccount: number;
   maxFailuresPerAddress: number;

@@ -5,6 +5,7 @@
  * marks it done; a Jira task is then moved to Done in Jira too (a job, best effort, recorded).
  * Done tasks keep doneBy / doneAt so the shift report lists the work done during a shift.
  */
+import { JIRA_DONE_JOB, JIRA_SYNC_JOB } from '../shared/jobs.js';
 import { canSeeIncident, type IncidentViewer } from '../auth/permissions.js';
 import { listIncidents } from '../incidents/incidents.js';
 import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
@@ -76,8 +77,15 @@ export interface BacklogRepo {
   doneBetween(userId: string, from: number, to: number): Promise<BacklogTask[]>;
 }
 
-export const JIRA_DONE_JOB = 'backlog.jira_done';
-export const JIRA_SYNC_JOB = 'backlog.jira_sync';
+// This domain's repository, in every unit of work (see shared/ports.ts).
+declare module '../shared/ports.js' {
+  interface Repos {
+    backlog: BacklogRepo;
+  }
+}
+
+export { JIRA_DONE_JOB } from '../shared/jobs.js';
+export { JIRA_SYNC_JOB } from '../shared/jobs.js';
 /** How often the backlog is read from Jira. */
 export const SYNC_INTERVAL_MS = 15 * 60_000;
 

@@ -3,12 +3,13 @@
  * the communication threshold) keeps the company informed. Everything is on the incident's
  * timeline; private incidents (security reports) are visible to their members only.
  */
+import { UPDATE_REMINDER_JOB, CHANNEL_JOB, POSTMORTEM_JOB } from '../shared/jobs.js';
 import { audit } from '../audit/audit.js';
 import { canSeeIncident, shownToEveryone, incidentVisibilityFor, type IncidentViewer, type IncidentVisibility } from '../auth/permissions.js';
 import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { Ctx } from '../shared/context.js';
-import type { Actor, Repos } from '../shared/ports.js';
+import { SYSTEM_ACTOR, type Actor, type Repos } from '../shared/ports.js';
 import { requireText } from '../shared/validate.js';
 import { createPage, type PageUnreached } from '../notifications/pages.js';
 import { queueMessage } from '../notifications/outbox.js';
@@ -102,6 +103,13 @@ export interface IncidentsRepo {
   serviceSubscribers(serviceIds: string[]): Promise<string[]>;
 }
 
+// This domain's repository, in every unit of work (see shared/ports.ts).
+declare module '../shared/ports.js' {
+  interface Repos {
+    incidents: IncidentsRepo;
+  }
+}
+
 export async function getIncidentSettings(r: Repos): Promise<IncidentSettings> {
   const raw = await r.settings.get('incidents');
   return { ...DEFAULT_INCIDENT_SETTINGS, ...(raw ? (JSON.parse(raw) as Partial<IncidentSettings>) : {}) };
@@ -128,9 +136,9 @@ export async function setIncidentSettings(r: Repos, actor: Actor, patch: Partial
 export type IncidentContext = Ctx;
 
 const label = (i: Incident) => `INC-${i.number}`;
-export const UPDATE_REMINDER_JOB = 'incident.update_reminder';
-export const CHANNEL_JOB = 'incident.slack_channel';
-export const POSTMORTEM_JOB = 'incident.postmortem_needed';
+export { UPDATE_REMINDER_JOB } from '../shared/jobs.js';
+export { CHANNEL_JOB } from '../shared/jobs.js';
+export { POSTMORTEM_JOB } from '../shared/jobs.js';
 
 // ---------------------------------------------------------------------------------------------
 // Visibility
@@ -399,7 +407,7 @@ export async function sendUpdateReminder(r: Repos, ctx: Ctx, payload: { incident
     entityType: 'incident',
     entityId: incident.id,
   });
-  await r.events.append({ entityType: 'incident', entityId: incident.id, type: 'incident.update_overdue', actor: { type: 'system', id: null }, data: { nudged: target, stage: payload.stage, minutes } });
+  await r.events.append({ entityType: 'incident', entityId: incident.id, type: 'incident.update_overdue', actor: SYSTEM_ACTOR, data: { nudged: target, stage: payload.stage, minutes } });
   if (payload.stage === 1 && incident.commsLeadId && incident.commsLeadId !== incident.commanderId) {
     const runAt = ctx.now + Math.max(5, Math.round(severity.updateCadenceMinutes / 2)) * 60_000;
     await r.jobs.enqueue({ kind: UPDATE_REMINDER_JOB, payload: { ...payload, stage: 2 }, runAt, dedupeKey: `incident-reminder:${incident.id}:${payload.lastUpdateAt}:2` });
@@ -462,7 +470,7 @@ export async function recordPageUnreached(r: Repos, ctx: Ctx, p: PageUnreached):
   const incident = p.sourceId ? await r.incidents.find(p.sourceId) : undefined;
   if (!incident) return;
   const name = (await r.users.findById(p.userId))?.name ?? p.userId;
-  await r.events.append({ entityType: 'incident', entityId: incident.id, type: 'incident.not_reached', actor: { type: 'system', id: null }, data: { pageId: p.pageId, userId: p.userId, name, reason: p.reason, detail: p.detail } });
+  await r.events.append({ entityType: 'incident', entityId: incident.id, type: 'incident.not_reached', actor: SYSTEM_ACTOR, data: { pageId: p.pageId, userId: p.userId, name, reason: p.reason, detail: p.detail } });
   if (incident.status === 'resolved' || incident.status === 'cancelled') return;
   const channels = incident.slackChannelId ? [incident.slackChannelId] : incident.private ? [] : (await Promise.all(incident.serviceIds.map((id) => r.alerts.findService(id)))).flatMap((s) => (s?.alertsChannel ? [s.alertsChannel] : []));
   for (const channel of new Set(channels)) {

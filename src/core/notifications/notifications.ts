@@ -2,6 +2,7 @@
  * How a person is reached: contact methods (verified before use), notification rules per urgency
  * ("Slack DM now, SMS after 2 minutes"), quiet hours, and the on-call setup checklist.
  */
+import { VERIFY_JOB, CONTACTS_IMPORTED_JOB } from '../shared/jobs.js';
 import { randomBytes, randomInt } from 'node:crypto';
 import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
@@ -184,6 +185,13 @@ export interface NotificationsRepo {
   listTemplates(): Promise<Array<{ eventType: string; subject: string; body: string }>>;
 }
 
+// This domain's repository, in every unit of work (see shared/ports.ts).
+declare module '../shared/ports.js' {
+  interface Repos {
+    notifications: NotificationsRepo;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Contact methods
 
@@ -222,7 +230,7 @@ export function assertSelfOrAdmin(p: Principal, userId: string): void {
   if (p.user.id !== userId && p.user.role !== 'admin') throw forbidden("Only admins can change another person's notification settings.");
 }
 
-export const VERIFY_JOB = 'notifications.send_verification';
+export { VERIFY_JOB } from '../shared/jobs.js';
 
 export async function addContactMethod(deps: CoreDeps, p: Principal, userId: string, input: { type: string; address: string; label?: string }): Promise<ContactMethod> {
   assertSelfOrAdmin(p, userId);
@@ -317,7 +325,7 @@ export async function removeContactMethod(deps: CoreDeps, p: Principal, contactM
 // ---------------------------------------------------------------------------------------------
 // Imported contact methods
 
-export const CONTACTS_IMPORTED_JOB = 'notifications.contacts_imported';
+export { CONTACTS_IMPORTED_JOB } from '../shared/jobs.js';
 const IMPORT_SETTINGS_KEY = 'imports';
 
 export interface ImportSettings {

@@ -22,14 +22,15 @@
  * searches the conversation's history for the delivery id in the message metadata) before sending it
  * again; email keeps one Message-ID per delivery, so a repeat is recognisable by recipients.
  */
+import { FLUSH_JOB, PAGE_FAILOVER_JOB } from '../shared/jobs.js';
 import { newId } from '../shared/ids.js';
 import type { Clock } from '../shared/clock.js';
-import type { Repos, UnitOfWork } from '../shared/ports.js';
+import { SYSTEM_ACTOR, type Repos, type UnitOfWork } from '../shared/ports.js';
 import { ChannelError, type ChannelType, type NotificationChannel, type OutboundMessage, type SendResult } from './channels.js';
 import type { Delivery, DeliveryExtra, LaneRun } from './notifications.js';
 
-export const FLUSH_JOB = 'delivery.flush';
-export const PAGE_FAILOVER_JOB = 'page.failover';
+export { FLUSH_JOB } from '../shared/jobs.js';
+export { PAGE_FAILOVER_JOB } from '../shared/jobs.js';
 
 /** Deadlines of the retries, by what a message is (defaults of `delivery.*` in the configuration). */
 export interface DeliveryDeadlines {
@@ -375,6 +376,6 @@ async function deadlineOf(r: Repos, d: Delivery, deadlines: DeliveryDeadlines): 
 
 async function recordOnTimeline(r: Repos, d: Delivery, type: string, data: Record<string, unknown>): Promise<void> {
   const base = { deliveryId: d.id, channel: d.channel, address: d.address, subject: d.subject, ...Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined)) };
-  if (d.entityType && d.entityId) await r.events.append({ entityType: d.entityType, entityId: d.entityId, type, actor: { type: 'system', id: null }, data: base });
-  if (d.pageId) await r.events.append({ entityType: 'page', entityId: d.pageId, type, actor: { type: 'system', id: null }, data: base });
+  if (d.entityType && d.entityId) await r.events.append({ entityType: d.entityType, entityId: d.entityId, type, actor: SYSTEM_ACTOR, data: base });
+  if (d.pageId) await r.events.append({ entityType: 'page', entityId: d.pageId, type, actor: SYSTEM_ACTOR, data: base });
 }

@@ -5,18 +5,19 @@
  * the page says so. A page that reached nobody (no usable contact method, or every channel failed) is
  * *unreached*: what it was about is told at once (see {@link markPageUnreached}).
  */
+import { PAGE_STEP_JOB, PAGE_ACKNOWLEDGED_JOB, PAGE_UNREACHED_JOB } from '../shared/jobs.js';
 import { conflict, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import type { Actor, CoreDeps, Repos, TimelineEvent } from '../shared/ports.js';
+import { SYSTEM_ACTOR, type Actor, type CoreDeps, type Repos, type TimelineEvent } from '../shared/ports.js';
 import type { Principal } from '../auth/auth.js';
 import { inQuietHours, localMinutes, usableRules, type ContactMethod, type Page, type Urgency } from './notifications.js';
 import { queueMessage } from './outbox.js';
 
-export const PAGE_STEP_JOB = 'page.step';
+export { PAGE_STEP_JOB } from '../shared/jobs.js';
 /** Handled by the domain the page is about (alerts, incidents). */
-export const PAGE_ACKNOWLEDGED_JOB = 'page.acknowledged';
+export { PAGE_ACKNOWLEDGED_JOB } from '../shared/jobs.js';
 /** Handled by the domain the page is about: a page reached nobody. */
-export const PAGE_UNREACHED_JOB = 'page.unreached';
+export { PAGE_UNREACHED_JOB } from '../shared/jobs.js';
 
 /** Why a page reached nobody. */
 export type UnreachedReason = 'no_contact_method' | 'channels_failed';
@@ -75,7 +76,7 @@ export async function createPage(r: Repos, now: number, input: PageInput): Promi
     acknowledgedVia: null,
   };
   await r.notifications.insertPage(page);
-  await r.events.append({ entityType: 'page', entityId: page.id, type: 'page.created', actor: { type: 'system', id: null }, data: { userId: page.userId, urgency: page.urgency, subject: page.subject, sourceType: page.sourceType, sourceId: page.sourceId } });
+  await r.events.append({ entityType: 'page', entityId: page.id, type: 'page.created', actor: SYSTEM_ACTOR, data: { userId: page.userId, urgency: page.urgency, subject: page.subject, sourceType: page.sourceType, sourceId: page.sourceId } });
   const user = await r.users.findById(input.userId);
   const contacts = await r.notifications.listContacts(input.userId);
   const rules = usableRules(await r.notifications.listRules(input.userId), contacts, input.urgency);
@@ -86,7 +87,7 @@ export async function createPage(r: Repos, now: number, input: PageInput): Promi
     if (inQuietHours(prefs, user.timeZone, now) && prefs.quietEnd) {
       const end = Number(prefs.quietEnd.slice(0, 2)) * 60 + Number(prefs.quietEnd.slice(3, 5));
       holdMs = ((end - localMinutes(now, user.timeZone) + 1440) % 1440) * 60_000;
-      await r.events.append({ entityType: 'page', entityId: page.id, type: 'page.quiet_hours', actor: { type: 'system', id: null }, data: { heldUntil: now + holdMs } });
+      await r.events.append({ entityType: 'page', entityId: page.id, type: 'page.quiet_hours', actor: SYSTEM_ACTOR, data: { heldUntil: now + holdMs } });
     }
   }
   if (rules.length === 0) {
@@ -95,7 +96,7 @@ export async function createPage(r: Repos, now: number, input: PageInput): Promi
       entityType: 'page',
       entityId: page.id,
       type: 'page.warning',
-      actor: { type: 'system', id: null },
+      actor: SYSTEM_ACTOR,
       data: { warning: verified.length ? 'No notification rule for this urgency: every verified contact method is used at once.' : 'This person has no verified contact method: nobody can be reached.' },
     });
     for (const c of verified) {
@@ -144,7 +145,7 @@ export async function runPageStep(deps: CoreDeps, publicUrl: string, payload: { 
     if (!contact || !contact.verifiedAt || contact.disabled) {
       page.fired = [...page.fired, payload.ruleId];
       await r.notifications.updatePage(page);
-      await r.events.append({ entityType: 'page', entityId: page.id, type: 'page.step_skipped', actor: { type: 'system', id: null }, data: { ruleId: payload.ruleId, reason: 'contact method removed or unverified' } });
+      await r.events.append({ entityType: 'page', entityId: page.id, type: 'page.step_skipped', actor: SYSTEM_ACTOR, data: { ruleId: payload.ruleId, reason: 'contact method removed or unverified' } });
       await failoverIfLast(r, page, now);
       return;
     }
@@ -157,7 +158,7 @@ async function fireStep(r: Repos, now: number, publicUrl: string, page: Page, co
   page.fired = [...page.fired, ruleId];
   await r.notifications.updatePage(page);
   await queueMessage(r, now, pageMessage(page, contact, publicUrl));
-  await r.events.append({ entityType: 'page', entityId: page.id, type: 'page.notified', actor: { type: 'system', id: null }, data: { ruleId, contactMethodId: contact.id, channel: contact.type, address: contact.address } });
+  await r.events.append({ entityType: 'page', entityId: page.id, type: 'page.notified', actor: SYSTEM_ACTOR, data: { ruleId, contactMethodId: contact.id, channel: contact.type, address: contact.address } });
 }
 
 /** A delivery of this page finally failed: fire the next rule now instead of at its time. */
@@ -175,7 +176,7 @@ async function failoverIfLast(r: Repos, page: Page, now: number, failedDeliveryI
   const rules = usableRules(await r.notifications.listRules(page.userId), contacts, page.urgency);
   const next = rules.find(({ rule }) => !page.fired.includes(rule.id));
   if (next) {
-    await r.events.append({ entityType: 'page', entityId: page.id, type: 'page.failover', actor: { type: 'system', id: null }, data: { failedDeliveryId, nextRuleId: next.rule.id, channel: next.contact.type } });
+    await r.events.append({ entityType: 'page', entityId: page.id, type: 'page.failover', actor: SYSTEM_ACTOR, data: { failedDeliveryId, nextRuleId: next.rule.id, channel: next.contact.type } });
     await r.jobs.enqueue({ kind: PAGE_STEP_JOB, payload: { pageId: page.id, contactMethodId: next.contact.id, ruleId: next.rule.id }, runAt: now, dedupeKey: `page:${page.id}:failover:${next.rule.id}` });
     return;
   }
@@ -201,7 +202,7 @@ export async function markPageUnreached(r: Repos, page: Page, reason: UnreachedR
   const current = await r.notifications.findPage(page.id);
   if (!current || current.status === 'exhausted' || current.status === 'acknowledged' || current.status === 'cancelled') return;
   await r.notifications.updatePage({ ...current, status: 'exhausted' });
-  await r.events.append({ entityType: 'page', entityId: page.id, type: 'page.exhausted', actor: { type: 'system', id: null }, data: { note: `Nobody was reached: ${detail}.`, reason } });
+  await r.events.append({ entityType: 'page', entityId: page.id, type: 'page.exhausted', actor: SYSTEM_ACTOR, data: { note: `Nobody was reached: ${detail}.`, reason } });
   const payload: PageUnreached = { pageId: page.id, sourceType: page.sourceType, sourceId: page.sourceId, userId: page.userId, reason, detail };
   await r.jobs.enqueue({ kind: PAGE_UNREACHED_JOB, payload: { ...payload }, dedupeKey: `page-unreached:${page.id}` });
 }
@@ -245,7 +246,7 @@ export async function cancelPagesFor(r: Repos, sourceType: string, sourceId: str
   for (const p of pages) {
     await r.notifications.updatePage({ ...p, status: 'cancelled' });
     await r.jobs.cancelPending(`page:${p.id}:`);
-    await r.events.append({ entityType: 'page', entityId: p.id, type: 'page.cancelled', actor: { type: 'system', id: null }, data: { reason } });
+    await r.events.append({ entityType: 'page', entityId: p.id, type: 'page.cancelled', actor: SYSTEM_ACTOR, data: { reason } });
   }
   return pages.length;
 }

@@ -8,7 +8,8 @@ import type { CoreDeps, Repos } from '../shared/ports.js';
 import { reportText } from '../reports/reports.js';
 import { toMarkdown } from './postmortems.js';
 
-export const NOTION_SYNC_JOB = 'notion.sync';
+export { NOTION_SYNC_JOB } from '../shared/jobs.js';
+import { NOTION_SYNC_JOB } from '../shared/jobs.js';
 const SETTINGS_KEY = 'notion';
 
 /** What the web UI set (stored); null clears a value, so the configuration applies. */

@@ -4,9 +4,10 @@
  * reviewed and published; searchable; action items can become Jira tickets whose status is
  * followed back. A published P0 post-mortem is emailed to the company.
  */
+import { POSTMORTEM_REMINDER_JOB, ACTION_ITEM_TICKET_JOB } from '../shared/jobs.js';
 import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import type { Actor, Repos } from '../shared/ports.js';
+import { SYSTEM_ACTOR, type Actor, type Repos } from '../shared/ports.js';
 import { shownToEveryone } from '../auth/permissions.js';
 import { requireText } from '../shared/validate.js';
 import { findIncident, getIncidentSettings, type Incident } from '../incidents/incidents.js';
@@ -97,8 +98,15 @@ export interface PostmortemsRepo {
   openActionItemsWithTickets(): Promise<ActionItem[]>;
 }
 
-export const POSTMORTEM_REMINDER_JOB = 'postmortem.reminder';
-export const ACTION_ITEM_TICKET_JOB = 'postmortem.action_item_ticket';
+// This domain's repository, in every unit of work (see shared/ports.ts).
+declare module '../shared/ports.js' {
+  interface Repos {
+    postmortems: PostmortemsRepo;
+  }
+}
+
+export { POSTMORTEM_REMINDER_JOB } from '../shared/jobs.js';
+export { ACTION_ITEM_TICKET_JOB } from '../shared/jobs.js';
 
 export async function getTemplate(r: Repos): Promise<Sections> {
   const raw = await r.settings.get('postmortem_template');
@@ -186,7 +194,7 @@ export async function postmortemIfRequired(r: Repos, incidentId: string, now: nu
   if (!incident || incident.status !== 'resolved') return undefined;
   const severity = await findSeverity(r, incident.severity);
   if (!severity.postmortemRequired) return undefined;
-  return createPostmortem(r, { type: 'system', id: null }, incident, now);
+  return createPostmortem(r, SYSTEM_ACTOR, incident, now);
 }
 
 export async function findPostmortem(r: Repos, id: string, viewer: { id: string; isAdmin: boolean }): Promise<Postmortem> {
@@ -311,14 +319,14 @@ export async function nudgeOverdue(r: Repos, postmortemId: string, now: number, 
   };
   if (pm.status !== 'published' && pm.dueAt !== null && pm.dueAt <= now) {
     await nudge(pm.ownerId, `Post-mortem overdue: ${pm.title}`, `It was due ${formatTime(pm.dueAt)}. ${publicUrl}/postmortems/${pm.id}`);
-    await r.events.append({ entityType: 'postmortem', entityId: pm.id, type: 'postmortem.overdue', actor: { type: 'system', id: null }, data: { ownerId: pm.ownerId } });
+    await r.events.append({ entityType: 'postmortem', entityId: pm.id, type: 'postmortem.overdue', actor: SYSTEM_ACTOR, data: { ownerId: pm.ownerId } });
     const again = now + 2 * 86_400_000;
     await r.jobs.enqueue({ kind: POSTMORTEM_REMINDER_JOB, payload: { postmortemId: pm.id, dueAt: again }, runAt: again, dedupeKey: `pm-reminder:${pm.id}:${again}` });
   }
   for (const item of await r.postmortems.actionItems(pm.id)) {
     if (item.status === 'open' && item.dueAt !== null && item.dueAt <= now) {
       await nudge(item.ownerId, `Action item overdue: ${item.title}`, `From ${pm.title}. ${publicUrl}/postmortems/${pm.id}`);
-      await r.events.append({ entityType: 'postmortem', entityId: pm.id, type: 'action_item.overdue', actor: { type: 'system', id: null }, data: { actionItemId: item.id } });
+      await r.events.append({ entityType: 'postmortem', entityId: pm.id, type: 'action_item.overdue', actor: SYSTEM_ACTOR, data: { actionItemId: item.id } });
     }
   }
 }

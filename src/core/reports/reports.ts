@@ -4,10 +4,11 @@
  * items), and is sent by the engineer before the hand-off: stored, emailed to the team, optionally
  * posted to Slack. The next on-call sees it when their shift starts.
  */
+import { REPORT_REMINDER_JOB } from '../shared/jobs.js';
 import { listIncidents } from '../incidents/incidents.js';
 import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import type { Repos } from '../shared/ports.js';
+import { SYSTEM_ACTOR, type Repos } from '../shared/ports.js';
 import { localMinutes } from '../notifications/notifications.js';
 import { queueMessage } from '../notifications/outbox.js';
 import { finalScheduleOf } from '../schedules/schedules.js';
@@ -55,13 +56,20 @@ export interface ReportsRepo {
   list(filter: { userId?: string; scheduleIds?: string[]; from?: number; to?: number; q?: string; limit?: number }): Promise<ShiftReport[]>;
 }
 
+// This domain's repository, in every unit of work (see shared/ports.ts).
+declare module '../shared/ports.js' {
+  interface Repos {
+    reports: ReportsRepo;
+  }
+}
+
 /** What other domains contribute to a report (triage decisions, better-engineering work). */
 export interface ReportSources {
   triageDecisions?(r: Repos, userId: string, from: number, to: number): Promise<Array<{ title: string; decision: string; at: number }>>;
   backlogDone?(r: Repos, userId: string, from: number, to: number): Promise<Array<{ title: string; key: string | null; at: number }>>;
 }
 
-export const REPORT_REMINDER_JOB = 'report.reminder';
+export { REPORT_REMINDER_JOB } from '../shared/jobs.js';
 export const DEFAULT_REPORT_TEMPLATE = '## What happened\n\n## Ongoing\n\n## Better-engineering work\n\n## Notes for the next on-call\n';
 
 /** At a shift start: the incoming on-call's draft (once per shift), with the previous report linked. */
@@ -100,7 +108,7 @@ export async function createDraft(r: Repos, payload: { scheduleId: string; userI
     updatedAt: now,
   };
   if (!(await r.reports.insert(report))) return r.reports.findByShift(s.id, payload.userId, payload.at);
-  await r.events.append({ entityType: 'user', entityId: payload.userId, type: 'report.draft_created', actor: { type: 'system', id: null }, data: { reportId: report.id, scheduleId: s.id, previousReportId: report.previousReportId } });
+  await r.events.append({ entityType: 'user', entityId: payload.userId, type: 'report.draft_created', actor: SYSTEM_ACTOR, data: { reportId: report.id, scheduleId: s.id, previousReportId: report.previousReportId } });
   if (end !== null) {
     const remindAt = Math.max(now, end - 60 * 60_000);
     await r.jobs.enqueue({ kind: REPORT_REMINDER_JOB, payload: { reportId: report.id }, runAt: remindAt, dedupeKey: `report-reminder:${report.id}` });
@@ -220,7 +228,7 @@ export async function remindReport(r: Repos, reportId: string, now: number, publ
     entityType: 'shift_report',
     entityId: report.id,
   });
-  await r.events.append({ entityType: 'user', entityId: user.id, type: 'report.reminder', actor: { type: 'system', id: null }, data: { reportId } });
+  await r.events.append({ entityType: 'user', entityId: user.id, type: 'report.reminder', actor: SYSTEM_ACTOR, data: { reportId } });
 }
 
 export async function findReport(r: Repos, id: string): Promise<ShiftReport> {

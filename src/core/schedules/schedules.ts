@@ -3,9 +3,10 @@
  * and calendar feeds. The math lives in rotation.ts / final-schedule.ts; this file holds the use
  * cases and the ports they need.
  */
+import { HANDOFF_JOB, RUNNING_SHIFT_JOB, REMINDER_JOB } from '../shared/jobs.js';
 import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
 import { newId, newSecret } from '../shared/ids.js';
-import type { Actor, CoreDeps, Repos } from '../shared/ports.js';
+import { SYSTEM_ACTOR, type Actor, type CoreDeps, type Repos } from '../shared/ports.js';
 import { assertInstant, assertSpan, assertTimeZone, MAX_SPAN_MS, requireText, slugify } from '../shared/validate.js';
 import { findTeam } from '../teams/teams.js';
 import { finalSchedule, handoffsBetween, validateOverride, validateSchedule } from './final-schedule.js';
@@ -95,6 +96,13 @@ export interface SchedulesRepo {
   /** The hand-off cursor, locked for this transaction (FOR UPDATE on PostgreSQL). */
   lockHandoffCursor(scheduleId: string): Promise<number | undefined>;
   setHandoffCursor(scheduleId: string, processedUntil: number): Promise<void>;
+}
+
+// This domain's repository, in every unit of work (see shared/ports.ts).
+declare module '../shared/ports.js' {
+  interface Repos {
+    schedules: SchedulesRepo;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -231,9 +239,9 @@ export async function planHandoffs(r: Repos, s: ScheduleRecord, now: number): Pr
   await planReminders(r, s, now);
 }
 
-export const HANDOFF_JOB = 'schedule.handoff';
+export { HANDOFF_JOB } from '../shared/jobs.js';
 /** After a schedule is created or changed: the running shift gets its user group and report at once. */
-export const RUNNING_SHIFT_JOB = 'schedule.running_shift';
+export { RUNNING_SHIFT_JOB } from '../shared/jobs.js';
 
 async function queueRunningShiftSync(r: Repos, scheduleId: string, now: number): Promise<void> {
   // Every change is its own: two changes in one millisecond both sync.
@@ -271,7 +279,7 @@ export async function syncRunningShift(
   await publish(r, 'schedule.changed', { scheduleId: s.id, scheduleName: s.name, onCall }, `${s.id}:${changeId}`);
   return onCall;
 }
-export const REMINDER_JOB = 'schedule.shift_reminder';
+export { REMINDER_JOB } from '../shared/jobs.js';
 /** How far ahead hand-offs are looked for; the reconciler re-plans before that runs out. */
 const LOOKAHEAD_MS = 35 * DAY;
 
@@ -653,11 +661,11 @@ export async function processHandoffs(r: Repos, scheduleId: string, now: number,
     const started = h.to.filter((u) => !h.from.includes(u));
     const data = { scheduleId: s.id, scheduleName: s.name, at: h.at, from: h.from, to: h.to };
     for (const userId of ended) {
-      await r.events.append({ entityType: 'schedule', entityId: s.id, type: 'shift.ended', actor: { type: 'system', id: null }, data: { ...data, userId }, at: h.at });
+      await r.events.append({ entityType: 'schedule', entityId: s.id, type: 'shift.ended', actor: SYSTEM_ACTOR, data: { ...data, userId }, at: h.at });
       await publish(r, 'shift.ended', { ...data, userId }, `${s.id}:${h.at}:${userId}`);
     }
     for (const userId of started) {
-      await r.events.append({ entityType: 'schedule', entityId: s.id, type: 'shift.started', actor: { type: 'system', id: null }, data: { ...data, userId }, at: h.at });
+      await r.events.append({ entityType: 'schedule', entityId: s.id, type: 'shift.started', actor: SYSTEM_ACTOR, data: { ...data, userId }, at: h.at });
       await publish(r, 'shift.started', { ...data, userId }, `${s.id}:${h.at}:${userId}`);
     }
     await publish(r, 'schedule.handoff', data, `${s.id}:${h.at}`);
@@ -675,7 +683,7 @@ export async function remindShift(deps: CoreDeps, payload: { scheduleId: string;
     const final = await finalScheduleOf(r, s, payload.start, payload.start + 1);
     if (!final.shifts.some((sh) => sh.userId === payload.userId && sh.start <= payload.start && sh.end > payload.start)) return;
     const data = { scheduleId: s.id, scheduleName: s.name, start: payload.start, end: payload.end, userId: payload.userId };
-    await r.events.append({ entityType: 'user', entityId: payload.userId, type: 'shift.reminder', actor: { type: 'system', id: null }, data });
+    await r.events.append({ entityType: 'user', entityId: payload.userId, type: 'shift.reminder', actor: SYSTEM_ACTOR, data });
     await deps.publish(r, 'shift.reminder', data, `${s.id}:${payload.userId}:${payload.start}`);
   });
 }

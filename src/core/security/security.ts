@@ -7,7 +7,7 @@
  * on-call user group, and the security owner is paged at the urgency the severity calls for.
  */
 import { invalid } from '../shared/errors.js';
-import type { CoreDeps, Repos } from '../shared/ports.js';
+import { SYSTEM_ACTOR, type CoreDeps, type Repos } from '../shared/ports.js';
 import type { Ctx } from '../shared/context.js';
 import type { Integration, Service } from '../alerts/model.js';
 import { findIntegrationByKey } from '../alerts/services.js';
@@ -139,7 +139,7 @@ async function fileReport(r: Repos, ctx: Ctx, reporter: User | undefined, input:
       entityType: 'incident',
       entityId: incident.id,
       type: 'security.warning',
-      actor: { type: 'system', id: null },
+      actor: SYSTEM_ACTOR,
       data: { warning: 'No security channel is configured (incident settings: securityChannel).' },
     });
   }
@@ -156,7 +156,7 @@ async function fileReport(r: Repos, ctx: Ctx, reporter: User | undefined, input:
       entityType: 'incident',
       entityId: incident.id,
       type: 'security.warning',
-      actor: { type: 'system', id: null },
+      actor: SYSTEM_ACTOR,
       data: { warning: 'No security owner is configured and nobody is on call: nobody was paged.' },
     });
   }

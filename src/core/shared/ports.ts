@@ -2,24 +2,13 @@
  * The ports core use cases need. Storage implements them; `app/` wires them in.
  * Every use case reaches repositories only through a unit of work, so its state changes,
  * timeline events and jobs commit together.
+ *
+ * This file imports no domain: each domain adds its repository to `Repos` where it declares it
+ * (`declare module '../shared/ports.js' { interface Repos { users: UsersRepo } }`), so the domains
+ * import these ports without an import cycle.
  */
-import type { SignInThrottleRepo } from '../auth/throttle.js';
-import type { VerificationsRepo } from '../users/verification.js';
 import type { Clock } from './clock.js';
-import type { UsersRepo } from '../users/users.js';
-import type { TeamsRepo } from '../teams/teams.js';
-import type { TokensRepo, SessionsRepo } from '../auth/auth.js';
-import type { SchedulesRepo } from '../schedules/schedules.js';
-import type { NotificationsRepo } from '../notifications/notifications.js';
-import type { AlertsRepo } from '../alerts/model.js';
-import type { IncidentsRepo } from '../incidents/incidents.js';
-import type { PostmortemsRepo } from '../postmortems/postmortems.js';
-import type { ReportsRepo } from '../reports/reports.js';
-import type { TriageRepo } from '../triage/triage.js';
-import type { BacklogRepo } from '../backlog/backlog.js';
-import type { OnboardingRepo } from '../users/invites.js';
-import type { Publisher } from './publish.js';
-import type { AuditRepo } from '../audit/audit.js';
+import type { JobSpec } from './jobs.js';
 
 export type ActorType = 'user' | 'system' | 'integration';
 
@@ -28,7 +17,8 @@ export interface Actor {
   id: string | null;
 }
 
-export const SYSTEM_ACTOR: Actor = { type: 'system', id: null };
+/** Vigil itself: engine jobs, reconcilers, start-up. */
+export const SYSTEM_ACTOR: Actor = Object.freeze({ type: 'system', id: null });
 
 export interface TimelineEvent {
   id: string;
@@ -45,18 +35,14 @@ export interface EventsRepo {
   list(entityType: string, entityId: string, options?: { limit?: number; afterSeq?: number }): Promise<TimelineEvent[]>;
 }
 
-export interface JobSpec {
-  kind: string;
-  payload?: Record<string, unknown>;
-  /** Epoch ms; defaults to now. */
-  runAt?: number;
-  /** A job with the same dedupe key is enqueued at most once. */
-  dedupeKey?: string;
-  maxAttempts?: number;
-}
+/** A job to enqueue, typed by kind (see jobs.ts). */
+export type { JobSpec } from './jobs.js';
 
 export interface JobQueue {
-  /** Enqueues in the current transaction; `created` is false when the dedupe key already existed. */
+  /**
+   * Enqueues in the current transaction; `created` is false when the dedupe key already existed.
+   * Throws `InvalidJobPayloadError` when the payload does not fit its kind.
+   */
   enqueue(job: JobSpec): Promise<{ id: string | null; created: boolean }>;
   /** Cancels pending jobs with this dedupe key prefix (e.g. the next escalation step). */
   cancelPending(dedupeKeyPrefix: string): Promise<number>;
@@ -67,28 +53,15 @@ export interface SettingsRepo {
   set(key: string, value: string): Promise<void>;
 }
 
-/** Every repository, bound to one transaction. Later domains add theirs here. */
+/**
+ * Every repository, bound to one transaction. The shared ones are here; each domain adds its own
+ * (users, teams, tokens, sessions, signIn, verifications, schedules, notifications, alerts, incidents,
+ * postmortems, reports, triage, backlog, audit, onboarding) next to its repository interface.
+ */
 export interface Repos {
-  users: UsersRepo;
-  teams: TeamsRepo;
-  tokens: TokensRepo;
-  sessions: SessionsRepo;
-  signIn: SignInThrottleRepo;
-  verifications: VerificationsRepo;
   events: EventsRepo;
   jobs: JobQueue;
   settings: SettingsRepo;
-  schedules: SchedulesRepo;
-  notifications: NotificationsRepo;
-  alerts: AlertsRepo;
-  incidents: IncidentsRepo;
-  postmortems: PostmortemsRepo;
-  reports: ReportsRepo;
-  triage: TriageRepo;
-  backlog: BacklogRepo;
-  audit: AuditRepo;
-  /** Invites and contact-verification links. */
-  onboarding: OnboardingRepo;
 }
 
 export interface UnitOfWork {
@@ -104,6 +77,9 @@ export interface CoreDeps {
   /** Publishes a domain event to the job kinds subscribed to it (see publish.ts). */
   publish: Publisher;
 }
+
+/** Publishes a domain event: one job per subscribed kind, in the transaction of `r` (see publish.ts). */
+export type Publisher = (r: Repos, type: string, payload: Record<string, unknown>, key: string) => Promise<void>;
 
 export interface PasswordHasher {
   hash(password: string): Promise<string>;

@@ -33,6 +33,13 @@ export interface TeamsRepo {
   listForUser(userId: string): Promise<Team[]>;
 }
 
+// This domain's repository, in every unit of work (see shared/ports.ts).
+declare module '../shared/ports.js' {
+  interface Repos {
+    teams: TeamsRepo;
+  }
+}
+
 export interface TeamInput {
   name: string;
   slug?: string;

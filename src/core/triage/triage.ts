@@ -7,6 +7,7 @@
  * decidedAt), written to `triage_decisions` for the shift report, and published as
  * `triage.decided`.
  */
+import { SENTRY_SYNC_JOB } from '../shared/jobs.js';
 import { DomainError, conflict, forbidden, invalid, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { CoreDeps, Repos, TimelineEvent } from '../shared/ports.js';
@@ -108,6 +109,13 @@ export interface TriageRepo {
   decisionsBetween(userId: string, from: number, to: number): Promise<TriageDecisionRecord[]>;
 }
 
+// This domain's repository, in every unit of work (see shared/ports.ts).
+declare module '../shared/ports.js' {
+  interface Repos {
+    triage: TriageRepo;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Signals from the error tracker
 
@@ -142,7 +150,7 @@ export interface ErrorSignal {
   rule?: string;
 }
 
-export const SENTRY_SYNC_JOB = 'triage.sentry_sync';
+export { SENTRY_SYNC_JOB } from '../shared/jobs.js';
 const CLAIM_MS = 60_000;
 
 const ref = (i: TriageItem) => `#${i.number}${i.shortId ? ` (${i.shortId})` : ''}`;
@@ -675,7 +683,7 @@ async function syncLater(r: Repos, item: TriageItem, change: SentryChange, key: 
   if (item.source !== 'sentry') return;
   await r.jobs.enqueue({
     kind: SENTRY_SYNC_JOB,
-    payload: { itemId: item.id, change: change as Record<string, unknown> },
+    payload: { itemId: item.id, change },
     dedupeKey: `triage-sentry:${item.id}:${key}`,
     maxAttempts: 6,
   });

@@ -49,6 +49,14 @@ export interface OnboardingRepo {
   deleteVerificationLinks(contactMethodId: string): Promise<void>;
 }
 
+// This domain's repository, in every unit of work (see shared/ports.ts).
+declare module '../shared/ports.js' {
+  interface Repos {
+    /** Invites and contact-verification links. */
+    onboarding: OnboardingRepo;
+  }
+}
+
 export function inviteStatus(i: Invite, now: number): InviteStatus {
   if (i.acceptedAt !== null) return 'accepted';
   if (i.revokedAt !== null) return 'revoked';

@@ -35,6 +35,13 @@ export interface UsersRepo {
   count(): Promise<number>;
 }
 
+// This domain's repository, in every unit of work (see shared/ports.ts).
+declare module '../shared/ports.js' {
+  interface Repos {
+    users: UsersRepo;
+  }
+}
+
 export interface UserInput {
   name: string;
   email: string;

@@ -33,6 +33,13 @@ export interface VerificationsRepo {
   cancelPending(userId: string, purpose: VerificationPurpose, at: number): Promise<void>;
 }
 
+// This domain's repository, in every unit of work (see shared/ports.ts).
+declare module '../shared/ports.js' {
+  interface Repos {
+    verifications: VerificationsRepo;
+  }
+}
+
 /** How long an email-change code is valid. */
 export const EMAIL_CHANGE_TTL_MS = 30 * 60_000;
 const MAX_CODE_TRIES = 5;

@@ -23,6 +23,7 @@ import type { IntakeEntry } from '../../integrations/inbound/intake-entries.js';
 import * as opsgenie from '../../integrations/inbound/opsgenie.js';
 import * as ogRead from '../../integrations/inbound/opsgenie-read.js';
 import * as pagerduty from '../../integrations/inbound/pagerduty.js';
+import { TokenBucketLimiter } from '../../integrations/shared/http.js';
 import { errorBody } from '../errors.js';
 import type { App, HttpDeps } from '../types.js';
 
@@ -53,28 +54,6 @@ class KeyCache {
   }
 }
 
-/** A token bucket per integration key: bursts allowed, a steady rate enforced (429 + Retry-After). */
-class RateLimiter {
-  private buckets = new Map<string, { tokens: number; at: number }>();
-  constructor(
-    private readonly perSecond: number,
-    private readonly burst: number,
-  ) {}
-  /** 0 when allowed, else the seconds to wait. */
-  take(key: string): number {
-    const now = Date.now();
-    const b = this.buckets.get(key) ?? { tokens: this.burst, at: now };
-    b.tokens = Math.min(this.burst, b.tokens + ((now - b.at) / 1000) * this.perSecond);
-    b.at = now;
-    this.buckets.set(key, b);
-    if (b.tokens >= 1) {
-      b.tokens -= 1;
-      return 0;
-    }
-    return Math.max(1, Math.ceil((1 - b.tokens) / this.perSecond));
-  }
-}
-
 const header = (req: FastifyRequest, name: string): string | undefined => {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
@@ -83,7 +62,8 @@ const header = (req: FastifyRequest, name: string): string | undefined => {
 export function intakeRoutes(app: App, deps: HttpDeps): void {
   const { core } = deps;
   const cache = new KeyCache();
-  const limiter = new RateLimiter(deps.config.intakeRatePerSecond ?? 100, deps.config.intakeBurst ?? 1000);
+  // A token bucket per integration key: bursts allowed, a steady rate enforced (429 + Retry-After).
+  const limiter = new TokenBucketLimiter(deps.config.intakeRatePerSecond ?? 100, deps.config.intakeBurst ?? 1000);
   const resolve = (key: string) => cache.get(key, () => core.uow.run((r) => findIntegrationByKey(r, key)));
 
   /** Commits an entry on the intake queue, in order per service; resolves once it is durable (and applied, unless under a burst). */

@@ -13,7 +13,7 @@ import { errorBody } from '../errors.js';
 import { StdErrors } from '../schemas.js';
 import type { App, HttpDeps } from '../types.js';
 import { out as incidentOut } from './incidents.js';
-import { HookLimiter } from './triage.js';
+import { TokenBucketLimiter } from '../../integrations/shared/http.js';
 
 const ReportBody = Type.Object(
   {
@@ -28,7 +28,7 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 
 export function securityRoutes(app: App, deps: HttpDeps): void {
   const { core } = deps;
-  const limiter = new HookLimiter(deps.config.intakeRatePerSecond ?? 100, deps.config.intakeBurst ?? 1000);
+  const limiter = new TokenBucketLimiter(deps.config.intakeRatePerSecond ?? 100, deps.config.intakeBurst ?? 1000);
   const tags = ['security'];
 
   app.post('/api/v1/security-reports', {

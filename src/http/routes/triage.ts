@@ -28,33 +28,11 @@ import {
   verifySentrySignature,
   type SentryHook,
 } from '../../integrations/inbound/sentry.js';
+import { TokenBucketLimiter } from '../../integrations/shared/http.js';
 import { principalOf } from '../auth.js';
 import { errorBody } from '../errors.js';
 import { IdParams, StdErrors, TimelineEventSchema } from '../schemas.js';
 import type { App, HttpDeps } from '../types.js';
-
-/** A token bucket per integration: bursts allowed, a steady rate enforced (429 + Retry-After). */
-export class HookLimiter {
-  private buckets = new Map<string, { tokens: number; at: number }>();
-  constructor(
-    private readonly perSecond: number,
-    private readonly burst: number,
-  ) {}
-  /** 0 when allowed, else the seconds to wait. */
-  take(key: string): number {
-    const now = Date.now();
-    const b = this.buckets.get(key) ?? { tokens: this.burst, at: now };
-    b.tokens = Math.min(this.burst, b.tokens + ((now - b.at) / 1000) * this.perSecond);
-    b.at = now;
-    if (this.buckets.size > 10_000) this.buckets.clear();
-    this.buckets.set(key, b);
-    if (b.tokens >= 1) {
-      b.tokens -= 1;
-      return 0;
-    }
-    return Math.max(1, Math.ceil((1 - b.tokens) / this.perSecond));
-  }
-}
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -108,7 +86,7 @@ const itemOut = (i: TriageItem) => {
 export function triageRoutes(ports: { bugs?: BugTracker } = {}) {
   return (app: App, deps: HttpDeps): void => {
     const { core } = deps;
-    const limiter = new HookLimiter(deps.config.intakeRatePerSecond ?? 100, deps.config.intakeBurst ?? 1000);
+    const limiter = new TokenBucketLimiter(deps.config.intakeRatePerSecond ?? 100, deps.config.intakeBurst ?? 1000);
     app.addSchema(TriageItemOut);
     const tags = ['triage'];
     const triage = { ...core, ...(ports.bugs ? { bugs: ports.bugs } : {}) };

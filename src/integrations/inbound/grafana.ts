@@ -12,7 +12,8 @@
  * A contact point with a custom payload template sends whatever the template renders: use the generic
  * webhook with a mapping for those.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { safeEqual } from '../shared/http.js';
 import type { AlertEvent } from '../../core/alerts/intake.js';
 import { parseAlertmanagerLike } from './alertmanager.js';
 import { detailValue, isHttpUrl, isObject, type JsonObject } from './generic.js';
@@ -109,7 +110,7 @@ export function verifyGrafanaSignature(input: VerifyGrafanaSignatureInput): bool
     return false;
   }
   const expected = Buffer.from(signGrafanaBody({ secret, rawBody, ...(timestamp !== undefined && { timestamp }) }), 'hex');
-  return timingSafeEqual(expected, Buffer.from(given, 'hex'));
+  return safeEqual(expected, Buffer.from(given, 'hex'));
 }
 
 export type HeaderValues = Record<string, string | string[] | undefined>;

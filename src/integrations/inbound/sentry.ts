@@ -5,7 +5,8 @@
  * become normalized alert events (they page like any monitoring alert); everything else is
  * acknowledged and ignored.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { safeEqual } from '../shared/http.js';
 import type { ActionEvent, TriggerEvent } from '../../core/alerts/intake.js';
 import type { ErrorSignal } from '../../core/triage/triage.js';
 
@@ -48,7 +49,7 @@ export function signSentryBody(secret: string, rawBody: string): string {
 export function verifySentrySignature(input: { secret: string; rawBody: string; signature: string | undefined | null }): boolean {
   const given = (input.signature ?? '').trim().toLowerCase();
   if (!input.secret || !/^[0-9a-f]{64}$/.test(given)) return false;
-  return timingSafeEqual(Buffer.from(signSentryBody(input.secret, input.rawBody), 'hex'), Buffer.from(given, 'hex'));
+  return safeEqual(Buffer.from(signSentryBody(input.secret, input.rawBody), 'hex'), Buffer.from(given, 'hex'));
 }
 
 export type HeaderValues = Record<string, string | string[] | undefined>;

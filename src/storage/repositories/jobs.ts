@@ -1,4 +1,5 @@
 import type { JobQueue, JobSpec } from '../../core/shared/ports.js';
+import { assertJobPayload, isJobKind } from '../../core/shared/jobs.js';
 import { newId } from '../../core/shared/ids.js';
 import type { Clock } from '../../core/shared/clock.js';
 import { sql } from 'kysely';
@@ -9,9 +10,13 @@ export const DEFAULT_MAX_ATTEMPTS = 10;
 /**
  * The enqueue side of the job engine, bound to a transaction: a job commits with the change
  * that caused it, or not at all. `onEnqueued` learns each new job's run time (to wake the engine).
+ * The payload of a registered kind is checked against its schema first (kinds outside the
+ * registry, the engine's own and tests', are stored as given).
  */
 export const jobQueue = (db: Executor, clock: Clock, onEnqueued: (runAt: number) => void): JobQueue => ({
   async enqueue(job: JobSpec) {
+    const payload = job.payload ?? {};
+    if (isJobKind(job.kind)) assertJobPayload(job.kind, payload);
     const now = clock.now();
     const id = newId(now);
     const runAt = job.runAt ?? now;
@@ -20,7 +25,7 @@ export const jobQueue = (db: Executor, clock: Clock, onEnqueued: (runAt: number)
       .values({
         id,
         kind: job.kind,
-        payload: JSON.stringify(job.payload ?? {}),
+        payload: JSON.stringify(payload),
         status: 'pending',
         run_at: runAt,
         attempts: 0,

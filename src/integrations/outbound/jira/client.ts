@@ -6,6 +6,7 @@
  * Failures throw `JiraError`; a 429 (or 503) with `Retry-After` carries `retryAfterMs` so the delivery
  * outbox can back off. The client never retries on its own.
  */
+import { parseRetryAfter } from '../../shared/http.js';
 
 export type JiraAuthOptions = { email: string; apiToken: string; bearerToken?: undefined } | { bearerToken: string; email?: undefined; apiToken?: undefined };
 
@@ -537,14 +538,6 @@ export class JiraClient {
     }
     throw errorFromResponse(res, data, text, method, path);
   }
-}
-
-function parseRetryAfter(value: string | null): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const at = Date.parse(trimmed);
-  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : undefined;
 }
 
 function errorFromResponse(res: Response, data: unknown, text: string, method: string, path: string): JiraError {

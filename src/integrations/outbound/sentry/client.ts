@@ -4,6 +4,7 @@
  * point it at test/fakes/sentry.ts), `Authorization: Bearer <token>` (scope `event:write`).
  * Failures throw `SentryError`; rate limits and server errors are `retryable`. Never retries itself.
  */
+import { parseRetryAfter } from '../../shared/http.js';
 
 export interface SentryClientOptions {
   /** API root, e.g. `https://sentry.io` or `https://sentry.example.com` (without `/api/0`). */
@@ -59,13 +60,6 @@ function describe(data: unknown, text: string): string {
     if (parts.length) return parts.join('; ');
   }
   return text.slice(0, 300) || 'no details';
-}
-
-function retryAfter(v: string | null): number | undefined {
-  if (!v) return undefined;
-  if (/^\d+(\.\d+)?$/.test(v.trim())) return Math.round(Number(v.trim()) * 1000);
-  const at = Date.parse(v);
-  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : undefined;
 }
 
 export class SentryClient {
@@ -132,7 +126,7 @@ export class SentryClient {
                   : s === 400
                     ? 'bad_request'
                     : 'http_error';
-      throw new SentryError(s, code, `Sentry ${where} failed with ${s}: ${describe(data, text)}`, retryAfter(res.headers.get('retry-after')));
+      throw new SentryError(s, code, `Sentry ${where} failed with ${s}: ${describe(data, text)}`, parseRetryAfter(res.headers.get('retry-after')));
     }
     if (!isObj(data)) throw new SentryError(res.status, 'invalid_response', `Sentry ${where}: the answer is not an issue`);
     const a = isObj(data.assignedTo) ? data.assignedTo : null;

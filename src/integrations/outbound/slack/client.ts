@@ -30,6 +30,7 @@ import {
   type SlackUserSummary,
   type SlackWorkspace,
 } from '../../../core/notifications/channels.js';
+import { parseRetryAfter } from '../../shared/http.js';
 import { fallbackText, renderMessageBlocks } from './blocks.js';
 
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
@@ -450,14 +451,14 @@ export class SlackWorkspaceClient implements SlackWorkspace, SlackDirectory {
     const text = await response.text().catch(() => '');
     if (response.ok) return;
     const status = response.status;
-    const retryAfter = Number.parseInt(response.headers.get('retry-after') ?? '', 10);
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
     const retryable = status === 429 || status >= 500;
     // 404 `used_url` / `expired_url`: the URL is spent (5 uses, 30 minutes); nothing a retry can fix.
     const code = /^[a-z_]+$/.test(text.trim()) ? text.trim() : `http_${status}`;
     throw new ChannelError(
       `slack response_url: HTTP ${status} ${text.slice(0, 200)}`.trim(),
       retryable,
-      Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined,
+      retryAfterMs,
       code,
     );
   }

@@ -2,7 +2,8 @@
  * Slack request signing (wire-contracts 6.1): `v0=` + hex HMAC-SHA256 of `v0:<timestamp>:<raw body>` keyed
  * with the app's Signing Secret, sent in `X-Slack-Signature` with `X-Slack-Request-Timestamp`.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { safeEqual } from '../../shared/http.js';
 
 export const SLACK_SIGNATURE_HEADER = 'x-slack-signature';
 export const SLACK_TIMESTAMP_HEADER = 'x-slack-request-timestamp';
@@ -63,5 +64,5 @@ export function verifySlackSignature(input: VerifySlackSignatureInput): boolean 
   const given = signature.slice(3);
   if (!/^[0-9a-fA-F]{64}$/.test(given)) return false;
   const expected = Buffer.from(mac(signingSecret, timestamp, rawBody), 'hex');
-  return timingSafeEqual(expected, Buffer.from(given, 'hex'));
+  return safeEqual(expected, Buffer.from(given, 'hex'));
 }

@@ -2,7 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ChannelError, type OutboundMessage } from '../../../core/notifications/channels.js';
 import { startFakeTwilio, type FakeTwilio } from '../../../../test/fakes/twilio.js';
 import { SMS_MAX_LENGTH, SmsChannel, TWIML_MAX_LENGTH, VoiceChannel, smsBody, voiceTwiml, type SmsVoiceProvider } from './provider.js';
-import { TwilioProvider, parseRetryAfter, twilioSignature, verifyTwilioSignature } from './twilio.js';
+import { parseRetryAfter } from '../../shared/http.js';
+import { TwilioProvider, twilioSignature, verifyTwilioSignature } from './twilio.js';
 
 let twilio: FakeTwilio;
 let provider: TwilioProvider;

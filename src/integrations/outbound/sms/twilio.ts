@@ -4,7 +4,8 @@
  * and `…/Calls.json` (`To`, `From`, `Twiml`), form-encoded, HTTP Basic auth `AccountSid:AuthToken` (or an API
  * key `SK…:secret`). Success is 201 with the resource JSON (`sid`); errors are JSON `{code, message, more_info, status}`.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { parseRetryAfter, safeEqual } from '../../shared/http.js';
 import { ChannelError } from '../../../core/notifications/channels.js';
 import { escapeXml, type SmsVoiceProvider } from './provider.js';
 
@@ -21,9 +22,7 @@ export function twilioSignature(authToken: string, url: string, params: Record<s
 
 export function verifyTwilioSignature(authToken: string, url: string, params: Record<string, string>, signature: string | undefined): boolean {
   if (!signature) return false;
-  const expected = Buffer.from(twilioSignature(authToken, url, params));
-  const given = Buffer.from(signature);
-  return expected.length === given.length && timingSafeEqual(expected, given);
+  return safeEqual(twilioSignature(authToken, url, params), signature);
 }
 
 export interface TwilioOptions {
@@ -49,16 +48,6 @@ export interface TwilioOptions {
 
 /** Twilio error codes that say "later" rather than "never". */
 const RETRYABLE_TWILIO_CODES = new Set([20429, 21611, 30001]);
-
-/** Parse `Retry-After` (seconds or an HTTP date) into milliseconds. */
-export function parseRetryAfter(header: string | null, nowMs: number = Date.now()): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header.trim());
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
-  const date = Date.parse(header);
-  if (Number.isFinite(date)) return Math.max(0, date - nowMs);
-  return undefined;
-}
 
 interface TwilioErrorBody {
   code?: number;

@@ -6,7 +6,8 @@
  * 2xx is success; 408, 425, 429 and 5xx are retryable (429/503 honour Retry-After); other statuses are not.
  * The signature covers the body, which carries `sentAt`, so receivers can refuse old replays.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { parseRetryAfter, safeEqual } from '../../shared/http.js';
 import { ChannelError, type NotificationChannel, type OutboundMessage, type SendResult } from '../../../core/notifications/channels.js';
 import { systemClock, type Clock } from '../../../core/shared/clock.js';
 
@@ -67,15 +68,7 @@ export function verifyVigilSignature(input: VerifyVigilSignatureInput): boolean 
     if (!/^\d{1,12}$/.test(ts) || Math.abs(input.nowSeconds - Number(ts)) > (input.toleranceSeconds ?? 300)) return false;
   }
   const expected = createHmac('sha256', secret).update(rawBody).digest();
-  return timingSafeEqual(expected, Buffer.from(given, 'hex'));
-}
-
-function retryAfterMs(header: string | null, nowMs: number): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header.trim());
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isFinite(date) ? Math.max(0, date - nowMs) : undefined;
+  return safeEqual(expected, Buffer.from(given, 'hex'));
 }
 
 export class WebhookChannel implements NotificationChannel {
@@ -139,7 +132,7 @@ export class WebhookChannel implements NotificationChannel {
     throw new ChannelError(
       `webhook ${url.host}: HTTP ${status}${hint}`,
       retryable,
-      retryable ? retryAfterMs(response.headers.get('retry-after'), now) : undefined,
+      retryable ? parseRetryAfter(response.headers.get('retry-after'), now) : undefined,
       `http_${status}`,
     );
   }
