@@ -8,6 +8,7 @@ import { newId, newSecret } from '../shared/ids.js';
 import type { Actor, CoreDeps, Repos } from '../shared/ports.js';
 import { assertInstant, assertSpan, assertTimeZone, MAX_SPAN_MS, requireText, slugify } from '../shared/validate.js';
 import { findTeam } from '../teams/teams.js';
+import { resolveUserRef } from '../users/users.js';
 import { finalSchedule, handoffsBetween, validateOverride, validateSchedule } from './final-schedule.js';
 import { layerFirstStart } from './rotation.js';
 import type { FinalSchedule, FinalShift, Layer, Override, Schedule } from './model.js';
@@ -132,12 +133,7 @@ export interface OverrideInput {
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-/** Resolves a user reference (id or email) to an id. */
-export async function resolveUserRef(r: Repos, ref: string, field: string): Promise<string> {
-  const u = ref.includes('@') ? await r.users.findByEmail(ref.trim().toLowerCase()) : await r.users.findById(ref);
-  if (!u) throw invalid('unknown_user', `${field}: no user "${ref}".`, { field, ref });
-  return u.id;
-}
+export { resolveUserRef } from '../users/users.js';
 
 export async function findSchedule(r: Repos, idOrSlug: string): Promise<ScheduleRecord> {
   const s = (await r.schedules.findById(idOrSlug)) ?? (await r.schedules.findBySlug(idOrSlug));

@@ -4,6 +4,7 @@
 import { conflict, DomainError, forbidden, invalid, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { Actor, CoreDeps, Repos } from '../shared/ports.js';
+import type { Ctx } from '../shared/context.js';
 import { audit } from '../audit/audit.js';
 import { assertTimeZone, normalizeEmail, normalizePhone, requireText } from '../shared/validate.js';
 
@@ -207,4 +208,21 @@ export async function linkOwnSlack(deps: CoreDeps, actor: Actor, userId: string,
     await r.events.append({ entityType: 'user', entityId: userId, type: 'user.slack_linked', actor, data: { slackUserId: id, via: 'directory' } });
     return next;
   });
+}
+
+/** Resolves a user reference (id or email) to an id, in the current transaction. */
+export async function resolveUserRef(r: Repos, ref: string, field: string): Promise<string> {
+  const u = ref.includes('@') ? await r.users.findByEmail(ref.trim().toLowerCase()) : await r.users.findById(ref);
+  if (!u) throw invalid('unknown_user', `${field}: no user "${ref}".`, { field, ref });
+  return u.id;
+}
+
+/** A user reference as adapters take it: `me` (the person acting), an id or an email. */
+export async function resolveUserId(deps: CoreDeps, ctx: Ctx, input: { ref: string; field?: string }): Promise<string> {
+  if (input.ref === 'me') {
+    const me = ctx.user?.id ?? ctx.principal?.user.id;
+    if (!me) throw invalid('unknown_user', `${input.field ?? 'userId'}: nobody is signed in to be "me".`, { field: input.field ?? 'userId' });
+    return me;
+  }
+  return deps.uow.run((r) => resolveUserRef(r, input.ref, input.field ?? 'userId'));
 }
