@@ -226,3 +226,24 @@ export async function resolveUserId(deps: CoreDeps, ctx: Ctx, input: { ref: stri
   }
   return deps.uow.run((r) => resolveUserRef(r, input.ref, input.field ?? 'userId'));
 }
+
+/** The user a Slack account is linked to, if any. */
+export async function findUserBySlackId(deps: CoreDeps, _ctx: Ctx, input: { slackUserId: string }): Promise<User | undefined> {
+  return deps.uow.run((r) => r.users.findBySlackId(input.slackUserId));
+}
+
+/**
+ * Links a Slack account to the user of the same email (Slack's directory gave it), unless that user
+ * has a Slack account already. Answers the user the Slack account belongs to, if any.
+ */
+export async function linkSlackByEmail(deps: CoreDeps, ctx: Ctx, input: { email: string; slackUserId: string }): Promise<User | undefined> {
+  const { email, slackUserId } = input;
+  return deps.uow.run(async (r) => {
+    const user = await r.users.findByEmail(email);
+    if (!user || user.slackUserId) return user && user.slackUserId === slackUserId ? user : undefined;
+    const next = { ...user, slackUserId, updatedAt: ctx.now };
+    await r.users.update(next);
+    await r.events.append({ entityType: 'user', entityId: user.id, type: 'user.slack_linked', actor: ctx.actor, data: { slackUserId, via: 'email' } });
+    return next;
+  });
+}
