@@ -2,7 +2,6 @@
  * Post-mortems and shift reports, wired: drafts at resolution and at shift start, Jira tickets for
  * action items (their status followed back), reminders, routes.
  */
-import { SYSTEM_ACTOR } from '../../core/shared/ports.js';
 import { REPORT_DRAFT_JOB } from '../../core/shared/jobs.js';
 import type { VigilConfig } from '../../config/config.js';
 import { POSTMORTEM_JOB } from '../../core/incidents/incidents.js';

@@ -7,12 +7,14 @@
 import { ESCALATE_JOB, STORM_JOB, SNOOZE_END_JOB } from '../shared/jobs.js';
 import { conflict, invalid, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import { SYSTEM_ACTOR, type Actor, type Repos } from '../shared/ports.js';
+import { SYSTEM_ACTOR, type Actor, type CoreDeps, type Repos, type TimelineEvent } from '../shared/ports.js';
+import type { Ctx } from '../shared/context.js';
 import { queueMessage } from '../notifications/outbox.js';
-import { cancelPagesFor, createPage, type PageUnreached } from '../notifications/pages.js';
+import { cancelPagesFor, createPage, notReachedFrom, type NotReached, type PageUnreached } from '../notifications/pages.js';
+import { findTeam } from '../teams/teams.js';
 import type { Alert, AlertStatus, Integration, Service } from './model.js';
 import { MESSAGE_LIMIT, truncate, type ActionEvent, type AlertPriority, type TriggerEvent } from './intake.js';
-import { HEARTBEAT_JOB, resolveTargets } from './services.js';
+import { findService, HEARTBEAT_JOB, resolveTargets } from './services.js';
 
 export { ESCALATE_JOB } from '../shared/jobs.js';
 export { STORM_JOB } from '../shared/jobs.js';
@@ -76,14 +78,11 @@ async function syncChannelMessage(r: Repos, a: Alert, service: Service, now: num
   });
 }
 
-export interface IngestContext {
-  now: number;
-  publicUrl: string;
-  actor: Actor;
-}
+/** @deprecated The context of every use case is {@link Ctx}; kept for callers outside this domain. */
+export type IngestContext = Ctx;
 
 /** Applies one normalized event for an integration, in the current transaction. */
-export async function ingest(r: Repos, ctx: IngestContext, service: Service, integration: Integration | null, event: TriggerEvent | ActionEvent): Promise<IngestResult> {
+export async function ingest(r: Repos, ctx: Ctx, service: Service, integration: Integration | null, event: TriggerEvent | ActionEvent): Promise<IngestResult> {
   if (event.action === 'trigger') return trigger(r, ctx, service, integration, event);
   const alert = await r.alerts.findOpenByAlias(service.id, event.alias);
   if (!alert) return { alert: null, outcome: 'ignored' };
@@ -97,7 +96,7 @@ export async function ingest(r: Repos, ctx: IngestContext, service: Service, int
   return { alert, outcome: 'noted' };
 }
 
-async function trigger(r: Repos, ctx: IngestContext, service: Service, integration: Integration | null, e: TriggerEvent): Promise<IngestResult> {
+async function trigger(r: Repos, ctx: Ctx, service: Service, integration: Integration | null, e: TriggerEvent): Promise<IngestResult> {
   const now = ctx.now;
   const alias = e.alias ?? newId(now);
   const message = truncate(e.message, MESSAGE_LIMIT);
@@ -178,7 +177,7 @@ async function trigger(r: Repos, ctx: IngestContext, service: Service, integrati
 }
 
 /** Runs the policy's first step now, in the current transaction: the first page goes out with the alert. */
-async function startEscalation(r: Repos, ctx: IngestContext, alert: Alert, service: Service): Promise<void> {
+async function startEscalation(r: Repos, ctx: Ctx, alert: Alert, service: Service): Promise<void> {
   if (!service.escalationPolicyId) {
     await r.events.append({ entityType: 'alert', entityId: alert.id, type: 'alert.warning', actor: SYSTEM_ACTOR, data: { warning: `Service ${service.name} has no escalation policy: nobody is paged.` } });
     return;
@@ -187,7 +186,7 @@ async function startEscalation(r: Repos, ctx: IngestContext, alert: Alert, servi
 }
 
 /** The escalation job: notify the step's targets, then schedule the next step or round. */
-export async function runEscalationStep(r: Repos, ctx: IngestContext, payload: { alertId: string; step: number; round: number }, knownService?: Service): Promise<void> {
+export async function runEscalationStep(r: Repos, ctx: Ctx, payload: { alertId: string; step: number; round: number }, knownService?: Service): Promise<void> {
   const alert = await r.alerts.findAlert(payload.alertId);
   if (!alert || alert.status !== 'open') return;
   if (alert.snoozedUntil && alert.snoozedUntil > ctx.now) return;
@@ -242,7 +241,7 @@ export async function runEscalationStep(r: Repos, ctx: IngestContext, payload: {
  * step runs now instead of after the step's delay. A new round is left to its schedule, so a policy
  * of unreachable people cannot spin.
  */
-export async function alertPageUnreached(r: Repos, ctx: IngestContext, p: PageUnreached): Promise<void> {
+async function pageUnreachedIn(r: Repos, ctx: Ctx, p: PageUnreached): Promise<void> {
   const alert = p.sourceId ? await r.alerts.findAlert(p.sourceId) : undefined;
   if (!alert) return;
   const name = (await r.users.findById(p.userId))?.name ?? p.userId;
@@ -289,7 +288,7 @@ export async function alertPageUnreached(r: Repos, ctx: IngestContext, p: PageUn
 }
 
 /** The storm job: one page per on-call for all the alerts of a storm. */
-export async function runStormSummary(r: Repos, ctx: IngestContext, payload: { serviceId: string; since: number }): Promise<void> {
+async function stormSummaryIn(r: Repos, ctx: Ctx, payload: { serviceId: string; since: number }): Promise<void> {
   const service = await r.alerts.findService(payload.serviceId);
   if (!service) return;
   const { data } = await r.alerts.listAlerts({ serviceIds: [service.id], status: 'open', limit: 1000 });
@@ -316,7 +315,7 @@ export async function runStormSummary(r: Repos, ctx: IngestContext, payload: { s
 // ---------------------------------------------------------------------------------------------
 // Actions
 
-export async function acknowledge(r: Repos, ctx: IngestContext, service: Service, alert: Alert, actor: Actor, by: string, note?: string): Promise<Alert> {
+export async function acknowledge(r: Repos, ctx: Ctx, service: Service, alert: Alert, actor: Actor, by: string, note?: string): Promise<Alert> {
   if (alert.status === 'closed') throw conflict('alert_closed', `Alert #${alert.number} is closed.`);
   if (alert.status === 'acknowledged') return alert;
   const next: Alert = { ...alert, status: 'acknowledged', acknowledgedAt: ctx.now, acknowledgedBy: actor.id ?? by, updatedAt: ctx.now };
@@ -328,7 +327,7 @@ export async function acknowledge(r: Repos, ctx: IngestContext, service: Service
   return next;
 }
 
-export async function close(r: Repos, ctx: IngestContext, service: Service, alert: Alert, actor: Actor, by: string, note?: string): Promise<Alert> {
+export async function close(r: Repos, ctx: Ctx, service: Service, alert: Alert, actor: Actor, by: string, note?: string): Promise<Alert> {
   if (alert.status === 'closed') return alert;
   const next: Alert = { ...alert, status: 'closed', closedAt: ctx.now, closedBy: actor.id ?? by, updatedAt: ctx.now };
   await r.alerts.updateAlert(next);
@@ -339,14 +338,14 @@ export async function close(r: Repos, ctx: IngestContext, service: Service, aler
   return next;
 }
 
-export async function addNote(r: Repos, _ctx: IngestContext, alert: Alert, actor: Actor, note: string, user?: string): Promise<void> {
+export async function addNote(r: Repos, _ctx: Ctx, alert: Alert, actor: Actor, note: string, user?: string): Promise<void> {
   const text = note.trim();
   if (!text) throw invalid('invalid_note', 'A note must not be empty.', { field: 'note' });
   if (text.length > 25_000) throw invalid('invalid_note', 'A note is at most 25000 characters.', { field: 'note' });
   await r.events.append({ entityType: 'alert', entityId: alert.id, type: 'alert.note', actor, data: { note: text, ...(user ? { user } : {}) } });
 }
 
-export async function snooze(r: Repos, ctx: IngestContext, alert: Alert, actor: Actor, until: number): Promise<Alert> {
+export async function snooze(r: Repos, ctx: Ctx, alert: Alert, actor: Actor, until: number): Promise<Alert> {
   if (alert.status === 'closed') throw conflict('alert_closed', `Alert #${alert.number} is closed.`);
   if (!(until > ctx.now)) throw invalid('invalid_snooze', 'Snooze until a time in the future.', { field: 'endTime' });
   if (until - ctx.now > 30 * 86_400_000) throw invalid('invalid_snooze', 'Snooze for at most 30 days.', { field: 'endTime' });
@@ -360,7 +359,7 @@ export async function snooze(r: Repos, ctx: IngestContext, alert: Alert, actor: 
 }
 
 /** When a snooze ends on a still-open alert, escalation starts again from the first step. */
-export async function endSnooze(r: Repos, ctx: IngestContext, payload: { alertId: string; until: number }): Promise<void> {
+async function endSnoozeIn(r: Repos, ctx: Ctx, payload: { alertId: string; until: number }): Promise<void> {
   const alert = await r.alerts.findAlert(payload.alertId);
   if (!alert || alert.snoozedUntil !== payload.until) return;
   const next = { ...alert, snoozedUntil: null, updatedAt: ctx.now };
@@ -371,7 +370,7 @@ export async function endSnooze(r: Repos, ctx: IngestContext, payload: { alertId
 }
 
 /** Escalate to the next step now instead of waiting. */
-export async function escalateNow(r: Repos, ctx: IngestContext, alert: Alert, actor: Actor): Promise<void> {
+export async function escalateNow(r: Repos, ctx: Ctx, alert: Alert, actor: Actor): Promise<void> {
   if (alert.status !== 'open') throw conflict('alert_not_open', `Alert #${alert.number} is ${alert.status}; only open alerts escalate.`);
   const pending = await r.events.list('alert', alert.id, { limit: 5000 });
   const last = [...pending].reverse().find((e) => e.type === 'alert.escalated');
@@ -387,7 +386,7 @@ export async function escalateNow(r: Repos, ctx: IngestContext, alert: Alert, ac
   await r.jobs.enqueue({ kind: ESCALATE_JOB, payload: { alertId: alert.id, ...next }, runAt: ctx.now, dedupeKey: `${escKey(alert.id)}${next.round}:${next.step}:${ctx.now}:manual` });
 }
 
-export async function assign(r: Repos, ctx: IngestContext, alert: Alert, actor: Actor, ownerId: string): Promise<Alert> {
+export async function assign(r: Repos, ctx: Ctx, alert: Alert, actor: Actor, ownerId: string): Promise<Alert> {
   const owner = ownerId.includes('@') ? await r.users.findByEmail(ownerId.toLowerCase()) : await r.users.findById(ownerId);
   if (!owner) throw invalid('unknown_user', `No user "${ownerId}".`, { field: 'owner' });
   const next = { ...alert, ownerId: owner.id, updatedAt: ctx.now };
@@ -396,7 +395,7 @@ export async function assign(r: Repos, ctx: IngestContext, alert: Alert, actor: 
   return next;
 }
 
-export async function addResponder(r: Repos, ctx: IngestContext, alert: Alert, actor: Actor, userRef: string): Promise<void> {
+export async function addResponder(r: Repos, ctx: Ctx, alert: Alert, actor: Actor, userRef: string): Promise<void> {
   const user = userRef.includes('@') ? await r.users.findByEmail(userRef.toLowerCase()) : await r.users.findById(userRef);
   if (!user) throw invalid('unknown_user', `No user "${userRef}".`, { field: 'user' });
   if (alert.status === 'closed') throw conflict('alert_closed', `Alert #${alert.number} is closed.`);
@@ -404,7 +403,7 @@ export async function addResponder(r: Repos, ctx: IngestContext, alert: Alert, a
   await r.events.append({ entityType: 'alert', entityId: alert.id, type: 'alert.responder_added', actor, data: { userId: user.id, name: user.name } });
 }
 
-export async function updateTagsDetails(r: Repos, ctx: IngestContext, alert: Alert, actor: Actor, change: { addTags?: string[]; removeTags?: string[]; addDetails?: Record<string, string>; removeDetails?: string[] }): Promise<Alert> {
+export async function updateTagsDetails(r: Repos, ctx: Ctx, alert: Alert, actor: Actor, change: { addTags?: string[]; removeTags?: string[]; addDetails?: Record<string, string>; removeDetails?: string[] }): Promise<Alert> {
   const tags = new Set(alert.tags);
   for (const t of change.addTags ?? []) tags.add(t);
   for (const t of change.removeTags ?? []) tags.delete(t);
@@ -430,7 +429,7 @@ export async function findAlert(r: Repos, ref: string, type: 'id' | 'tiny' | 'al
 // Heartbeats
 
 /** A ping: the heartbeat is alive; an alert raised by its expiry closes. */
-export async function pingHeartbeat(r: Repos, ctx: IngestContext, name: string): Promise<{ ok: boolean; heartbeat?: { name: string; expired: boolean } }> {
+export async function pingHeartbeat(r: Repos, ctx: Ctx, name: string): Promise<{ ok: boolean; heartbeat?: { name: string; expired: boolean } }> {
   const hb = await r.alerts.findHeartbeatByName(name);
   if (!hb) return { ok: false };
   const wasExpired = hb.state === 'expired';
@@ -445,7 +444,7 @@ export async function pingHeartbeat(r: Repos, ctx: IngestContext, name: string):
   return { ok: true, heartbeat: { name: hb.name, expired: false } };
 }
 
-export async function checkHeartbeat(r: Repos, ctx: IngestContext, heartbeatId: string): Promise<void> {
+async function checkHeartbeatIn(r: Repos, ctx: Ctx, heartbeatId: string): Promise<void> {
   const hb = await r.alerts.findHeartbeat(heartbeatId);
   if (!hb || !hb.enabled || hb.state === 'expired') return;
   const last = hb.lastPingAt ?? hb.createdAt;
@@ -464,3 +463,190 @@ export async function checkHeartbeat(r: Repos, ctx: IngestContext, heartbeatId: 
 }
 
 export const ALERT_STATUSES: AlertStatus[] = ['open', 'acknowledged', 'closed'];
+
+// ---------------------------------------------------------------------------------------------
+// Use cases: what adapters call. Each opens its own transaction.
+
+/** The escalation job: runs one step of an alert's policy. */
+export async function runEscalationJob(deps: CoreDeps, ctx: Ctx, payload: { alertId: string; step: number; round: number }): Promise<void> {
+  await deps.uow.run((r) => runEscalationStep(r, ctx, payload));
+}
+
+/** The storm job: one page per on-call for all the alerts of a storm. */
+export async function runStormSummary(deps: CoreDeps, ctx: Ctx, payload: { serviceId: string; since: number }): Promise<void> {
+  await deps.uow.run((r) => stormSummaryIn(r, ctx, payload));
+}
+
+/** The snooze-end job: a still-open alert escalates again from its first step. */
+export async function endSnooze(deps: CoreDeps, ctx: Ctx, payload: { alertId: string; until: number }): Promise<void> {
+  await deps.uow.run((r) => endSnoozeIn(r, ctx, payload));
+}
+
+/** The heartbeat job: a heartbeat not pinged within its interval raises an alert. */
+export async function checkHeartbeat(deps: CoreDeps, ctx: Ctx, input: { heartbeatId: string }): Promise<void> {
+  await deps.uow.run((r) => checkHeartbeatIn(r, ctx, input.heartbeatId));
+}
+
+/** A page of an alert reached nobody (see {@link pageUnreachedIn}). */
+export async function alertPageUnreached(deps: CoreDeps, ctx: Ctx, p: PageUnreached): Promise<void> {
+  await deps.uow.run((r) => pageUnreachedIn(r, ctx, p));
+}
+
+/** A person acknowledged their page: the open alert it was about is acknowledged by them. */
+export async function alertPageAcknowledged(deps: CoreDeps, ctx: Ctx, input: { alertId: string; userId: string; via: string }): Promise<void> {
+  await deps.uow.run(async (r) => {
+    const alert = await r.alerts.findAlert(input.alertId);
+    if (!alert || alert.status !== 'open') return;
+    const service = await r.alerts.findService(alert.serviceId);
+    const user = await r.users.findById(input.userId);
+    if (!service) return;
+    const actor: Actor = { type: 'user', id: input.userId };
+    await acknowledge(r, { ...ctx, actor }, service, alert, actor, `${user?.name ?? input.userId} (${input.via})`);
+  });
+}
+
+/** An alert as routes show it: with its service's id, slug and name. */
+export type AlertView = Alert & { service?: { id: string; slug: string; name: string } };
+
+async function withService(r: Repos, a: Alert): Promise<AlertView> {
+  const s = await r.alerts.findService(a.serviceId);
+  return { ...a, ...(s ? { service: { id: s.id, slug: s.slug, name: s.name } } : {}) };
+}
+
+export interface AlertQuery {
+  status?: 'open' | 'acknowledged' | 'closed' | 'unclosed';
+  /** Service id or slug. */
+  service?: string;
+  /** Team id or slug. */
+  team?: string;
+  priority?: AlertPriority;
+  q?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/** Alerts, newest first, each with its service. */
+export async function listAlerts(deps: CoreDeps, _ctx: Ctx, q: AlertQuery): Promise<{ data: AlertView[]; total: number }> {
+  return deps.uow.run(async (r) => {
+    let serviceIds: string[] | undefined;
+    if (q.service) serviceIds = [(await findService(r, q.service)).id];
+    if (q.team) {
+      const team = await findTeam(r, q.team);
+      if (!team) throw notFound('team', q.team);
+      serviceIds = (await r.alerts.listServices({ teamId: team.id })).map((s) => s.id);
+    }
+    const res = await r.alerts.listAlerts({
+      ...(q.status ? { status: q.status } : {}),
+      ...(serviceIds ? { serviceIds } : {}),
+      ...(q.priority ? { priority: q.priority } : {}),
+      ...(q.q ? { search: q.q } : {}),
+      limit: q.limit ?? 50,
+      offset: q.offset ?? 0,
+    });
+    const services = new Map((await r.alerts.listServices()).map((s) => [s.id, { id: s.id, slug: s.slug, name: s.name }]));
+    return { data: res.data.map((a) => ({ ...a, ...(services.get(a.serviceId) ? { service: services.get(a.serviceId)! } : {}) })), total: res.total };
+  });
+}
+
+/** An alert by id or number, with its timeline and who its pages did not reach. */
+export async function getAlert(deps: CoreDeps, _ctx: Ctx, input: { ref: string }): Promise<{ alert: AlertView; timeline: TimelineEvent[]; notReached: NotReached[] }> {
+  return deps.uow.run(async (r) => {
+    const a = await findAlert(r, input.ref);
+    const timeline = [...(await r.events.list('alert', a.id, { limit: 2000 }))];
+    return { alert: await withService(r, a), timeline, notReached: await notReachedFrom(r, timeline) };
+  });
+}
+
+/** Who the alert's timeline names for a person acting in Vigil: their user id, else "api". */
+const byOf = (ctx: Ctx): string => ctx.actor.id ?? 'api';
+
+/** Runs one action on an alert (by id or number) and answers the alert as it is then. */
+async function onAlert(deps: CoreDeps, ref: string, act: (r: Repos, a: Alert) => Promise<unknown>): Promise<AlertView> {
+  return deps.uow.run(async (r) => {
+    const a = await findAlert(r, ref);
+    await act(r, a);
+    return withService(r, (await r.alerts.findAlert(a.id))!);
+  });
+}
+
+const serviceOf = async (r: Repos, a: Alert): Promise<Service> => (await r.alerts.findService(a.serviceId))!;
+
+/** Acknowledge: stop escalating. */
+export async function acknowledgeAlert(deps: CoreDeps, ctx: Ctx, input: { ref: string; note?: string }): Promise<AlertView> {
+  return onAlert(deps, input.ref, async (r, a) => acknowledge(r, ctx, await serviceOf(r, a), a, ctx.actor, byOf(ctx), input.note));
+}
+
+/** Close (resolve). */
+export async function closeAlert(deps: CoreDeps, ctx: Ctx, input: { ref: string; note?: string }): Promise<AlertView> {
+  return onAlert(deps, input.ref, async (r, a) => close(r, ctx, await serviceOf(r, a), a, ctx.actor, byOf(ctx), input.note));
+}
+
+export async function addAlertNote(deps: CoreDeps, ctx: Ctx, input: { ref: string; note: string }): Promise<AlertView> {
+  return onAlert(deps, input.ref, (r, a) => addNote(r, ctx, a, ctx.actor, input.note));
+}
+
+/** Snooze: no paging until `until`; escalation starts again then if still open. */
+export async function snoozeAlert(deps: CoreDeps, ctx: Ctx, input: { ref: string; until: number }): Promise<AlertView> {
+  return onAlert(deps, input.ref, (r, a) => snooze(r, ctx, a, ctx.actor, input.until));
+}
+
+export async function escalateAlert(deps: CoreDeps, ctx: Ctx, input: { ref: string }): Promise<AlertView> {
+  return onAlert(deps, input.ref, (r, a) => escalateNow(r, ctx, a, ctx.actor));
+}
+
+/** Assign an owner (user id or email). */
+export async function assignAlert(deps: CoreDeps, ctx: Ctx, input: { ref: string; owner: string }): Promise<AlertView> {
+  return onAlert(deps, input.ref, (r, a) => assign(r, ctx, a, ctx.actor, input.owner));
+}
+
+/** Add a responder (user id or email): they are paged. */
+export async function addAlertResponder(deps: CoreDeps, ctx: Ctx, input: { ref: string; user: string }): Promise<AlertView> {
+  return onAlert(deps, input.ref, (r, a) => addResponder(r, ctx, a, ctx.actor, input.user));
+}
+
+export async function updateAlertTags(deps: CoreDeps, ctx: Ctx, input: { ref: string; addTags?: string[]; removeTags?: string[]; addDetails?: Record<string, string>; removeDetails?: string[] }): Promise<AlertView> {
+  const { ref, ...change } = input;
+  return onAlert(deps, ref, (r, a) => updateTagsDetails(r, ctx, a, ctx.actor, change));
+}
+
+/** Acknowledge or close many alerts at once; those not found or already done are skipped. */
+export async function bulkAlertAction(deps: CoreDeps, ctx: Ctx, input: { action: 'acknowledge' | 'close'; ids: string[] }): Promise<{ done: number; skipped: Array<{ id: string; reason: string }> }> {
+  return deps.uow.run(async (r) => {
+    let done = 0;
+    const skipped: Array<{ id: string; reason: string }> = [];
+    for (const id of input.ids) {
+      const a = await r.alerts.findAlert(id);
+      if (!a) {
+        skipped.push({ id, reason: 'not found' });
+        continue;
+      }
+      if (a.status === 'closed' || (input.action === 'acknowledge' && a.status !== 'open')) {
+        skipped.push({ id, reason: `already ${a.status}` });
+        continue;
+      }
+      const s = await serviceOf(r, a);
+      if (input.action === 'acknowledge') await acknowledge(r, ctx, s, a, ctx.actor, byOf(ctx));
+      else await close(r, ctx, s, a, ctx.actor, byOf(ctx));
+      done++;
+    }
+    return { done, skipped };
+  });
+}
+
+export type AlertButtonResult = { outcome: 'not_found' } | { outcome: 'no_service' } | { outcome: 'not_open'; alert: Alert } | { outcome: 'done'; alert: Alert };
+
+/** A Slack button on an alert pressed by a linked person (`ctx.user`): acknowledge or close. */
+export async function alertButton(deps: CoreDeps, ctx: Ctx, input: { action: 'ack' | 'close'; alertId: string; via: string }): Promise<AlertButtonResult> {
+  return deps.uow.run(async (r) => {
+    const alert = await r.alerts.findAlert(input.alertId);
+    if (!alert) return { outcome: 'not_found' };
+    const service = await r.alerts.findService(alert.serviceId);
+    if (!service) return { outcome: 'no_service' };
+    const by = `${ctx.user?.name ?? ctx.actor.id ?? 'someone'} (${input.via})`;
+    if (input.action === 'ack') {
+      if (alert.status !== 'open') return { outcome: 'not_open', alert };
+      return { outcome: 'done', alert: await acknowledge(r, ctx, service, alert, ctx.actor, by) };
+    }
+    return { outcome: 'done', alert: await close(r, ctx, service, alert, ctx.actor, by) };
+  });
+}

@@ -2,10 +2,11 @@
  * Managing what routes alerts: escalation policies, services, integrations (keys), maintenance
  * windows and heartbeats. Every change is on the timeline of the object it changes.
  */
-import { HEARTBEAT_JOB } from '../shared/jobs.js';
-import { conflict, invalid, notFound } from '../shared/errors.js';
+import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
+import type { Ctx } from '../shared/context.js';
 import { newId, newSecret } from '../shared/ids.js';
-import type { CoreDeps, Repos } from '../shared/ports.js';
+import type { CoreDeps, Repos, TimelineEvent } from '../shared/ports.js';
+import { HEARTBEAT_JOB } from '../shared/jobs.js';
 import { assertSpan, MAX_SPAN_MS, requireText, slugify } from '../shared/validate.js';
 import { findTeam } from '../teams/teams.js';
 import { actorOf, hashSecret, type Principal } from '../auth/auth.js';
@@ -33,6 +34,12 @@ export const DEFAULT_URGENCY: Record<AlertPriority, Urgency> = { P1: 'high', P2:
 function checkSlug(slug: string): string {
   if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(slug)) throw invalid('invalid_slug', `slug "${slug}" must be lowercase letters, digits and dashes.`, { field: 'slug' });
   return slug;
+}
+
+/** The signed-in principal a configuration change is made by. */
+function principalIn(ctx: Ctx): Principal {
+  if (!ctx.principal) throw forbidden('Only a signed-in person can change this configuration.');
+  return ctx.principal;
 }
 
 async function teamId(r: Repos, ref: string): Promise<string> {
@@ -288,7 +295,7 @@ export async function addIntegration(r: Repos, who: Principal, service: Service,
 }
 
 /** Removes an integration: its key stops working at once. */
-export async function removeIntegration(r: Repos, who: Principal, serviceRef: string, integrationId: string): Promise<void> {
+async function removeIntegrationIn(r: Repos, who: Principal, serviceRef: string, integrationId: string): Promise<void> {
   const s = await findService(r, serviceRef);
   const i = await r.alerts.findIntegration(integrationId);
   if (!i || i.serviceId !== s.id) throw notFound('integration', integrationId);
@@ -309,13 +316,14 @@ export async function findIntegrationByKey(r: Repos, key: string): Promise<{ int
 // ---------------------------------------------------------------------------------------------
 // Maintenance windows and heartbeats
 
-export async function addMaintenance(deps: CoreDeps, who: Principal, serviceRef: string, input: { start: number; end: number; reason?: string }): Promise<MaintenanceWindow> {
+export async function addMaintenance(deps: CoreDeps, ctx: Ctx, input: { service: string; start: number; end: number; reason?: string }): Promise<MaintenanceWindow> {
+  const who = principalIn(ctx);
   if (!(input.end > input.start)) throw invalid('invalid_window', 'end must be after start.', { field: 'end' });
   assertSpan(input.start, input.end, MAX_SPAN_MS.maintenance, 'A maintenance window');
-  const now = deps.clock.now();
+  const now = ctx.now;
   const actor = actorOf(who);
   return deps.uow.run(async (r) => {
-    const s = await findService(r, serviceRef);
+    const s = await findService(r, input.service);
     await requireTeamAdmin(r, who, s.teamId, 'schedule maintenance on this service');
     const m: MaintenanceWindow = { id: newId(now), serviceId: s.id, start: input.start, end: input.end, reason: input.reason ?? '', createdBy: actor.id, createdAt: now };
     await r.alerts.insertMaintenance(m);
@@ -325,12 +333,13 @@ export async function addMaintenance(deps: CoreDeps, who: Principal, serviceRef:
   });
 }
 
-export async function removeMaintenance(deps: CoreDeps, who: Principal, serviceRef: string, windowId: string): Promise<void> {
+export async function removeMaintenance(deps: CoreDeps, ctx: Ctx, input: { service: string; windowId: string }): Promise<void> {
+  const who = principalIn(ctx);
   const actor = actorOf(who);
   await deps.uow.run(async (r) => {
-    const s = await findService(r, serviceRef);
-    const w = (await r.alerts.listMaintenance(s.id)).find((m) => m.id === windowId);
-    if (!w) throw notFound('maintenance_window', windowId);
+    const s = await findService(r, input.service);
+    const w = (await r.alerts.listMaintenance(s.id)).find((m) => m.id === input.windowId);
+    if (!w) throw notFound('maintenance_window', input.windowId);
     await requireTeamAdmin(r, who, s.teamId, 'cancel maintenance on this service');
     await r.alerts.deleteMaintenance(w.id);
     await r.events.append({ entityType: 'service', entityId: s.id, type: 'maintenance.cancelled', actor, data: { maintenanceId: w.id } });
@@ -376,4 +385,85 @@ export async function saveHeartbeat(r: Repos, who: Principal, service: Service, 
   // A new heartbeat expects its first ping within one interval.
   await r.jobs.enqueue({ kind: HEARTBEAT_JOB, payload: { heartbeatId: hb.id }, runAt: now + hb.intervalSeconds * 1000, dedupeKey: `heartbeat:${hb.id}:${now + hb.intervalSeconds * 1000}` });
   return { heartbeat: hb, changed: true };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Use cases: what adapters call. Each opens its own transaction.
+
+export type PolicyView = EscalationPolicy & { warnings: string[] };
+
+const withWarnings = async (r: Repos, p: EscalationPolicy, now: number): Promise<PolicyView> => ({ ...p, warnings: await policyWarnings(r, p, now) });
+
+/** Escalation policies, each with warnings about steps that would notify nobody now. */
+export async function listPolicies(deps: CoreDeps, ctx: Ctx): Promise<{ data: PolicyView[] }> {
+  return deps.uow.run(async (r) => ({ data: await Promise.all((await r.alerts.listPolicies()).map((p) => withWarnings(r, p, ctx.now))) }));
+}
+
+export async function getPolicy(deps: CoreDeps, ctx: Ctx, input: { ref: string }): Promise<PolicyView> {
+  return deps.uow.run(async (r) => withWarnings(r, await findPolicy(r, input.ref), ctx.now));
+}
+
+export async function createPolicy(deps: CoreDeps, ctx: Ctx, input: PolicyInput): Promise<PolicyView> {
+  const who = principalIn(ctx);
+  return deps.uow.run(async (r) => withWarnings(r, (await savePolicy(r, who, input, ctx.now)).policy, ctx.now));
+}
+
+/** Replaces the policy `ref` with `policy`. */
+export async function replacePolicy(deps: CoreDeps, ctx: Ctx, input: { ref: string; policy: PolicyInput }): Promise<PolicyView> {
+  const who = principalIn(ctx);
+  return deps.uow.run(async (r) => {
+    const existing = await findPolicy(r, input.ref);
+    return withWarnings(r, (await savePolicy(r, who, input.policy, ctx.now, existing)).policy, ctx.now);
+  });
+}
+
+export async function listServices(deps: CoreDeps, _ctx: Ctx): Promise<{ data: Service[] }> {
+  return deps.uow.run(async (r) => ({ data: await r.alerts.listServices() }));
+}
+
+/** A service with its integrations, its maintenance windows not over yet and its heartbeats. */
+export async function getService(deps: CoreDeps, ctx: Ctx, input: { ref: string }): Promise<{ service: Service; integrations: Integration[]; maintenance: MaintenanceWindow[]; heartbeats: Heartbeat[] }> {
+  return deps.uow.run(async (r) => {
+    const s = await findService(r, input.ref);
+    return {
+      service: s,
+      integrations: await r.alerts.listIntegrations(s.id),
+      maintenance: (await r.alerts.listMaintenance(s.id)).filter((m) => m.end > ctx.now),
+      heartbeats: await r.alerts.listHeartbeats(s.id),
+    };
+  });
+}
+
+export async function createService(deps: CoreDeps, ctx: Ctx, input: ServiceInput): Promise<Service> {
+  const who = principalIn(ctx);
+  return deps.uow.run(async (r) => (await saveService(r, who, input, ctx.now)).service);
+}
+
+/** Replaces the service `ref` with `service`. */
+export async function replaceService(deps: CoreDeps, ctx: Ctx, input: { ref: string; service: ServiceInput }): Promise<Service> {
+  const who = principalIn(ctx);
+  return deps.uow.run(async (r) => (await saveService(r, who, input.service, ctx.now, await findService(r, input.ref))).service);
+}
+
+/** Adds an integration to the service `service`; its key is in this answer only. */
+export async function createIntegration(deps: CoreDeps, ctx: Ctx, input: { service: string; integration: IntegrationInput }): Promise<{ integration: Integration; key: string }> {
+  const who = principalIn(ctx);
+  return deps.uow.run(async (r) => addIntegration(r, who, await findService(r, input.service), input.integration, ctx.now));
+}
+
+/** Removes an integration: its key stops working at once. */
+export async function removeIntegration(deps: CoreDeps, ctx: Ctx, input: { service: string; integrationId: string }): Promise<void> {
+  const who = principalIn(ctx);
+  await deps.uow.run((r) => removeIntegrationIn(r, who, input.service, input.integrationId));
+}
+
+/** Creates or updates a heartbeat of the service `service`. */
+export async function setHeartbeat(deps: CoreDeps, ctx: Ctx, input: { service: string; heartbeat: { name: string; intervalSeconds: number; priority?: AlertPriority; enabled?: boolean } }): Promise<Heartbeat> {
+  const who = principalIn(ctx);
+  return deps.uow.run(async (r) => (await saveHeartbeat(r, who, await findService(r, input.service), input.heartbeat, ctx.now)).heartbeat);
+}
+
+/** A service's timeline (changes, change events, storms). */
+export async function serviceTimeline(deps: CoreDeps, _ctx: Ctx, input: { ref: string }): Promise<{ data: TimelineEvent[] }> {
+  return deps.uow.run(async (r) => ({ data: await r.events.list('service', (await findService(r, input.ref)).id, { limit: 1000 }) }));
 }

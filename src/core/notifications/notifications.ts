@@ -7,6 +7,10 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { Actor, CoreDeps, Repos } from '../shared/ports.js';
+import type { Ctx } from '../shared/context.js';
+import { resolveUserId } from '../users/users.js';
+import { DAY, finalScheduleOf } from '../schedules/schedules.js';
+import { findTeam } from '../teams/teams.js';
 import { normalizeEmail, normalizePhone } from '../shared/validate.js';
 import { actorOf, hashSecret, type Principal } from '../auth/auth.js';
 import { requireAdmin } from '../auth/permissions.js';
@@ -230,13 +234,22 @@ export function assertSelfOrAdmin(p: Principal, userId: string): void {
   if (p.user.id !== userId && p.user.role !== 'admin') throw forbidden("Only admins can change another person's notification settings.");
 }
 
+/** The signed-in principal a use case acts for. */
+function principalIn(ctx: Ctx): Principal {
+  if (!ctx.principal) throw forbidden('Sign in to change notification settings.');
+  return ctx.principal;
+}
+
 export { VERIFY_JOB } from '../shared/jobs.js';
 
-export async function addContactMethod(deps: CoreDeps, p: Principal, userId: string, input: { type: string; address: string; label?: string }): Promise<ContactMethod> {
+/** Adds a contact method to `user` (`me`, an id or an email); a verification code is sent to it. */
+export async function addContactMethod(deps: CoreDeps, ctx: Ctx, input: { user: string; type: string; address: string; label?: string }): Promise<ContactMethod> {
+  const p = principalIn(ctx);
+  const userId = await resolveUserId(deps, ctx, { ref: input.user });
   assertSelfOrAdmin(p, userId);
   assertType(input.type);
   const address = normalizeAddress(input.type, input.address);
-  const now = deps.clock.now();
+  const now = ctx.now;
   return deps.uow.run(async (r) => {
     if (!(await r.users.findById(userId))) throw notFound('user', userId);
     const existing = await r.notifications.listContacts(userId);
@@ -274,10 +287,10 @@ async function markVerified(r: Repos, c: ContactMethod, actor: Actor, now: numbe
 }
 
 /** Verifies the contact method a link was sent to (no sign-in needed: the link is the proof). */
-export async function verifyContactByLink(deps: CoreDeps, token: string): Promise<ContactMethod> {
-  const now = deps.clock.now();
+export async function verifyContactByLink(deps: CoreDeps, ctx: Ctx, input: { token: string }): Promise<ContactMethod> {
+  const now = ctx.now;
   return deps.uow.run(async (r) => {
-    const link = await r.onboarding.findVerificationLink(hashSecret(token));
+    const link = await r.onboarding.findVerificationLink(hashSecret(input.token));
     if (!link) throw invalid('invalid_link', 'This verification link is not valid (used already, or replaced by a newer one).');
     if (link.expiresAt < now) throw invalid('verification_expired', 'This verification link has expired; ask for a new code.');
     const c = await r.notifications.findContact(link.contactMethodId);
@@ -287,8 +300,10 @@ export async function verifyContactByLink(deps: CoreDeps, token: string): Promis
   });
 }
 
-export async function resendVerification(deps: CoreDeps, p: Principal, contactMethodId: string): Promise<void> {
-  const now = deps.clock.now();
+export async function resendVerification(deps: CoreDeps, ctx: Ctx, input: { contactMethodId: string }): Promise<void> {
+  const p = principalIn(ctx);
+  const { contactMethodId } = input;
+  const now = ctx.now;
   await deps.uow.run(async (r) => {
     const c = await r.notifications.findContact(contactMethodId);
     if (!c) throw notFound('contact_method', contactMethodId);
@@ -298,8 +313,10 @@ export async function resendVerification(deps: CoreDeps, p: Principal, contactMe
   });
 }
 
-export async function verifyContactMethod(deps: CoreDeps, p: Principal, contactMethodId: string, code: string): Promise<ContactMethod> {
-  const now = deps.clock.now();
+export async function verifyContactMethod(deps: CoreDeps, ctx: Ctx, input: { contactMethodId: string; code: string }): Promise<ContactMethod> {
+  const p = principalIn(ctx);
+  const { contactMethodId, code } = input;
+  const now = ctx.now;
   return deps.uow.run(async (r) => {
     const c = await r.notifications.findContact(contactMethodId);
     if (!c) throw notFound('contact_method', contactMethodId);
@@ -312,7 +329,9 @@ export async function verifyContactMethod(deps: CoreDeps, p: Principal, contactM
   });
 }
 
-export async function removeContactMethod(deps: CoreDeps, p: Principal, contactMethodId: string): Promise<void> {
+export async function removeContactMethod(deps: CoreDeps, ctx: Ctx, input: { contactMethodId: string }): Promise<void> {
+  const p = principalIn(ctx);
+  const { contactMethodId } = input;
   await deps.uow.run(async (r) => {
     const c = await r.notifications.findContact(contactMethodId);
     if (!c) throw notFound('contact_method', contactMethodId);
@@ -333,13 +352,19 @@ export interface ImportSettings {
   requireReverification: boolean;
 }
 
-export async function getImportSettings(r: Repos): Promise<ImportSettings> {
+async function importSettingsIn(r: Repos): Promise<ImportSettings> {
   const raw = await r.settings.get(IMPORT_SETTINGS_KEY);
   const parsed = raw ? (JSON.parse(raw) as Partial<ImportSettings>) : {};
   return { requireReverification: parsed.requireReverification === true };
 }
 
-export async function setImportSettings(deps: CoreDeps, p: Principal, settings: ImportSettings): Promise<ImportSettings> {
+/** How imports treat contact methods. */
+export async function getImportSettings(deps: CoreDeps, _ctx: Ctx): Promise<ImportSettings> {
+  return deps.uow.run((r) => importSettingsIn(r));
+}
+
+export async function setImportSettings(deps: CoreDeps, ctx: Ctx, settings: ImportSettings): Promise<ImportSettings> {
+  const p = principalIn(ctx);
   if (p.user.role !== 'admin') throw forbidden('Only admins change how imports treat contact methods.');
   return deps.uow.run(async (r) => {
     await r.settings.set(IMPORT_SETTINGS_KEY, JSON.stringify(settings));
@@ -366,7 +391,7 @@ export async function importContacts(r: Repos, actor: Actor, input: ImportedCont
   const user = ref.includes('@') ? await r.users.findByEmail(ref) : await r.users.findById(input.user);
   if (!user) throw invalid('unknown_user', `contacts: no user "${input.user}".`, { field: 'user' });
   const from = (input.importedFrom ?? 'import').slice(0, 50);
-  const { requireReverification } = await getImportSettings(r);
+  const { requireReverification } = await importSettingsIn(r);
   const contacts = await r.notifications.listContacts(user.id);
   const added: ContactMethod[] = [];
   for (const m of input.methods ?? []) {
@@ -419,8 +444,10 @@ export async function importContacts(r: Repos, actor: Actor, input: ImportedCont
 }
 
 /** The owner confirms an imported contact method as it is (changing it is removing and adding). */
-export async function confirmContactMethod(deps: CoreDeps, p: Principal, contactMethodId: string): Promise<ContactMethod> {
-  const now = deps.clock.now();
+export async function confirmContactMethod(deps: CoreDeps, ctx: Ctx, input: { contactMethodId: string }): Promise<ContactMethod> {
+  const p = principalIn(ctx);
+  const { contactMethodId } = input;
+  const now = ctx.now;
   return deps.uow.run(async (r) => {
     const c = await r.notifications.findContact(contactMethodId);
     if (!c) throw notFound('contact_method', contactMethodId);
@@ -437,11 +464,13 @@ export async function confirmContactMethod(deps: CoreDeps, p: Principal, contact
 // ---------------------------------------------------------------------------------------------
 // Rules
 
-export async function addRule(deps: CoreDeps, p: Principal, userId: string, input: { urgency: string; contactMethodId: string; delayMinutes: number }): Promise<NotificationRule> {
+export async function addRule(deps: CoreDeps, ctx: Ctx, input: { user: string; urgency: string; contactMethodId: string; delayMinutes: number }): Promise<NotificationRule> {
+  const p = principalIn(ctx);
+  const userId = await resolveUserId(deps, ctx, { ref: input.user });
   assertSelfOrAdmin(p, userId);
   if (input.urgency !== 'high' && input.urgency !== 'low') throw invalid('invalid_urgency', 'urgency must be high or low.', { field: 'urgency' });
   if (!Number.isInteger(input.delayMinutes) || input.delayMinutes < 0 || input.delayMinutes > 240) throw invalid('invalid_delay', 'delayMinutes must be a whole number from 0 to 240.', { field: 'delayMinutes' });
-  const now = deps.clock.now();
+  const now = ctx.now;
   return deps.uow.run(async (r) => {
     const c = await r.notifications.findContact(input.contactMethodId);
     if (!c || c.userId !== userId) throw invalid('unknown_contact_method', `No contact method "${input.contactMethodId}" of this user.`, { field: 'contactMethodId' });
@@ -452,7 +481,10 @@ export async function addRule(deps: CoreDeps, p: Principal, userId: string, inpu
   });
 }
 
-export async function removeRule(deps: CoreDeps, p: Principal, userId: string, ruleId: string): Promise<void> {
+export async function removeRule(deps: CoreDeps, ctx: Ctx, input: { user: string; ruleId: string }): Promise<void> {
+  const p = principalIn(ctx);
+  const { ruleId } = input;
+  const userId = await resolveUserId(deps, ctx, { ref: input.user });
   assertSelfOrAdmin(p, userId);
   await deps.uow.run(async (r) => {
     const rules = await r.notifications.listRules(userId);
@@ -503,12 +535,15 @@ async function degradedContactWarnings(r: Repos, contacts: ContactMethod[]): Pro
 // ---------------------------------------------------------------------------------------------
 // Quiet hours
 
-export async function setQuietHours(deps: CoreDeps, p: Principal, userId: string, quiet: { start: string; end: string } | null): Promise<NotificationPrefs> {
+export async function setQuietHours(deps: CoreDeps, ctx: Ctx, input: { user: string; quiet: { start: string; end: string } | null }): Promise<NotificationPrefs> {
+  const p = principalIn(ctx);
+  const { quiet } = input;
+  const userId = await resolveUserId(deps, ctx, { ref: input.user });
   assertSelfOrAdmin(p, userId);
   if (quiet) for (const [k, v] of Object.entries(quiet)) if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(v)) throw invalid('invalid_time', `quietHours.${k} must be HH:MM.`, { field: `quietHours.${k}` });
   return deps.uow.run(async (r) => {
     const prefs = { ...(await r.notifications.getPrefs(userId)), quietStart: quiet?.start ?? null, quietEnd: quiet?.end ?? null };
-    await r.notifications.setPrefs(prefs, deps.clock.now());
+    await r.notifications.setPrefs(prefs, ctx.now);
     return prefs;
   });
 }
@@ -566,23 +601,67 @@ export async function checklistFor(r: Repos, userId: string): Promise<{ complete
   return { complete: items.every((i) => i.done || !i.required), items };
 }
 
-export async function markSeverityLevelsRead(deps: CoreDeps, p: Principal): Promise<void> {
+export async function markSeverityLevelsRead(deps: CoreDeps, ctx: Ctx): Promise<void> {
+  const p = principalIn(ctx);
   await deps.uow.run(async (r) => {
     const prefs = await r.notifications.getPrefs(p.user.id);
-    await r.notifications.setPrefs({ ...prefs, severityLevelsReadAt: deps.clock.now() }, deps.clock.now());
+    await r.notifications.setPrefs({ ...prefs, severityLevelsReadAt: ctx.now }, ctx.now);
   });
 }
 
 export const actorUser = (p: Principal): Actor => ({ type: 'user', id: p.user.id });
 
 /** Overrides the message template of an event type (null restores the default); admins. */
-export async function setMessageTemplate(deps: CoreDeps, who: Principal, eventType: string, t: { subject: string; body: string } | null): Promise<void> {
+export async function setMessageTemplate(deps: CoreDeps, ctx: Ctx, input: { eventType: string; template: { subject: string; body: string } | null }): Promise<void> {
+  const who = principalIn(ctx);
+  const { eventType, template: t } = input;
   requireAdmin(who, 'change message templates');
   const actor = actorOf(who);
   await deps.uow.run(async (r) => {
     const before = (await r.notifications.getTemplate(eventType)) ?? null;
-    await r.notifications.setTemplate(eventType, t, deps.clock.now());
+    await r.notifications.setTemplate(eventType, t, ctx.now);
     await r.events.append({ entityType: 'settings', entityId: 'message-templates', type: 'template.updated', actor, data: { eventType } });
     await audit(r, actor, { action: 'template.updated', entityType: 'message_template', entityId: eventType, before, after: t });
+  });
+}
+
+/** The message templates admins have overridden. */
+export async function listMessageTemplates(deps: CoreDeps, _ctx: Ctx): Promise<{ data: Array<{ eventType: string; subject: string; body: string }> }> {
+  return deps.uow.run(async (r) => ({ data: await r.notifications.listTemplates() }));
+}
+
+export interface NotReady {
+  user: { id: string; name: string; email: string };
+  nextShiftStart: number;
+  scheduleName: string;
+  missing: string[];
+  warnings: string[];
+}
+
+/** Who in the next two weeks of the team's schedules is not ready to be on call. */
+export async function teamReadiness(deps: CoreDeps, ctx: Ctx, input: { team: string }): Promise<{ data: NotReady[] }> {
+  const now = ctx.now;
+  return deps.uow.run(async (r) => {
+    const team = await findTeam(r, input.team);
+    if (!team) throw notFound('team', input.team);
+    const firstShift = new Map<string, { start: number; schedule: string }>();
+    for (const s of await r.schedules.list({ teamId: team.id })) {
+      for (const sh of (await finalScheduleOf(r, s, now, now + 14 * DAY)).shifts) {
+        const cur = firstShift.get(sh.userId);
+        if (!cur || sh.start < cur.start) firstShift.set(sh.userId, { start: sh.start, schedule: s.name });
+      }
+    }
+    const out: NotReady[] = [];
+    for (const [userId, shift] of [...firstShift.entries()].sort((a, b) => a[1].start - b[1].start)) {
+      const user = await r.users.findById(userId);
+      if (!user) continue;
+      const checklist = await checklistFor(r, userId);
+      const warnings = await reachabilityWarnings(r, userId);
+      const missing = checklist.items.filter((i) => !i.done && i.required).map((i) => i.label);
+      // Without a rule, verified contact methods are still used: only unreachable people are not ready.
+      // A degraded contact method (its deliveries keep failing) is shown too: pages may not arrive there.
+      if (missing.length || warnings.some((w) => w.startsWith('no verified') || w.startsWith('degraded'))) out.push({ user: { id: user.id, name: user.name, email: user.email }, nextShiftStart: shift.start, scheduleName: shift.schedule, missing, warnings });
+    }
+    return { data: out };
   });
 }

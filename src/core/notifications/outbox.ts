@@ -25,7 +25,8 @@
 import { FLUSH_JOB, PAGE_FAILOVER_JOB } from '../shared/jobs.js';
 import { newId } from '../shared/ids.js';
 import type { Clock } from '../shared/clock.js';
-import { SYSTEM_ACTOR, type Repos, type UnitOfWork } from '../shared/ports.js';
+import { SYSTEM_ACTOR, type CoreDeps, type Repos, type UnitOfWork } from '../shared/ports.js';
+import type { Ctx } from '../shared/context.js';
 import { ChannelError, type ChannelType, type NotificationChannel, type OutboundMessage, type SendResult } from './channels.js';
 import type { Delivery, DeliveryExtra, LaneRun } from './notifications.js';
 
@@ -111,9 +112,10 @@ async function armFlush(r: Repos, lane: string, runAt: number, nonce: string): P
 }
 
 /** Reconciler: a lane with pending messages and no flush queued gets one (a lost job, a crash). */
-export async function repairLanes(uow: UnitOfWork, now: number): Promise<number> {
-  const lanes = await uow.run((r) => r.notifications.lanesNeedingFlush(now, 60_000));
-  for (const lane of lanes) await uow.run((r) => armFlush(r, lane, now, `repair-${now}`));
+export async function repairLanes(deps: CoreDeps, ctx: Ctx): Promise<number> {
+  const { now } = ctx;
+  const lanes = await deps.uow.run((r) => r.notifications.lanesNeedingFlush(now, 60_000));
+  for (const lane of lanes) await deps.uow.run((r) => armFlush(r, lane, now, `repair-${now}`));
   return lanes.length;
 }
 
@@ -186,7 +188,8 @@ interface Claimed {
  * `run` is the flush job's run (its lease is the hold on the lane); without one, the lane is held for
  * a fixed minute.
  */
-export async function flushLane(deps: OutboxDeps, lane: string, run?: LaneRun, signal?: AbortSignal): Promise<void> {
+export async function flushLane(deps: OutboxDeps, _ctx: Ctx, input: { lane: string; run?: LaneRun; signal?: AbortSignal }): Promise<void> {
+  const { lane, run, signal } = input;
   const now = deps.clock.now();
   const runKey = run ? runKeyOf(run) : `local:${newId(now)}`;
   // Claim the batch under the lane lock so two processes never send the same messages.

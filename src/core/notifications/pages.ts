@@ -5,14 +5,16 @@
  * the page says so. A page that reached nobody (no usable contact method, or every channel failed) is
  * *unreached*: what it was about is told at once (see {@link markPageUnreached}).
  */
-import { PAGE_STEP_JOB, PAGE_ACKNOWLEDGED_JOB, PAGE_UNREACHED_JOB } from '../shared/jobs.js';
-import { conflict, notFound } from '../shared/errors.js';
+import { conflict, forbidden, notFound } from '../shared/errors.js';
+import type { Principal } from '../auth/auth.js';
 import { newId } from '../shared/ids.js';
 import { SYSTEM_ACTOR, type Actor, type CoreDeps, type Repos, type TimelineEvent } from '../shared/ports.js';
-import type { Principal } from '../auth/auth.js';
-import { inQuietHours, localMinutes, usableRules, type ContactMethod, type Page, type Urgency } from './notifications.js';
+import type { Ctx } from '../shared/context.js';
+import { resolveUserId } from '../users/users.js';
+import { assertSelfOrAdmin, inQuietHours, localMinutes, usableRules, type ContactMethod, type Page, type PageStatus, type Urgency } from './notifications.js';
 import { queueMessage } from './outbox.js';
 
+import { PAGE_ACKNOWLEDGED_JOB, PAGE_STEP_JOB, PAGE_UNREACHED_JOB } from '../shared/jobs.js';
 export { PAGE_STEP_JOB } from '../shared/jobs.js';
 /** Handled by the domain the page is about (alerts, incidents). */
 export { PAGE_ACKNOWLEDGED_JOB } from '../shared/jobs.js';
@@ -136,8 +138,8 @@ function pageMessage(page: Page, contact: ContactMethod, publicUrl: string, extr
 }
 
 /** The job of one rule: send through its contact method, if the page is still unacknowledged. */
-export async function runPageStep(deps: CoreDeps, publicUrl: string, payload: { pageId: string; contactMethodId: string; ruleId: string }): Promise<void> {
-  const now = deps.clock.now();
+export async function runPageStep(deps: CoreDeps, ctx: Ctx, payload: { pageId: string; contactMethodId: string; ruleId: string }): Promise<void> {
+  const { now, publicUrl } = ctx;
   await deps.uow.run(async (r) => {
     const page = await r.notifications.findPage(payload.pageId);
     if (!page || page.status !== 'active' || page.fired.includes(payload.ruleId)) return;
@@ -162,8 +164,8 @@ async function fireStep(r: Repos, now: number, publicUrl: string, page: Page, co
 }
 
 /** A delivery of this page finally failed: fire the next rule now instead of at its time. */
-export async function pageFailover(deps: CoreDeps, payload: { pageId: string; deliveryId: string }): Promise<void> {
-  const now = deps.clock.now();
+export async function pageFailover(deps: CoreDeps, ctx: Ctx, payload: { pageId: string; deliveryId: string }): Promise<void> {
+  const now = ctx.now;
   await deps.uow.run(async (r) => {
     const page = await r.notifications.findPage(payload.pageId);
     if (!page || page.status !== 'active') return;
@@ -251,11 +253,48 @@ export async function cancelPagesFor(r: Repos, sourceType: string, sourceId: str
   return pages.length;
 }
 
-export async function ackPageAs(deps: CoreDeps, principal: Principal, pageId: string, via: string): Promise<Page> {
+/** The signed-in principal a use case acts for. */
+function principalIn(ctx: Ctx): Principal {
+  if (!ctx.principal) throw forbidden('Sign in to see pages.');
+  return ctx.principal;
+}
+
+/** Acknowledges a page sent to the signed-in person (admins: anyone's). */
+export async function acknowledgePageAs(deps: CoreDeps, ctx: Ctx, input: { pageId: string; via: string }): Promise<Page> {
+  const p = principalIn(ctx);
   return deps.uow.run(async (r) => {
-    const page = await r.notifications.findPage(pageId);
-    if (!page) throw notFound('page', pageId);
-    return acknowledgePage(r, deps.clock.now(), pageId, { type: 'user', id: principal.user.id }, via);
+    const page = await r.notifications.findPage(input.pageId);
+    if (!page) throw notFound('page', input.pageId);
+    assertSelfOrAdmin(p, page.userId);
+    return acknowledgePage(r, ctx.now, input.pageId, { type: 'user', id: p.user.id }, input.via);
+  });
+}
+
+/** A page's Acknowledge button pressed by a linked person (`ctx.actor`); undefined when the page is gone. */
+export async function acknowledgePageButton(deps: CoreDeps, ctx: Ctx, input: { pageId: string; via: string }): Promise<Page | undefined> {
+  return deps.uow.run(async (r) => {
+    const p = await r.notifications.findPage(input.pageId);
+    if (!p) return undefined;
+    return acknowledgePage(r, ctx.now, p.id, ctx.actor, input.via);
+  });
+}
+
+/** Pages sent to the signed-in person, or (admins) to `user`. */
+export async function listPages(deps: CoreDeps, ctx: Ctx, input: { user?: string; status?: PageStatus }): Promise<{ data: Page[] }> {
+  const p = principalIn(ctx);
+  const userId = input.user ? await resolveUserId(deps, ctx, { ref: input.user }) : p.user.id;
+  assertSelfOrAdmin(p, userId);
+  return deps.uow.run(async (r) => ({ data: await r.notifications.listPages({ userId, ...(input.status ? { status: input.status } : {}) }) }));
+}
+
+/** A page with its timeline (each notification sent, failed, retried). */
+export async function getPage(deps: CoreDeps, ctx: Ctx, input: { id: string }): Promise<{ page: Page; timeline: TimelineEvent[] }> {
+  const p = principalIn(ctx);
+  return deps.uow.run(async (r) => {
+    const page = await r.notifications.findPage(input.id);
+    if (!page) throw notFound('page', input.id);
+    assertSelfOrAdmin(p, page.userId);
+    return { page, timeline: await r.events.list('page', page.id) };
   });
 }
 
@@ -283,9 +322,10 @@ export async function handleSmsReply(deps: CoreDeps, from: string, text: string)
 }
 
 /** "Send yourself a test page" from the setup checklist. */
-export async function sendTestPage(deps: CoreDeps, principal: Principal): Promise<Page> {
+export async function sendTestPage(deps: CoreDeps, ctx: Ctx): Promise<Page> {
+  const principal = principalIn(ctx);
   return deps.uow.run((r) =>
-    createPage(r, deps.clock.now(), {
+    createPage(r, ctx.now, {
       userId: principal.user.id,
       urgency: 'high',
       subject: 'Vigil test page',

@@ -6,11 +6,14 @@
 import { HANDOFF_JOB, RUNNING_SHIFT_JOB, REMINDER_JOB } from '../shared/jobs.js';
 import { conflict, forbidden, invalid, notFound } from '../shared/errors.js';
 import { newId, newSecret } from '../shared/ids.js';
-import { SYSTEM_ACTOR, type Actor, type CoreDeps, type Repos } from '../shared/ports.js';
+import { SYSTEM_ACTOR, type Actor, type CoreDeps, type Repos, type TimelineEvent } from '../shared/ports.js';
+import type { Ctx } from '../shared/context.js';
 import { assertInstant, assertSpan, assertTimeZone, MAX_SPAN_MS, requireText, slugify } from '../shared/validate.js';
 import { findTeam } from '../teams/teams.js';
+import { resolveUserRef } from '../users/users.js';
 import { finalSchedule, handoffsBetween, validateOverride, validateSchedule } from './final-schedule.js';
-import { layerFirstStart } from './rotation.js';
+import { layerFirstStart, layerShifts } from './rotation.js';
+import { scheduleToICalendar } from './ical.js';
 import type { FinalSchedule, FinalShift, Layer, Override, Schedule } from './model.js';
 import { actorOf, hashSecret, type Principal } from '../auth/auth.js';
 import { requireOverrideRight, requireTeamAdmin, requireTeamMember } from '../auth/permissions.js';
@@ -140,12 +143,7 @@ export interface OverrideInput {
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-/** Resolves a user reference (id or email) to an id. */
-export async function resolveUserRef(r: Repos, ref: string, field: string): Promise<string> {
-  const u = ref.includes('@') ? await r.users.findByEmail(ref.trim().toLowerCase()) : await r.users.findById(ref);
-  if (!u) throw invalid('unknown_user', `${field}: no user "${ref}".`, { field, ref });
-  return u.id;
-}
+export { resolveUserRef } from '../users/users.js';
 
 export async function findSchedule(r: Repos, idOrSlug: string): Promise<ScheduleRecord> {
   const s = (await r.schedules.findById(idOrSlug)) ?? (await r.schedules.findBySlug(idOrSlug));
@@ -308,8 +306,15 @@ async function planReminders(r: Repos, s: ScheduleRecord, now: number): Promise<
 // ---------------------------------------------------------------------------------------------
 // Use cases: schedules
 
-export async function createSchedule(deps: CoreDeps, who: Principal, input: ScheduleInput): Promise<ScheduleRecord> {
-  const now = deps.clock.now();
+/** The signed-in principal a use case acts for. */
+function principalIn(ctx: Ctx): Principal {
+  if (!ctx.principal) throw forbidden('Sign in to change schedules.');
+  return ctx.principal;
+}
+
+export async function createSchedule(deps: CoreDeps, ctx: Ctx, input: ScheduleInput): Promise<ScheduleRecord> {
+  const who = principalIn(ctx);
+  const now = ctx.now;
   assertTimeZone(input.timeZone);
   return deps.uow.run(async (r) => insertSchedule(r, who, input, now));
 }
@@ -388,14 +393,17 @@ function stripIds(layers: Layer[]): unknown[] {
   return layers.map((l) => ({ ...l, id: undefined }));
 }
 
-export async function updateSchedule(deps: CoreDeps, who: Principal, idOrSlug: string, patch: Partial<ScheduleInput>): Promise<ScheduleRecord> {
-  return deps.uow.run(async (r) => (await saveSchedule(r, who, await findSchedule(r, idOrSlug), patch, deps.clock.now())).schedule);
+/** Updates the schedule `ref` (layers are replaced as a whole). */
+export async function updateSchedule(deps: CoreDeps, ctx: Ctx, input: { ref: string; patch: Partial<ScheduleInput> }): Promise<ScheduleRecord> {
+  const who = principalIn(ctx);
+  return deps.uow.run(async (r) => (await saveSchedule(r, who, await findSchedule(r, input.ref), input.patch, ctx.now)).schedule);
 }
 
-export async function deleteSchedule(deps: CoreDeps, who: Principal, idOrSlug: string): Promise<void> {
+export async function deleteSchedule(deps: CoreDeps, ctx: Ctx, input: { ref: string }): Promise<void> {
+  const who = principalIn(ctx);
   const actor = actorOf(who);
   await deps.uow.run(async (r) => {
-    const s = await findSchedule(r, idOrSlug);
+    const s = await findSchedule(r, input.ref);
     await requireTeamAdmin(r, who, s.teamId, 'delete this schedule');
     await r.schedules.delete(s.id);
     await r.jobs.cancelPending(`handoff:${s.id}:`);
@@ -451,14 +459,18 @@ export async function insertOverride(r: Repos, who: Principal, s: ScheduleRecord
   return o;
 }
 
-export async function addOverride(deps: CoreDeps, who: Principal, scheduleRef: string, input: OverrideInput): Promise<OverrideRecord> {
-  return deps.uow.run(async (r) => insertOverride(r, who, await findSchedule(r, scheduleRef), input, deps.clock.now()));
+/** Adds an override to the schedule `schedule`. */
+export async function addOverride(deps: CoreDeps, ctx: Ctx, input: { schedule: string; override: OverrideInput }): Promise<OverrideRecord> {
+  const who = principalIn(ctx);
+  return deps.uow.run(async (r) => insertOverride(r, who, await findSchedule(r, input.schedule), input.override, ctx.now));
 }
 
-export async function removeOverride(deps: CoreDeps, who: Principal, scheduleRef: string, overrideId: string): Promise<void> {
+export async function removeOverride(deps: CoreDeps, ctx: Ctx, input: { schedule: string; overrideId: string }): Promise<void> {
+  const who = principalIn(ctx);
+  const { overrideId } = input;
   const actor = actorOf(who);
   await deps.uow.run(async (r) => {
-    const s = await findSchedule(r, scheduleRef);
+    const s = await findSchedule(r, input.schedule);
     const o = await r.schedules.findOverride(overrideId);
     if (!o || o.scheduleId !== s.id) throw notFound('override', overrideId);
     await requireOverrideRight(r, who, s.teamId, o, 'remove an override');
@@ -473,8 +485,11 @@ export async function removeOverride(deps: CoreDeps, who: Principal, scheduleRef
 // ---------------------------------------------------------------------------------------------
 // Use cases: swap requests
 
-export async function requestSwap(deps: CoreDeps, principal: Principal, scheduleRef: string, input: { start: number; end: number; note?: string }): Promise<SwapRequest> {
-  const now = deps.clock.now();
+/** Offers one of the principal's shifts (or part of it) on the schedule `schedule` to others. */
+export async function requestSwap(deps: CoreDeps, ctx: Ctx, input: { schedule: string; start: number; end: number; note?: string }): Promise<SwapRequest> {
+  const principal = principalIn(ctx);
+  const scheduleRef = input.schedule;
+  const now = ctx.now;
   if (!(input.end > input.start)) throw invalid('invalid_swap', 'end must be after start.', { field: 'end' });
   assertSpan(input.start, input.end, MAX_SPAN_MS.swap, 'A swap request');
   if (input.end <= now) throw invalid('invalid_swap', 'Only current or future shifts can be swapped.', { field: 'end' });
@@ -518,8 +533,10 @@ function coveredBy(shifts: FinalShift[], userId: string, start: number, end: num
   return cursor >= end;
 }
 
-export async function acceptSwap(deps: CoreDeps, principal: Principal, swapId: string): Promise<{ swap: SwapRequest; override: OverrideRecord }> {
-  const now = deps.clock.now();
+export async function acceptSwap(deps: CoreDeps, ctx: Ctx, input: { swapId: string }): Promise<{ swap: SwapRequest; override: OverrideRecord }> {
+  const principal = principalIn(ctx);
+  const { swapId } = input;
+  const now = ctx.now;
   return deps.uow.run(async (r) => {
     const swap = await r.schedules.findSwap(swapId);
     if (!swap) throw notFound('swap_request', swapId);
@@ -538,8 +555,10 @@ export async function acceptSwap(deps: CoreDeps, principal: Principal, swapId: s
   });
 }
 
-export async function cancelSwap(deps: CoreDeps, principal: Principal, swapId: string): Promise<SwapRequest> {
-  const now = deps.clock.now();
+export async function cancelSwap(deps: CoreDeps, ctx: Ctx, input: { swapId: string }): Promise<SwapRequest> {
+  const principal = principalIn(ctx);
+  const { swapId } = input;
+  const now = ctx.now;
   return deps.uow.run(async (r) => {
     const swap = await r.schedules.findSwap(swapId);
     if (!swap) throw notFound('swap_request', swapId);
@@ -555,8 +574,12 @@ export async function cancelSwap(deps: CoreDeps, principal: Principal, swapId: s
 // ---------------------------------------------------------------------------------------------
 // Use cases: calendar feeds
 
-export async function createFeed(deps: CoreDeps, principal: Principal, input: { scheduleId?: string; userId?: string }): Promise<{ feed: CalendarFeed; secret: string }> {
-  const now = deps.clock.now();
+/** A secret iCalendar feed of a schedule, or of a user's shifts (`userId` may be `me`). */
+export async function createFeed(deps: CoreDeps, ctx: Ctx, given: { scheduleId?: string; userId?: string }): Promise<{ feed: CalendarFeed; secret: string }> {
+  const principal = principalIn(ctx);
+  const userId = given.userId === 'me' ? principal.user.id : given.userId;
+  const input = { ...(given.scheduleId ? { scheduleId: given.scheduleId } : {}), ...(userId ? { userId } : {}) };
+  const now = ctx.now;
   if ((input.scheduleId === undefined) === (input.userId === undefined)) throw invalid('invalid_feed', 'Give exactly one of scheduleId or userId.');
   return deps.uow.run(async (r) => {
     let kind: CalendarFeed['kind'];
@@ -577,8 +600,10 @@ export async function createFeed(deps: CoreDeps, principal: Principal, input: { 
   });
 }
 
-export async function revokeFeed(deps: CoreDeps, principal: Principal, feedId: string): Promise<CalendarFeed> {
-  const now = deps.clock.now();
+export async function revokeFeed(deps: CoreDeps, ctx: Ctx, input: { feedId: string }): Promise<CalendarFeed> {
+  const principal = principalIn(ctx);
+  const { feedId } = input;
+  const now = ctx.now;
   return deps.uow.run(async (r) => {
     const feed = await r.schedules.findFeed(feedId);
     if (!feed || (feed.createdBy !== principal.user.id && principal.user.role !== 'admin')) throw notFound('calendar_feed', feedId);
@@ -676,7 +701,7 @@ export async function processHandoffs(r: Repos, scheduleId: string, now: number,
 }
 
 /** The reminder job: tells the incoming on-call their shift starts soon, if it still does. */
-export async function remindShift(deps: CoreDeps, payload: { scheduleId: string; userId: string; start: number; end: number }): Promise<void> {
+export async function remindShift(deps: CoreDeps, _ctx: Ctx, payload: { scheduleId: string; userId: string; start: number; end: number }): Promise<void> {
   await deps.uow.run(async (r) => {
     const s = await r.schedules.findById(payload.scheduleId);
     if (!s) return;
@@ -689,7 +714,168 @@ export async function remindShift(deps: CoreDeps, payload: { scheduleId: string;
 }
 
 /** The reconciler: catch up on missed hand-offs and keep every schedule's next hand-off queued. */
-export async function reconcileSchedules(deps: CoreDeps): Promise<void> {
+export async function reconcileSchedules(deps: CoreDeps, _ctx: Ctx): Promise<void> {
   const ids = await deps.uow.run(async (r) => (await r.schedules.list()).map((s) => s.id));
   for (const id of ids) await deps.uow.run((r) => processHandoffs(r, id, deps.clock.now(), deps.publish));
+}
+
+/** The hand-off job: processes the hand-offs of one schedule up to now, exactly once. */
+export async function processScheduleHandoffs(deps: CoreDeps, ctx: Ctx, input: { scheduleId: string }): Promise<void> {
+  await deps.uow.run((r) => processHandoffs(r, input.scheduleId, ctx.now, deps.publish));
+}
+
+/** After a schedule changed: its running shift is made known at once (see {@link syncRunningShift}). */
+export async function publishRunningShift(deps: CoreDeps, ctx: Ctx, input: { scheduleId: string; changeId: string }): Promise<void> {
+  await deps.uow.run((r) => syncRunningShift(r, input.scheduleId, input.changeId, ctx.now, deps.publish));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Queries: the shapes the routes answer.
+
+export interface UserRef {
+  id: string;
+  name: string;
+  email: string;
+}
+
+async function userMap(r: Repos): Promise<Map<string, UserRef>> {
+  return new Map((await r.users.list({ includeInactive: true })).map((u) => [u.id, { id: u.id, name: u.name, email: u.email }]));
+}
+
+/** Who is on call, with the name and email of each person. */
+export function withUsers(list: OnCallNow[], users: Map<string, UserRef>) {
+  return list.map((o) => ({
+    ...o,
+    onCall: o.onCall.map((c) => ({ ...c, user: users.get(c.userId) })),
+    next: o.next.map((n) => ({ ...n, user: users.get(n.userId) })),
+  }));
+}
+
+async function teamIdOf(r: Repos, ref: string): Promise<string> {
+  const team = await findTeam(r, ref);
+  if (!team) throw invalid('unknown_team', `team: no team "${ref}".`, { field: 'team' });
+  return team.id;
+}
+
+/** Schedules, optionally of one team (id or slug). */
+export async function listSchedules(deps: CoreDeps, _ctx: Ctx, input: { team?: string }): Promise<{ data: ScheduleRecord[] }> {
+  return deps.uow.run(async (r) => {
+    const teamId = input.team ? await teamIdOf(r, input.team) : undefined;
+    return { data: await r.schedules.list(teamId ? { teamId } : {}) };
+  });
+}
+
+/** A schedule by id or slug. */
+export async function getSchedule(deps: CoreDeps, _ctx: Ctx, input: { ref: string }): Promise<ScheduleRecord> {
+  return deps.uow.run((r) => findSchedule(r, input.ref));
+}
+
+/** The final schedule in [from, to), each layer's shifts, the overrides and the gaps, with people's names. */
+export async function scheduleShifts(deps: CoreDeps, _ctx: Ctx, input: { ref: string; from: number; to: number }) {
+  const { from, to } = input;
+  return deps.uow.run(async (r) => {
+    const s = await findSchedule(r, input.ref);
+    const users = await userMap(r);
+    const final = await finalScheduleOf(r, s, from, to);
+    const overrides = await r.schedules.listOverrides([s.id], from, to);
+    return {
+      schedule: s,
+      from,
+      to,
+      final: final.shifts.map((sh) => ({ ...sh, user: users.get(sh.userId) })),
+      gaps: final.gaps,
+      layers: s.layers.map((l) => ({ id: l.id, name: l.name, shifts: layerShifts(l, s.timeZone, from, to).map((sh) => ({ ...sh, user: users.get(sh.userId) })) })),
+      overrides,
+    };
+  });
+}
+
+/** Who is on call for a schedule at `at`, and who is next. */
+export async function scheduleOnCall(deps: CoreDeps, _ctx: Ctx, input: { ref: string; at: number }) {
+  return deps.uow.run(async (r) => {
+    const s = await findSchedule(r, input.ref);
+    return withUsers(await whoIsOnCall(r, [s], input.at), await userMap(r))[0]!;
+  });
+}
+
+/** Who is on call now for every schedule (optionally one team's). */
+export async function onCallNow(deps: CoreDeps, ctx: Ctx, input: { team?: string }) {
+  return deps.uow.run(async (r) => {
+    const schedules = input.team ? await r.schedules.list({ teamId: await teamIdOf(r, input.team) }) : await r.schedules.list();
+    return { data: withUsers(await whoIsOnCall(r, schedules, ctx.now), await userMap(r)) };
+  });
+}
+
+/** A schedule's timeline: changes, overrides, swaps, hand-offs. */
+export async function scheduleTimeline(deps: CoreDeps, _ctx: Ctx, input: { ref: string }): Promise<{ data: TimelineEvent[] }> {
+  return deps.uow.run(async (r) => {
+    const s = await findSchedule(r, input.ref);
+    return { data: await r.events.list('schedule', s.id, { limit: 1000 }) };
+  });
+}
+
+/** A schedule's overrides overlapping [from, to). */
+export async function listOverrides(deps: CoreDeps, _ctx: Ctx, input: { ref: string; from: number; to: number }): Promise<{ data: OverrideRecord[] }> {
+  return deps.uow.run(async (r) => ({ data: await r.schedules.listOverrides([(await findSchedule(r, input.ref)).id], input.from, input.to) }));
+}
+
+/** Swap requests in a status (default: open), optionally of one schedule. */
+export async function listSwaps(deps: CoreDeps, _ctx: Ctx, input: { status?: SwapStatus; schedule?: string }): Promise<{ data: SwapRequest[] }> {
+  return deps.uow.run(async (r) => {
+    const scheduleId = input.schedule ? (await findSchedule(r, input.schedule)).id : undefined;
+    return { data: await r.schedules.listSwaps({ status: input.status ?? 'open', ...(scheduleId ? { scheduleId } : {}) }) };
+  });
+}
+
+export type UserShift = { userId: string; start: number; end: number; source: 'rotation' | 'override'; scheduleId: string; scheduleName: string };
+
+async function shiftsOf(r: Repos, userId: string, from: number, to: number): Promise<UserShift[]> {
+  const out: Array<Record<string, unknown> & { start: number }> = [];
+  const users = await userMap(r);
+  for (const s of await r.schedules.list()) {
+    const final = await finalScheduleOf(r, s, from, to);
+    for (const sh of final.shifts) if (sh.userId === userId) out.push({ ...sh, user: users.get(sh.userId), scheduleId: s.id, scheduleName: s.name });
+  }
+  return out.sort((a, b) => a.start - b.start) as UserShift[];
+}
+
+/** A user's shifts (`me`, an id or an email) across all schedules in [from, to). */
+export async function userShifts(deps: CoreDeps, ctx: Ctx, input: { user: string; from: number; to: number }): Promise<{ data: UserShift[] }> {
+  const me = ctx.principal?.user.id ?? ctx.user?.id;
+  return deps.uow.run(async (r) => {
+    const userId = input.user === 'me' && me ? me : await resolveUserRef(r, input.user, 'id');
+    return { data: await shiftsOf(r, userId, input.from, input.to) };
+  });
+}
+
+/** The signed-in person's calendar feeds. */
+export async function listFeeds(deps: CoreDeps, ctx: Ctx): Promise<{ data: CalendarFeed[] }> {
+  const p = principalIn(ctx);
+  return deps.uow.run(async (r) => ({ data: await r.schedules.listFeeds(p.user.id) }));
+}
+
+/**
+ * The iCalendar text of the feed at a secret URL: 7 days back to 90 days ahead, from a stable
+ * window start (UTC midnight) so event UIDs stay the same between fetches. Undefined when the feed
+ * does not exist or was revoked.
+ */
+export async function calendarFeed(deps: CoreDeps, ctx: Ctx, input: { secret: string }): Promise<string | undefined> {
+  const now = ctx.now;
+  const from = Math.floor((now - 7 * DAY) / DAY) * DAY;
+  const to = from + 98 * DAY;
+  return deps.uow.run(async (r) => {
+    const feed = await r.schedules.findFeedByHash(hashSecret(input.secret));
+    if (!feed || feed.revokedAt !== null) return undefined;
+    const users = await userMap(r);
+    const userNames = Object.fromEntries([...users.values()].map((u) => [u.id, u.name]));
+    if (feed.kind === 'schedule') {
+      const s = await r.schedules.findById(feed.targetId);
+      if (!s) return undefined;
+      const final = await finalScheduleOf(r, s, from, to);
+      return scheduleToICalendar({ name: `On call: ${s.name}`, shifts: final.shifts, now, calendarId: `schedule-${s.id}`, userNames });
+    }
+    const shifts = await shiftsOf(r, feed.targetId, from, to);
+    const name = users.get(feed.targetId)?.name ?? 'me';
+    return scheduleToICalendar({ name: `On-call shifts of ${name}`, shifts, now, calendarId: `user-${feed.targetId}`, userNames });
+  });
 }

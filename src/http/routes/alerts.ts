@@ -1,14 +1,10 @@
 import { Type } from '@sinclair/typebox';
-import { actorOf } from '../../core/auth/auth.js';
-import { acknowledge, addNote, addResponder, assign, close, escalateNow, findAlert, snooze, updateTagsDetails, type IngestContext } from '../../core/alerts/alerts.js';
-import type { Alert } from '../../core/alerts/model.js';
-import { addIntegration, addMaintenance, removeIntegration, removeMaintenance, findPolicy, findService, policyWarnings, saveHeartbeat, savePolicy, saveService } from '../../core/alerts/services.js';
-import { notFound } from '../../core/shared/errors.js';
-import type { Repos } from '../../core/shared/ports.js';
-import { findTeam } from '../../core/teams/teams.js';
+import { acknowledgeAlert, addAlertNote, addAlertResponder, assignAlert, bulkAlertAction, closeAlert, escalateAlert, getAlert, listAlerts, snoozeAlert, updateAlertTags } from '../../core/alerts/alerts.js';
+import type { Integration } from '../../core/alerts/model.js';
+import { addMaintenance, createIntegration, createPolicy, createService, getPolicy, getService, listPolicies, listServices, removeIntegration, removeMaintenance, replacePolicy, replaceService, serviceTimeline, setHeartbeat } from '../../core/alerts/services.js';
+import { principalCtx, type Ctx } from '../../core/shared/context.js';
 import { principalOf } from '../auth.js';
 import { IdParams, NotReachedSchema, Offset, StdErrors, TimelineEventSchema } from '../schemas.js';
-import { notReachedFrom } from '../../core/notifications/pages.js';
 import type { App, HttpDeps } from '../types.js';
 import { Instant, toMs } from './schedules.js';
 
@@ -90,37 +86,12 @@ export function alertRoutes(app: App, deps: HttpDeps): void {
   const { core } = deps;
   app.addSchema(AlertSchema);
   const tags = ['alerts'];
-  const ctxOf = (req: Parameters<typeof principalOf>[0]): IngestContext => ({ now: core.clock.now(), publicUrl: deps.config.publicUrl, actor: actorOf(principalOf(req)) });
-
-  async function withService(r: Repos, a: Alert) {
-    const s = await r.alerts.findService(a.serviceId);
-    return { ...a, ...(s ? { service: { id: s.id, slug: s.slug, name: s.name } } : {}) };
-  }
+  const ctxOf = (req: Parameters<typeof principalOf>[0]): Ctx => principalCtx(principalOf(req), core.clock.now(), deps.config.publicUrl);
 
   // Alerts
   app.get('/api/v1/alerts', {
     schema: { tags, summary: 'List alerts (newest first)', querystring: ListQuery, response: { 200: Type.Object({ data: Type.Array(Type.Ref('Alert')), total: Type.Number() }), ...StdErrors } },
-    handler: async (req) =>
-      core.uow.run(async (r) => {
-        const q = req.query;
-        let serviceIds: string[] | undefined;
-        if (q.service) serviceIds = [(await findService(r, q.service)).id];
-        if (q.team) {
-          const team = await findTeam(r, q.team);
-          if (!team) throw notFound('team', q.team);
-          serviceIds = (await r.alerts.listServices({ teamId: team.id })).map((s) => s.id);
-        }
-        const res = await r.alerts.listAlerts({
-          ...(q.status ? { status: q.status } : {}),
-          ...(serviceIds ? { serviceIds } : {}),
-          ...(q.priority ? { priority: q.priority } : {}),
-          ...(q.q ? { search: q.q } : {}),
-          limit: q.limit ?? 50,
-          offset: q.offset ?? 0,
-        });
-        const services = new Map((await r.alerts.listServices()).map((s) => [s.id, { id: s.id, slug: s.slug, name: s.name }]));
-        return { data: res.data.map((a) => ({ ...a, ...(services.get(a.serviceId) ? { service: services.get(a.serviceId)! } : {}) })), total: res.total };
-      }),
+    handler: async (req) => listAlerts(core, ctxOf(req), req.query),
   });
   app.get('/api/v1/alerts/:id', {
     schema: {
@@ -129,34 +100,22 @@ export function alertRoutes(app: App, deps: HttpDeps): void {
       params: IdParams,
       response: { 200: Type.Object({ alert: Type.Ref('Alert'), timeline: Type.Array(TimelineEventSchema), notReached: Type.Array(NotReachedSchema) }), ...StdErrors },
     },
-    handler: async (req) =>
-      core.uow.run(async (r) => {
-        const a = await findAlert(r, req.params.id);
-        const timeline = [...(await r.events.list('alert', a.id, { limit: 2000 }))];
-        return { alert: await withService(r, a), timeline, notReached: await notReachedFrom(r, timeline) };
-      }),
+    handler: async (req) => getAlert(core, ctxOf(req), { ref: req.params.id }),
   });
 
-  const action = (path: string, summary: string, body: ReturnType<typeof Type.Object>, run: (r: Repos, ctx: IngestContext, a: Alert, b: Record<string, unknown>) => Promise<unknown>) =>
+  const action = (path: string, summary: string, body: ReturnType<typeof Type.Object>, run: (ctx: Ctx, ref: string, b: Record<string, unknown>) => Promise<unknown>) =>
     app.post(`/api/v1/alerts/:id/${path}`, {
       schema: { tags, summary, params: IdParams, body, response: { 200: Type.Ref('Alert'), ...StdErrors } },
-      handler: async (req) => {
-        const ctx = ctxOf(req);
-        return core.uow.run(async (r) => {
-          const a = await findAlert(r, req.params.id);
-          await run(r, ctx, a, (req.body ?? {}) as Record<string, unknown>);
-          return withService(r, (await r.alerts.findAlert(a.id))!);
-        });
-      },
+      handler: async (req) => run(ctxOf(req), req.params.id, (req.body ?? {}) as Record<string, unknown>),
     });
-  const svc = async (r: Repos, a: Alert) => (await r.alerts.findService(a.serviceId))!;
-  action('acknowledge', 'Acknowledge: stop escalating', ActionBody, async (r, ctx, a, b) => acknowledge(r, ctx, await svc(r, a), a, ctx.actor, ctx.actor.id ?? 'api', b.note as string | undefined));
-  action('close', 'Close (resolve)', ActionBody, async (r, ctx, a, b) => close(r, ctx, await svc(r, a), a, ctx.actor, ctx.actor.id ?? 'api', b.note as string | undefined));
-  action('notes', 'Add a note', Type.Object({ note: Type.String({ minLength: 1, maxLength: 25000 }) }, { additionalProperties: false }), async (r, ctx, a, b) => addNote(r, ctx, a, ctx.actor, String(b.note)));
-  action('snooze', 'Snooze: no paging until endTime; escalation starts again then if still open', Type.Object({ endTime: Instant }, { additionalProperties: false }), async (r, ctx, a, b) => snooze(r, ctx, a, ctx.actor, toMs(b.endTime as string | number, 'endTime')));
-  action('escalate', 'Escalate to the next step now', Type.Object({}, { additionalProperties: false }), async (r, ctx, a) => escalateNow(r, ctx, a, ctx.actor));
-  action('assign', 'Assign an owner', Type.Object({ owner: Type.String({ minLength: 1, description: 'User id or email' }) }, { additionalProperties: false }), async (r, ctx, a, b) => assign(r, ctx, a, ctx.actor, String(b.owner)));
-  action('responders', 'Add a responder (pages them)', Type.Object({ user: Type.String({ minLength: 1, description: 'User id or email' }) }, { additionalProperties: false }), async (r, ctx, a, b) => addResponder(r, ctx, a, ctx.actor, String(b.user)));
+  const note = (b: Record<string, unknown>) => (b.note !== undefined ? { note: b.note as string } : {});
+  action('acknowledge', 'Acknowledge: stop escalating', ActionBody, (ctx, ref, b) => acknowledgeAlert(core, ctx, { ref, ...note(b) }));
+  action('close', 'Close (resolve)', ActionBody, (ctx, ref, b) => closeAlert(core, ctx, { ref, ...note(b) }));
+  action('notes', 'Add a note', Type.Object({ note: Type.String({ minLength: 1, maxLength: 25000 }) }, { additionalProperties: false }), (ctx, ref, b) => addAlertNote(core, ctx, { ref, note: String(b.note) }));
+  action('snooze', 'Snooze: no paging until endTime; escalation starts again then if still open', Type.Object({ endTime: Instant }, { additionalProperties: false }), (ctx, ref, b) => snoozeAlert(core, ctx, { ref, until: toMs(b.endTime as string | number, 'endTime') }));
+  action('escalate', 'Escalate to the next step now', Type.Object({}, { additionalProperties: false }), (ctx, ref) => escalateAlert(core, ctx, { ref }));
+  action('assign', 'Assign an owner', Type.Object({ owner: Type.String({ minLength: 1, description: 'User id or email' }) }, { additionalProperties: false }), (ctx, ref, b) => assignAlert(core, ctx, { ref, owner: String(b.owner) }));
+  action('responders', 'Add a responder (pages them)', Type.Object({ user: Type.String({ minLength: 1, description: 'User id or email' }) }, { additionalProperties: false }), (ctx, ref, b) => addAlertResponder(core, ctx, { ref, user: String(b.user) }));
   action(
     'tags',
     'Add or remove tags and details',
@@ -169,8 +128,9 @@ export function alertRoutes(app: App, deps: HttpDeps): void {
       },
       { additionalProperties: false },
     ),
-    async (r, ctx, a, b) =>
-      updateTagsDetails(r, ctx, a, ctx.actor, {
+    (ctx, ref, b) =>
+      updateAlertTags(core, ctx, {
+        ref,
         ...(b.add ? { addTags: b.add as string[] } : {}),
         ...(b.remove ? { removeTags: b.remove as string[] } : {}),
         ...(b.details ? { addDetails: b.details as Record<string, string> } : {}),
@@ -184,51 +144,26 @@ export function alertRoutes(app: App, deps: HttpDeps): void {
       body: Type.Object({ action: Type.Union([Type.Literal('acknowledge'), Type.Literal('close')]), ids: Type.Array(Type.String(), { minItems: 1, maxItems: 500 }) }, { additionalProperties: false }),
       response: { 200: Type.Object({ done: Type.Number(), skipped: Type.Array(Type.Object({ id: Type.String(), reason: Type.String() })) }), ...StdErrors },
     },
-    handler: async (req) => {
-      const ctx = ctxOf(req);
-      return core.uow.run(async (r) => {
-        let done = 0;
-        const skipped: Array<{ id: string; reason: string }> = [];
-        for (const id of req.body.ids) {
-          const a = await r.alerts.findAlert(id);
-          if (!a) {
-            skipped.push({ id, reason: 'not found' });
-            continue;
-          }
-          if (a.status === 'closed' || (req.body.action === 'acknowledge' && a.status !== 'open')) {
-            skipped.push({ id, reason: `already ${a.status}` });
-            continue;
-          }
-          const s = await svc(r, a);
-          if (req.body.action === 'acknowledge') await acknowledge(r, ctx, s, a, ctx.actor, ctx.actor.id ?? 'api');
-          else await close(r, ctx, s, a, ctx.actor, ctx.actor.id ?? 'api');
-          done++;
-        }
-        return { done, skipped };
-      });
-    },
+    handler: async (req) => bulkAlertAction(core, ctxOf(req), req.body),
   });
 
   // Escalation policies
   const PolicyOut = Type.Object({ id: Type.String(), teamId: Type.String(), slug: Type.String(), name: Type.String(), description: Type.String(), repeat: Type.Number(), steps: Type.Array(Type.Unknown()), warnings: Type.Array(Type.String()), createdAt: Type.Number(), updatedAt: Type.Number() });
   app.get('/api/v1/escalation-policies', {
     schema: { tags, summary: 'Escalation policies, each with warnings about steps that would notify nobody now', response: { 200: Type.Object({ data: Type.Array(PolicyOut) }), ...StdErrors } },
-    handler: async () => core.uow.run(async (r) => ({ data: await Promise.all((await r.alerts.listPolicies()).map(async (p) => ({ ...p, warnings: await policyWarnings(r, p, core.clock.now()) }))) })),
+    handler: async (req) => listPolicies(core, ctxOf(req)),
   });
   app.get('/api/v1/escalation-policies/:id', {
     schema: { tags, summary: 'An escalation policy', params: IdParams, response: { 200: PolicyOut, ...StdErrors } },
-    handler: async (req) => core.uow.run(async (r) => { const p = await findPolicy(r, req.params.id); return { ...p, warnings: await policyWarnings(r, p, core.clock.now()) }; }),
+    handler: async (req) => getPolicy(core, ctxOf(req), { ref: req.params.id }),
   });
   app.post('/api/v1/escalation-policies', {
     schema: { tags, summary: 'Create an escalation policy: ordered steps, each notifying schedules, users, teams or Slack channels; repeated N times', body: PolicyBody, response: { 201: PolicyOut, ...StdErrors } },
-    handler: async (req, reply) => {
-      const p = await core.uow.run(async (r) => { const { policy } = await savePolicy(r, principalOf(req), req.body, core.clock.now()); return { ...policy, warnings: await policyWarnings(r, policy, core.clock.now()) }; });
-      return reply.status(201).send(p);
-    },
+    handler: async (req, reply) => reply.status(201).send(await createPolicy(core, ctxOf(req), req.body)),
   });
   app.put('/api/v1/escalation-policies/:id', {
     schema: { tags, summary: 'Replace an escalation policy', params: IdParams, body: PolicyBody, response: { 200: PolicyOut, ...StdErrors } },
-    handler: async (req) => core.uow.run(async (r) => { const existing = await findPolicy(r, req.params.id); const { policy } = await savePolicy(r, principalOf(req), req.body, core.clock.now(), existing); return { ...policy, warnings: await policyWarnings(r, policy, core.clock.now()) }; }),
+    handler: async (req) => replacePolicy(core, ctxOf(req), { ref: req.params.id, policy: req.body }),
   });
 
   // Services
@@ -236,30 +171,25 @@ export function alertRoutes(app: App, deps: HttpDeps): void {
   const IntegrationOut = Type.Object({ id: Type.String(), serviceId: Type.String(), name: Type.String(), type: Type.String(), keyHint: Type.String(), disabled: Type.Boolean(), createdAt: Type.Number(), intakeUrl: Type.String() });
   const intakeUrl = (type: string) =>
     ({ opsgenie: `${deps.config.publicUrl} (OpsGenie API base URL; key as GenieKey)`, pagerduty: `${deps.config.publicUrl}/v2/enqueue`, alertmanager: `${deps.config.publicUrl}/hooks/alertmanager/<key>`, grafana: `${deps.config.publicUrl}/hooks/grafana/<key>`, generic: `${deps.config.publicUrl}/hooks/generic/<key>`, sentry: `${deps.config.publicUrl}/hooks/sentry/<key>` })[type] ?? deps.config.publicUrl;
+  const integrationOut = (i: Integration) => ({ id: i.id, serviceId: i.serviceId, name: i.name, type: i.type, keyHint: i.keyHint, disabled: i.disabled, createdAt: i.createdAt, intakeUrl: intakeUrl(i.type) });
   app.get('/api/v1/services', {
     schema: { tags, summary: 'Services', response: { 200: Type.Object({ data: Type.Array(ServiceOut) }), ...StdErrors } },
-    handler: async () => core.uow.run(async (r) => ({ data: await r.alerts.listServices() })),
+    handler: async (req) => listServices(core, ctxOf(req)),
   });
   app.get('/api/v1/services/:id', {
     schema: { tags, summary: 'A service with its integrations, maintenance windows and heartbeats', params: IdParams, response: { 200: Type.Object({ service: ServiceOut, integrations: Type.Array(IntegrationOut), maintenance: Type.Array(Type.Unknown()), heartbeats: Type.Array(Type.Unknown()) }), ...StdErrors } },
-    handler: async (req) =>
-      core.uow.run(async (r) => {
-        const s = await findService(r, req.params.id);
-        return {
-          service: s,
-          integrations: (await r.alerts.listIntegrations(s.id)).map((i) => ({ id: i.id, serviceId: i.serviceId, name: i.name, type: i.type, keyHint: i.keyHint, disabled: i.disabled, createdAt: i.createdAt, intakeUrl: intakeUrl(i.type) })),
-          maintenance: (await r.alerts.listMaintenance(s.id)).filter((m) => m.end > core.clock.now()),
-          heartbeats: await r.alerts.listHeartbeats(s.id),
-        };
-      }),
+    handler: async (req) => {
+      const res = await getService(core, ctxOf(req), { ref: req.params.id });
+      return { ...res, integrations: res.integrations.map(integrationOut) };
+    },
   });
   app.post('/api/v1/services', {
     schema: { tags, summary: 'Create a service', body: ServiceBody, response: { 201: ServiceOut, ...StdErrors } },
-    handler: async (req, reply) => reply.status(201).send(await core.uow.run(async (r) => (await saveService(r, principalOf(req), req.body, core.clock.now())).service)),
+    handler: async (req, reply) => reply.status(201).send(await createService(core, ctxOf(req), req.body)),
   });
   app.put('/api/v1/services/:id', {
     schema: { tags, summary: 'Replace a service', params: IdParams, body: ServiceBody, response: { 200: ServiceOut, ...StdErrors } },
-    handler: async (req) => core.uow.run(async (r) => (await saveService(r, principalOf(req), req.body, core.clock.now(), await findService(r, req.params.id))).service),
+    handler: async (req) => replaceService(core, ctxOf(req), { ref: req.params.id, service: req.body }),
   });
   app.post('/api/v1/services/:id/integrations', {
     schema: {
@@ -279,35 +209,34 @@ export function alertRoutes(app: App, deps: HttpDeps): void {
       response: { 201: Type.Object({ integration: IntegrationOut, key: Type.String() }), ...StdErrors },
     },
     handler: async (req, reply) => {
-      const res = await core.uow.run(async (r) => addIntegration(r, principalOf(req), await findService(r, req.params.id), req.body, core.clock.now()));
-      const i = res.integration;
-      return reply.status(201).send({ integration: { id: i.id, serviceId: i.serviceId, name: i.name, type: i.type, keyHint: i.keyHint, disabled: i.disabled, createdAt: i.createdAt, intakeUrl: intakeUrl(i.type) }, key: res.key });
+      const res = await createIntegration(core, ctxOf(req), { service: req.params.id, integration: req.body });
+      return reply.status(201).send({ integration: integrationOut(res.integration), key: res.key });
     },
   });
   app.delete('/api/v1/services/:id/integrations/:integrationId', {
     schema: { tags, summary: 'Remove an integration (its key stops working)', params: Type.Object({ id: Type.String(), integrationId: Type.String() }), response: { 204: Type.Null(), ...StdErrors } },
     handler: async (req, reply) => {
-      await core.uow.run((r) => removeIntegration(r, principalOf(req), req.params.id, req.params.integrationId));
+      await removeIntegration(core, ctxOf(req), { service: req.params.id, integrationId: req.params.integrationId });
       return reply.status(204).send(null);
     },
   });
   app.post('/api/v1/services/:id/maintenance', {
     schema: { tags, summary: 'Schedule a maintenance window: alerts are recorded, nobody is paged', params: IdParams, body: Type.Object({ start: Instant, end: Instant, reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }), response: { 201: Type.Unknown(), ...StdErrors } },
-    handler: async (req, reply) => reply.status(201).send(await addMaintenance(core, principalOf(req), req.params.id, { start: toMs(req.body.start, 'start'), end: toMs(req.body.end, 'end'), ...(req.body.reason ? { reason: req.body.reason } : {}) })),
+    handler: async (req, reply) => reply.status(201).send(await addMaintenance(core, ctxOf(req), { service: req.params.id, start: toMs(req.body.start, 'start'), end: toMs(req.body.end, 'end'), ...(req.body.reason ? { reason: req.body.reason } : {}) })),
   });
   app.delete('/api/v1/services/:id/maintenance/:windowId', {
     schema: { tags, summary: 'Cancel a maintenance window', params: Type.Object({ id: Type.String(), windowId: Type.String() }), response: { 204: Type.Null(), ...StdErrors } },
     handler: async (req, reply) => {
-      await removeMaintenance(core, principalOf(req), req.params.id, req.params.windowId);
+      await removeMaintenance(core, ctxOf(req), { service: req.params.id, windowId: req.params.windowId });
       return reply.status(204).send(null);
     },
   });
   app.post('/api/v1/services/:id/heartbeats', {
     schema: { tags, summary: 'Create or update a heartbeat: a missed ping raises an alert', params: IdParams, body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), intervalSeconds: Type.Integer({ minimum: 30, maximum: 604800 }), priority: Type.Optional(Priority), enabled: Type.Optional(Type.Boolean()) }, { additionalProperties: false }), response: { 201: Type.Unknown(), ...StdErrors } },
-    handler: async (req, reply) => reply.status(201).send((await core.uow.run(async (r) => saveHeartbeat(r, principalOf(req), await findService(r, req.params.id), req.body, core.clock.now()))).heartbeat),
+    handler: async (req, reply) => reply.status(201).send(await setHeartbeat(core, ctxOf(req), { service: req.params.id, heartbeat: req.body })),
   });
   app.get('/api/v1/services/:id/timeline', {
     schema: { tags, summary: "A service's timeline (changes, change events, storms)", params: IdParams, response: { 200: Type.Object({ data: Type.Array(TimelineEventSchema) }), ...StdErrors } },
-    handler: async (req) => core.uow.run(async (r) => ({ data: await r.events.list('service', (await findService(r, req.params.id)).id, { limit: 1000 }) })),
+    handler: async (req) => serviceTimeline(core, ctxOf(req), { ref: req.params.id }),
   });
 }

@@ -5,23 +5,21 @@ import {
   confirmContactMethod,
   getImportSettings,
   setImportSettings,
-  assertSelfOrAdmin,
-  checklistFor,
+  listMessageTemplates,
   markSeverityLevelsRead,
-  reachabilityWarnings,
   removeContactMethod,
   removeRule,
   resendVerification,
   setQuietHours,
+  teamReadiness,
   verifyContactMethod,
   setMessageTemplate,
   verifyContactByLink,
 } from '../../core/notifications/notifications.js';
-import { ackPageAs, sendTestPage } from '../../core/notifications/pages.js';
+import { acknowledgePageAs, getPage, listPages, sendTestPage } from '../../core/notifications/pages.js';
 import { checklistOf, contactMethodsOf, notificationRulesOf, quietHoursOf } from '../../core/users/personal.js';
-import { notFound } from '../../core/shared/errors.js';
-import { resolveUserRef, finalScheduleOf, DAY } from '../../core/schedules/schedules.js';
-import { findTeam } from '../../core/teams/teams.js';
+import { principalCtx, systemCtx, type Ctx } from '../../core/shared/context.js';
+import { resolveUserId } from '../../core/users/users.js';
 import { principalOf } from '../auth.js';
 import { IdParams, StdErrors, TimelineEventSchema } from '../schemas.js';
 import type { App, HttpDeps } from '../types.js';
@@ -62,7 +60,12 @@ const UserParams = Type.Object({ userId: Type.String({ description: 'User id, em
 export function notificationRoutes(app: App, deps: HttpDeps): void {
   const { core } = deps;
   const tags = ['notifications'];
-  const userOf = async (ref: string, meId: string) => (ref === 'me' ? meId : await core.uow.run((r) => resolveUserRef(r, ref, 'userId')));
+  const ctxOf = (req: Parameters<typeof principalOf>[0]): Ctx => principalCtx(principalOf(req), core.clock.now(), deps.config.publicUrl);
+  /** The person a `:userId` names (`me`, an id or an email), as the signed-in principal sees them. */
+  const subjectOf = async (req: Parameters<typeof principalOf>[0], ref: string) => {
+    const ctx = ctxOf(req);
+    return { p: principalOf(req), userId: await resolveUserId(core, ctx, { ref }) };
+  };
 
   app.get('/api/v1/users/:userId/contact-methods', {
     schema: {
@@ -72,8 +75,8 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
       response: { 200: Type.Object({ data: Type.Array(ContactSchema), warnings: Type.Array(Type.String()), hidden: Type.Boolean({ description: 'True when the contact methods are private to this viewer' }) }), ...StdErrors },
     },
     handler: async (req) => {
-      const p = principalOf(req);
-      return contactMethodsOf(core, p, await userOf(req.params.userId, p.user.id));
+      const { p, userId } = await subjectOf(req, req.params.userId);
+      return contactMethodsOf(core, p, userId);
     },
   });
   app.post('/api/v1/users/:userId/contact-methods', {
@@ -91,14 +94,11 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
       ),
       response: { 201: ContactSchema, ...StdErrors },
     },
-    handler: async (req, reply) => {
-      const p = principalOf(req);
-      return reply.status(201).send(await addContactMethod(core, p, await userOf(req.params.userId, p.user.id), req.body));
-    },
+    handler: async (req, reply) => reply.status(201).send(await addContactMethod(core, ctxOf(req), { user: req.params.userId, ...req.body })),
   });
   app.post('/api/v1/contact-methods/:id/verify', {
     schema: { tags, summary: 'Verify a contact method with the code sent to it', params: IdParams, body: Type.Object({ code: Type.String({ minLength: 4, maxLength: 10 }) }, { additionalProperties: false }), response: { 200: ContactSchema, ...StdErrors } },
-    handler: async (req) => verifyContactMethod(core, principalOf(req), req.params.id, req.body.code),
+    handler: async (req) => verifyContactMethod(core, ctxOf(req), { contactMethodId: req.params.id, code: req.body.code }),
   });
   app.post('/api/v1/contact-methods/verify-link', {
     config: { auth: 'public' },
@@ -109,11 +109,11 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
       body: Type.Object({ token: Type.String({ minLength: 10, maxLength: 200 }) }, { additionalProperties: false }),
       response: { 200: ContactSchema, ...StdErrors },
     },
-    handler: async (req) => verifyContactByLink(core, req.body.token),
+    handler: async (req) => verifyContactByLink(core, systemCtx(core.clock.now(), deps.config.publicUrl), { token: req.body.token }),
   });
   app.post('/api/v1/contact-methods/:id/confirm', {
     schema: { tags, summary: 'Confirm an imported contact method as it is (it stays usable either way)', params: IdParams, response: { 200: ContactSchema, ...StdErrors } },
-    handler: async (req) => confirmContactMethod(core, principalOf(req), req.params.id),
+    handler: async (req) => confirmContactMethod(core, ctxOf(req), { contactMethodId: req.params.id }),
   });
   const ImportSettingsSchema = Type.Object(
     { requireReverification: Type.Boolean({ description: 'Imported contact methods must be verified again in Vigil before they are used (default false: the source had verified them)' }) },
@@ -121,24 +121,24 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
   );
   app.get('/api/v1/settings/imports', {
     schema: { tags, summary: 'How imports treat contact methods', response: { 200: ImportSettingsSchema, ...StdErrors } },
-    handler: async () => core.uow.run((r) => getImportSettings(r)),
+    handler: async (req) => getImportSettings(core, ctxOf(req)),
   });
   app.put('/api/v1/settings/imports', {
     config: { auth: 'admin' },
     schema: { tags, summary: 'Require re-verification of imported contact methods, or not (admin)', body: ImportSettingsSchema, response: { 200: ImportSettingsSchema, ...StdErrors } },
-    handler: async (req) => setImportSettings(core, principalOf(req), req.body),
+    handler: async (req) => setImportSettings(core, ctxOf(req), req.body),
   });
   app.post('/api/v1/contact-methods/:id/resend', {
     schema: { tags, summary: 'Send a new verification code', params: IdParams, response: { 204: Type.Null(), ...StdErrors } },
     handler: async (req, reply) => {
-      await resendVerification(core, principalOf(req), req.params.id);
+      await resendVerification(core, ctxOf(req), { contactMethodId: req.params.id });
       return reply.status(204).send(null);
     },
   });
   app.delete('/api/v1/contact-methods/:id', {
     schema: { tags, summary: 'Remove a contact method (and its rules)', params: IdParams, response: { 204: Type.Null(), ...StdErrors } },
     handler: async (req, reply) => {
-      await removeContactMethod(core, principalOf(req), req.params.id);
+      await removeContactMethod(core, ctxOf(req), { contactMethodId: req.params.id });
       return reply.status(204).send(null);
     },
   });
@@ -146,8 +146,8 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
   app.get('/api/v1/users/:userId/notification-rules', {
     schema: { tags, summary: "A user's notification rules (the person, admins and the leads of the person's teams)", params: UserParams, response: { 200: Type.Object({ data: Type.Array(RuleSchema) }), ...StdErrors } },
     handler: async (req) => {
-      const p = principalOf(req);
-      return { data: await notificationRulesOf(core, p, await userOf(req.params.userId, p.user.id)) };
+      const { p, userId } = await subjectOf(req, req.params.userId);
+      return { data: await notificationRulesOf(core, p, userId) };
     },
   });
   app.post('/api/v1/users/:userId/notification-rules', {
@@ -158,24 +158,20 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
       body: Type.Object({ urgency: Type.Union([Type.Literal('high'), Type.Literal('low')]), contactMethodId: Type.String(), delayMinutes: Type.Integer({ minimum: 0, maximum: 240 }) }, { additionalProperties: false }),
       response: { 201: RuleSchema, ...StdErrors },
     },
-    handler: async (req, reply) => {
-      const p = principalOf(req);
-      return reply.status(201).send(await addRule(core, p, await userOf(req.params.userId, p.user.id), req.body));
-    },
+    handler: async (req, reply) => reply.status(201).send(await addRule(core, ctxOf(req), { user: req.params.userId, ...req.body })),
   });
   app.delete('/api/v1/users/:userId/notification-rules/:ruleId', {
     schema: { tags, summary: 'Remove a rule', params: Type.Object({ userId: Type.String(), ruleId: Type.String() }, { additionalProperties: false }), response: { 204: Type.Null(), ...StdErrors } },
     handler: async (req, reply) => {
-      const p = principalOf(req);
-      await removeRule(core, p, await userOf(req.params.userId, p.user.id), req.params.ruleId);
+      await removeRule(core, ctxOf(req), { user: req.params.userId, ruleId: req.params.ruleId });
       return reply.status(204).send(null);
     },
   });
   app.get('/api/v1/users/:userId/quiet-hours', {
     schema: { tags, summary: "Quiet hours (null when off; the person, admins and the leads of the person's teams)", params: UserParams, response: { 200: Type.Object({ quietStart: Type.Union([Type.String(), Type.Null()]), quietEnd: Type.Union([Type.String(), Type.Null()]) }), ...StdErrors } },
     handler: async (req) => {
-      const p = principalOf(req);
-      const prefs = await quietHoursOf(core, p, await userOf(req.params.userId, p.user.id));
+      const { p, userId } = await subjectOf(req, req.params.userId);
+      const prefs = await quietHoursOf(core, p, userId);
       return { quietStart: prefs.quietStart, quietEnd: prefs.quietEnd };
     },
   });
@@ -188,8 +184,7 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
       response: { 200: Type.Object({ quietStart: Type.Union([Type.String(), Type.Null()]), quietEnd: Type.Union([Type.String(), Type.Null()]) }), ...StdErrors },
     },
     handler: async (req) => {
-      const p = principalOf(req);
-      const prefs = await setQuietHours(core, p, await userOf(req.params.userId, p.user.id), req.body);
+      const prefs = await setQuietHours(core, ctxOf(req), { user: req.params.userId, quiet: req.body });
       return { quietStart: prefs.quietStart, quietEnd: prefs.quietEnd };
     },
   });
@@ -198,14 +193,14 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
   app.get('/api/v1/users/:userId/checklist', {
     schema: { tags, summary: "The on-call setup checklist (the person, admins and the leads of the person's teams)", params: UserParams, response: { 200: ChecklistSchema, ...StdErrors } },
     handler: async (req) => {
-      const p = principalOf(req);
-      return checklistOf(core, p, await userOf(req.params.userId, p.user.id));
+      const { p, userId } = await subjectOf(req, req.params.userId);
+      return checklistOf(core, p, userId);
     },
   });
   app.post('/api/v1/me/severity-levels-read', {
     schema: { tags, summary: 'Mark the severity levels read (setup checklist)', response: { 204: Type.Null(), ...StdErrors } },
     handler: async (req, reply) => {
-      await markSeverityLevelsRead(core, principalOf(req));
+      await markSeverityLevelsRead(core, ctxOf(req));
       return reply.status(204).send(null);
     },
   });
@@ -221,32 +216,7 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
         ...StdErrors,
       },
     },
-    handler: async (req) => {
-      const now = core.clock.now();
-      return core.uow.run(async (r) => {
-        const team = await findTeam(r, req.params.id);
-        if (!team) throw notFound('team', req.params.id);
-        const firstShift = new Map<string, { start: number; schedule: string }>();
-        for (const s of await r.schedules.list({ teamId: team.id })) {
-          for (const sh of (await finalScheduleOf(r, s, now, now + 14 * DAY)).shifts) {
-            const cur = firstShift.get(sh.userId);
-            if (!cur || sh.start < cur.start) firstShift.set(sh.userId, { start: sh.start, schedule: s.name });
-          }
-        }
-        const out = [];
-        for (const [userId, shift] of [...firstShift.entries()].sort((a, b) => a[1].start - b[1].start)) {
-          const user = await r.users.findById(userId);
-          if (!user) continue;
-          const checklist = await checklistFor(r, userId);
-          const warnings = await reachabilityWarnings(r, userId);
-          const missing = checklist.items.filter((i) => !i.done && i.required).map((i) => i.label);
-          // Without a rule, verified contact methods are still used: only unreachable people are not ready.
-          // A degraded contact method (its deliveries keep failing) is shown too: pages may not arrive there.
-          if (missing.length || warnings.some((w) => w.startsWith('no verified') || w.startsWith('degraded'))) out.push({ user: { id: user.id, name: user.name, email: user.email }, nextShiftStart: shift.start, scheduleName: shift.schedule, missing, warnings });
-        }
-        return { data: out };
-      });
-    },
+    handler: async (req) => teamReadiness(core, ctxOf(req), { team: req.params.id }),
   });
 
   // Pages
@@ -257,44 +227,25 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
       querystring: Type.Object({ user: Type.Optional(Type.String()), status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('acknowledged'), Type.Literal('cancelled'), Type.Literal('exhausted')])) }, { additionalProperties: false }),
       response: { 200: Type.Object({ data: Type.Array(PageSchema) }), ...StdErrors },
     },
-    handler: async (req) => {
-      const p = principalOf(req);
-      const userId = req.query.user ? await userOf(req.query.user, p.user.id) : p.user.id;
-      assertSelfOrAdmin(p, userId);
-      return core.uow.run(async (r) => ({ data: await r.notifications.listPages({ userId, ...(req.query.status ? { status: req.query.status } : {}) }) }));
-    },
+    handler: async (req) => listPages(core, ctxOf(req), req.query),
   });
   app.post('/api/v1/pages/test', {
     schema: { tags, summary: 'Send yourself a test page through your high-urgency rules', response: { 201: PageSchema, ...StdErrors } },
-    handler: async (req, reply) => reply.status(201).send(await sendTestPage(core, principalOf(req))),
+    handler: async (req, reply) => reply.status(201).send(await sendTestPage(core, ctxOf(req))),
   });
   app.get('/api/v1/pages/:id', {
     schema: { tags, summary: 'A page with its timeline (each notification sent, failed, retried)', params: IdParams, response: { 200: Type.Object({ page: PageSchema, timeline: Type.Array(TimelineEventSchema) }), ...StdErrors } },
-    handler: async (req) => {
-      const p = principalOf(req);
-      return core.uow.run(async (r) => {
-        const page = await r.notifications.findPage(req.params.id);
-        if (!page) throw notFound('page', req.params.id);
-        assertSelfOrAdmin(p, page.userId);
-        return { page, timeline: await r.events.list('page', page.id) };
-      });
-    },
+    handler: async (req) => getPage(core, ctxOf(req), { id: req.params.id }),
   });
   app.post('/api/v1/pages/:id/acknowledge', {
     schema: { tags, summary: 'Acknowledge a page sent to you', params: IdParams, response: { 200: PageSchema, ...StdErrors } },
-    handler: async (req) => {
-      const p = principalOf(req);
-      const page = await core.uow.run((r) => r.notifications.findPage(req.params.id));
-      if (!page) throw notFound('page', req.params.id);
-      assertSelfOrAdmin(p, page.userId);
-      return ackPageAs(core, p, req.params.id, 'web');
-    },
+    handler: async (req) => acknowledgePageAs(core, ctxOf(req), { pageId: req.params.id, via: 'web' }),
   });
 
   // Templates
   app.get('/api/v1/message-templates', {
     schema: { tags, summary: 'Message templates overridden by admins', response: { 200: Type.Object({ data: Type.Array(Type.Object({ eventType: Type.String(), subject: Type.String(), body: Type.String() })) }), ...StdErrors } },
-    handler: async () => core.uow.run(async (r) => ({ data: await r.notifications.listTemplates() })),
+    handler: async (req) => listMessageTemplates(core, ctxOf(req)),
   });
   app.put('/api/v1/message-templates/:eventType', {
     config: { auth: 'admin' },
@@ -306,7 +257,7 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
       response: { 204: Type.Null(), ...StdErrors },
     },
     handler: async (req, reply) => {
-      await setMessageTemplate(core, principalOf(req), req.params.eventType, req.body);
+      await setMessageTemplate(core, ctxOf(req), { eventType: req.params.eventType, template: req.body });
       return reply.status(204).send(null);
     },
   });

@@ -1,30 +1,30 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { hashSecret } from '../../core/auth/auth.js';
-import { scheduleToICalendar } from '../../core/schedules/ical.js';
-import { invalid } from '../../core/shared/errors.js';
 import { assertSpan, MAX_SPAN_MS } from '../../core/shared/validate.js';
-import type { Repos } from '../../core/shared/ports.js';
+import { principalCtx, systemCtx, type Ctx } from '../../core/shared/context.js';
 import {
   acceptSwap,
   addOverride,
+  calendarFeed,
   cancelSwap,
   createFeed,
   createSchedule,
   DAY,
   deleteSchedule,
-  findSchedule,
-  finalScheduleOf,
+  getSchedule,
+  listFeeds,
+  listOverrides,
+  listSchedules,
+  listSwaps,
+  onCallNow,
   removeOverride,
   requestSwap,
-  resolveUserRef,
   revokeFeed,
+  scheduleOnCall,
+  scheduleShifts,
+  scheduleTimeline,
   updateSchedule,
-  whoIsOnCall,
-  type OnCallNow,
-  type ScheduleRecord,
+  userShifts,
 } from '../../core/schedules/schedules.js';
-import { layerShifts } from '../../core/schedules/rotation.js';
-import { findTeam } from '../../core/teams/teams.js';
 import { principalOf } from '../auth.js';
 import { IdParams, Instant, InstantQuery, StdErrors, TimelineEventSchema, toMs } from '../schemas.js';
 import type { App, HttpDeps } from '../types.js';
@@ -215,56 +215,36 @@ export function parseRange(q: Static<typeof RangeQuery>, now: number, defaultDay
   return { from, to };
 }
 
-async function userMap(r: Repos): Promise<Map<string, { id: string; name: string; email: string }>> {
-  return new Map((await r.users.list({ includeInactive: true })).map((u) => [u.id, { id: u.id, name: u.name, email: u.email }]));
-}
-
-export function withUsers(list: OnCallNow[], users: Map<string, { id: string; name: string; email: string }>) {
-  return list.map((o) => ({
-    ...o,
-    onCall: o.onCall.map((c) => ({ ...c, user: users.get(c.userId) })),
-    next: o.next.map((n) => ({ ...n, user: users.get(n.userId) })),
-  }));
-}
-
 export function scheduleRoutes(app: App, deps: HttpDeps): void {
   const { core } = deps;
   for (const s of SCHEDULE_SCHEMAS) app.addSchema(s);
   const tags = ['schedules'];
+  const ctxOf = (req: Parameters<typeof principalOf>[0]): Ctx => principalCtx(principalOf(req), core.clock.now(), deps.config.publicUrl);
 
   app.get('/api/v1/schedules', {
     schema: { tags, summary: 'List schedules', querystring: Type.Object({ team: Type.Optional(Type.String()) }, { additionalProperties: false }), response: { 200: Type.Object({ data: Type.Array(Type.Ref('Schedule')) }), ...StdErrors } },
-    handler: async (req) =>
-      core.uow.run(async (r) => {
-        let teamId: string | undefined;
-        if (req.query.team) {
-          const team = await findTeam(r, req.query.team);
-          if (!team) throw invalid('unknown_team', `team: no team "${req.query.team}".`, { field: 'team' });
-          teamId = team.id;
-        }
-        return { data: await r.schedules.list(teamId ? { teamId } : {}) };
-      }),
+    handler: async (req) => listSchedules(core, ctxOf(req), req.query),
   });
 
   app.post('/api/v1/schedules', {
     schema: { tags, summary: 'Create a schedule with its rotation layers', body: ScheduleCreate, response: { 201: Type.Ref('Schedule'), ...StdErrors } },
-    handler: async (req, reply) => reply.status(201).send(await createSchedule(core, principalOf(req), req.body)),
+    handler: async (req, reply) => reply.status(201).send(await createSchedule(core, ctxOf(req), req.body)),
   });
 
   app.get('/api/v1/schedules/:id', {
     schema: { tags, summary: 'Get a schedule by id or slug', params: IdParams, response: { 200: Type.Ref('Schedule'), ...StdErrors } },
-    handler: async (req) => core.uow.run((r) => findSchedule(r, req.params.id)),
+    handler: async (req) => getSchedule(core, ctxOf(req), { ref: req.params.id }),
   });
 
   app.patch('/api/v1/schedules/:id', {
     schema: { tags, summary: 'Update a schedule (layers are replaced as a whole)', params: IdParams, body: SchedulePatch, response: { 200: Type.Ref('Schedule'), ...StdErrors } },
-    handler: async (req) => updateSchedule(core, principalOf(req), req.params.id, req.body),
+    handler: async (req) => updateSchedule(core, ctxOf(req), { ref: req.params.id, patch: req.body }),
   });
 
   app.delete('/api/v1/schedules/:id', {
     schema: { tags, summary: "Delete a schedule (an admin or the team's admin)", params: IdParams, response: { 204: Type.Null(), ...StdErrors } },
     handler: async (req, reply) => {
-      await deleteSchedule(core, principalOf(req), req.params.id);
+      await deleteSchedule(core, ctxOf(req), { ref: req.params.id });
       return reply.status(204).send(null);
     },
   });
@@ -289,22 +269,8 @@ export function scheduleRoutes(app: App, deps: HttpDeps): void {
       },
     },
     handler: async (req) => {
-      const { from, to } = parseRange(req.query, core.clock.now());
-      return core.uow.run(async (r) => {
-        const s = await findSchedule(r, req.params.id);
-        const users = await userMap(r);
-        const final = await finalScheduleOf(r, s, from, to);
-        const overrides = await r.schedules.listOverrides([s.id], from, to);
-        return {
-          schedule: s,
-          from,
-          to,
-          final: final.shifts.map((sh) => ({ ...sh, user: users.get(sh.userId) })),
-          gaps: final.gaps,
-          layers: s.layers.map((l) => ({ id: l.id, name: l.name, shifts: layerShifts(l, s.timeZone, from, to).map((sh) => ({ ...sh, user: users.get(sh.userId) })) })),
-          overrides,
-        };
-      });
+      const ctx = ctxOf(req);
+      return scheduleShifts(core, ctx, { ref: req.params.id, ...parseRange(req.query, ctx.now) });
     },
   });
 
@@ -317,56 +283,43 @@ export function scheduleRoutes(app: App, deps: HttpDeps): void {
       response: { 200: OnCallSchema, ...StdErrors },
     },
     handler: async (req) => {
-      const at = req.query.at !== undefined ? toMs(req.query.at, 'at') : core.clock.now();
-      return core.uow.run(async (r) => {
-        const s = await findSchedule(r, req.params.id);
-        return withUsers(await whoIsOnCall(r, [s], at), await userMap(r))[0]!;
-      });
+      const ctx = ctxOf(req);
+      return scheduleOnCall(core, ctx, { ref: req.params.id, at: req.query.at !== undefined ? toMs(req.query.at, 'at') : ctx.now });
     },
   });
 
   app.get('/api/v1/oncall', {
     schema: { tags, summary: 'Who is on call now for every schedule (optionally one team)', querystring: Type.Object({ team: Type.Optional(Type.String()) }, { additionalProperties: false }), response: { 200: Type.Object({ data: Type.Array(OnCallSchema) }), ...StdErrors } },
-    handler: async (req) =>
-      core.uow.run(async (r) => {
-        let schedules: ScheduleRecord[];
-        if (req.query.team) {
-          const team = await findTeam(r, req.query.team);
-          if (!team) throw invalid('unknown_team', `team: no team "${req.query.team}".`, { field: 'team' });
-          schedules = await r.schedules.list({ teamId: team.id });
-        } else schedules = await r.schedules.list();
-        return { data: withUsers(await whoIsOnCall(r, schedules, core.clock.now()), await userMap(r)) };
-      }),
+    handler: async (req) => onCallNow(core, ctxOf(req), req.query),
   });
 
   app.get('/api/v1/schedules/:id/timeline', {
     schema: { tags, summary: "A schedule's timeline: changes, overrides, swaps, hand-offs", params: IdParams, response: { 200: Type.Object({ data: Type.Array(TimelineEventSchema) }), ...StdErrors } },
-    handler: async (req) =>
-      core.uow.run(async (r) => {
-        const s = await findSchedule(r, req.params.id);
-        return { data: await r.events.list('schedule', s.id, { limit: 1000 }) };
-      }),
+    handler: async (req) => scheduleTimeline(core, ctxOf(req), { ref: req.params.id }),
   });
 
   // Overrides
   app.get('/api/v1/schedules/:id/overrides', {
     schema: { tags, summary: 'Overrides overlapping a range (default: now to 30 days ahead)', params: IdParams, querystring: RangeQuery, response: { 200: Type.Object({ data: Type.Array(Type.Ref('Override')) }), ...StdErrors } },
     handler: async (req) => {
-      const { from, to } = parseRange(req.query, core.clock.now(), 30);
-      return core.uow.run(async (r) => ({ data: await r.schedules.listOverrides([(await findSchedule(r, req.params.id)).id], from, to) }));
+      const ctx = ctxOf(req);
+      return listOverrides(core, ctx, { ref: req.params.id, ...parseRange(req.query, ctx.now, 30) });
     },
   });
   app.post('/api/v1/schedules/:id/overrides', {
     schema: { tags, summary: 'Add an override: a person covers [start, end), optionally only for one person or one layer', params: IdParams, body: OverrideCreate, response: { 201: Type.Ref('Override'), ...StdErrors } },
     handler: async (req, reply) => {
       const b = req.body;
-      const o = await addOverride(core, principalOf(req), req.params.id, {
-        userId: b.userId,
-        start: toMs(b.start, 'start'),
-        end: toMs(b.end, 'end'),
-        ...(b.replacesUserId !== undefined ? { replacesUserId: b.replacesUserId } : {}),
-        ...(b.layerId !== undefined ? { layerId: b.layerId } : {}),
-        ...(b.reason !== undefined ? { reason: b.reason } : {}),
+      const o = await addOverride(core, ctxOf(req), {
+        schedule: req.params.id,
+        override: {
+          userId: b.userId,
+          start: toMs(b.start, 'start'),
+          end: toMs(b.end, 'end'),
+          ...(b.replacesUserId !== undefined ? { replacesUserId: b.replacesUserId } : {}),
+          ...(b.layerId !== undefined ? { layerId: b.layerId } : {}),
+          ...(b.reason !== undefined ? { reason: b.reason } : {}),
+        },
       });
       return reply.status(201).send(o);
     },
@@ -374,7 +327,7 @@ export function scheduleRoutes(app: App, deps: HttpDeps): void {
   app.delete('/api/v1/schedules/:id/overrides/:overrideId', {
     schema: { tags, summary: 'Remove an override', params: Type.Object({ id: Type.String(), overrideId: Type.String() }, { additionalProperties: false }), response: { 204: Type.Null(), ...StdErrors } },
     handler: async (req, reply) => {
-      await removeOverride(core, principalOf(req), req.params.id, req.params.overrideId);
+      await removeOverride(core, ctxOf(req), { schedule: req.params.id, overrideId: req.params.overrideId });
       return reply.status(204).send(null);
     },
   });
@@ -387,11 +340,7 @@ export function scheduleRoutes(app: App, deps: HttpDeps): void {
       querystring: Type.Object({ status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('accepted'), Type.Literal('cancelled')])), schedule: Type.Optional(Type.String()) }, { additionalProperties: false }),
       response: { 200: Type.Object({ data: Type.Array(Type.Ref('SwapRequest')) }), ...StdErrors },
     },
-    handler: async (req) =>
-      core.uow.run(async (r) => {
-        const scheduleId = req.query.schedule ? (await findSchedule(r, req.query.schedule)).id : undefined;
-        return { data: await r.schedules.listSwaps({ status: req.query.status ?? 'open', ...(scheduleId ? { scheduleId } : {}) }) };
-      }),
+    handler: async (req) => listSwaps(core, ctxOf(req), req.query),
   });
   app.post('/api/v1/schedules/:id/swaps', {
     schema: {
@@ -402,36 +351,32 @@ export function scheduleRoutes(app: App, deps: HttpDeps): void {
       response: { 201: Type.Ref('SwapRequest'), ...StdErrors },
     },
     handler: async (req, reply) => {
-      const swap = await requestSwap(core, principalOf(req), req.params.id, { start: toMs(req.body.start, 'start'), end: toMs(req.body.end, 'end'), ...(req.body.note ? { note: req.body.note } : {}) });
+      const swap = await requestSwap(core, ctxOf(req), { schedule: req.params.id, start: toMs(req.body.start, 'start'), end: toMs(req.body.end, 'end'), ...(req.body.note ? { note: req.body.note } : {}) });
       return reply.status(201).send(swap);
     },
   });
   app.post('/api/v1/swaps/:id/accept', {
     schema: { tags, summary: 'Take an offered shift: it becomes an override', params: IdParams, response: { 200: Type.Object({ swap: Type.Ref('SwapRequest'), override: Type.Ref('Override') }), ...StdErrors } },
-    handler: async (req) => acceptSwap(core, principalOf(req), req.params.id),
+    handler: async (req) => acceptSwap(core, ctxOf(req), { swapId: req.params.id }),
   });
   app.post('/api/v1/swaps/:id/cancel', {
     schema: { tags, summary: 'Withdraw your swap request', params: IdParams, response: { 200: Type.Ref('SwapRequest'), ...StdErrors } },
-    handler: async (req) => cancelSwap(core, principalOf(req), req.params.id),
+    handler: async (req) => cancelSwap(core, ctxOf(req), { swapId: req.params.id }),
   });
 
   // A user's shifts
   app.get('/api/v1/users/:id/shifts', {
     schema: { tags, summary: "A user's shifts across all schedules (`me` for yourself); default the next 30 days", params: IdParams, querystring: RangeQuery, response: { 200: Type.Object({ data: Type.Array(Type.Intersect([FinalShiftSchema, Type.Object({ scheduleId: Type.String(), scheduleName: Type.String() })])) }), ...StdErrors } },
     handler: async (req) => {
-      const p = principalOf(req);
-      const { from, to } = parseRange(req.query, core.clock.now(), 30);
-      return core.uow.run(async (r) => {
-        const userId = req.params.id === 'me' ? p.user.id : await resolveUserRef(r, req.params.id, 'id');
-        return { data: await userShifts(r, userId, from, to) };
-      });
+      const ctx = ctxOf(req);
+      return userShifts(core, ctx, { user: req.params.id, ...parseRange(req.query, ctx.now, 30) });
     },
   });
 
   // Calendar feeds
   app.get('/api/v1/calendar-feeds', {
     schema: { tags, summary: 'Your calendar feeds (the secret URLs are shown only when created)', response: { 200: Type.Object({ data: Type.Array(FeedSchema) }), ...StdErrors } },
-    handler: async (req) => core.uow.run(async (r) => ({ data: await r.schedules.listFeeds(principalOf(req).user.id) })),
+    handler: async (req) => listFeeds(core, ctxOf(req)),
   });
   app.post('/api/v1/calendar-feeds', {
     schema: {
@@ -441,26 +386,14 @@ export function scheduleRoutes(app: App, deps: HttpDeps): void {
       response: { 201: Type.Object({ feed: FeedSchema, url: Type.String() }), ...StdErrors },
     },
     handler: async (req, reply) => {
-      const p = principalOf(req);
-      const userId = req.body.userId === 'me' ? p.user.id : req.body.userId;
-      const { feed, secret } = await createFeed(core, p, { ...(req.body.scheduleId ? { scheduleId: req.body.scheduleId } : {}), ...(userId ? { userId } : {}) });
+      const { feed, secret } = await createFeed(core, ctxOf(req), req.body);
       return reply.status(201).send({ feed, url: `${deps.config.publicUrl}/calendar/${secret}.ics` });
     },
   });
   app.delete('/api/v1/calendar-feeds/:id', {
     schema: { tags, summary: 'Revoke a calendar feed', params: IdParams, response: { 200: FeedSchema, ...StdErrors } },
-    handler: async (req) => revokeFeed(core, principalOf(req), req.params.id),
+    handler: async (req) => revokeFeed(core, ctxOf(req), { feedId: req.params.id }),
   });
-}
-
-export async function userShifts(r: Repos, userId: string, from: number, to: number) {
-  const out: Array<Record<string, unknown> & { start: number }> = [];
-  const users = await userMap(r);
-  for (const s of await r.schedules.list()) {
-    const final = await finalScheduleOf(r, s, from, to);
-    for (const sh of final.shifts) if (sh.userId === userId) out.push({ ...sh, user: users.get(sh.userId), scheduleId: s.id, scheduleName: s.name });
-  }
-  return out.sort((a, b) => a.start - b.start) as Array<{ userId: string; start: number; end: number; source: 'rotation' | 'override'; scheduleId: string; scheduleName: string }>;
 }
 
 /** Public, secret-URL iCalendar feeds (RFC 5545): 7 days back to 90 days ahead. */
@@ -471,25 +404,7 @@ export function calendarRoutes(app: App, deps: HttpDeps): void {
     schema: { tags: ['schedules'], summary: 'iCalendar feed at a secret URL (from POST /api/v1/calendar-feeds)', security: [], params: Type.Object({ file: Type.String({ maxLength: 200 }) }) },
     handler: async (req, reply) => {
       const secret = req.params.file.replace(/\.ics$/, '');
-      const now = core.clock.now();
-      // A stable window start (UTC midnight) keeps event UIDs stable between fetches.
-      const from = Math.floor((now - 7 * DAY) / DAY) * DAY;
-      const to = from + 98 * DAY;
-      const body = await core.uow.run(async (r) => {
-        const feed = await r.schedules.findFeedByHash(hashSecret(secret));
-        if (!feed || feed.revokedAt !== null) return undefined;
-        const users = await userMap(r);
-        const userNames = Object.fromEntries([...users.values()].map((u) => [u.id, u.name]));
-        if (feed.kind === 'schedule') {
-          const s = await r.schedules.findById(feed.targetId);
-          if (!s) return undefined;
-          const final = await finalScheduleOf(r, s, from, to);
-          return scheduleToICalendar({ name: `On call: ${s.name}`, shifts: final.shifts, now, calendarId: `schedule-${s.id}`, userNames });
-        }
-        const shifts = await userShifts(r, feed.targetId, from, to);
-        const name = users.get(feed.targetId)?.name ?? 'me';
-        return scheduleToICalendar({ name: `On-call shifts of ${name}`, shifts, now, calendarId: `user-${feed.targetId}`, userNames });
-      });
+      const body = await calendarFeed(core, systemCtx(core.clock.now(), deps.config.publicUrl), { secret });
       if (body === undefined) return reply.status(404).send({ error: { code: 'calendar_feed_not_found', message: 'This calendar feed does not exist or was revoked.' } });
       return reply.type('text/calendar; charset=utf-8').header('cache-control', 'private, max-age=300').send(body);
     },

@@ -1,13 +1,11 @@
 import { Type } from '@sinclair/typebox';
-import { personalTimeline, usersAsSeenBy } from '../../core/users/personal.js';
-import { actorOf, changeOwnPassword } from '../../core/auth/auth.js';
+import { changeOwnPassword } from '../../core/auth/auth.js';
+import { principalCtx, type Ctx } from '../../core/shared/context.js';
 import { confirmEmailChange, requestEmailChange } from '../../core/users/verification.js';
-import { createUser, deactivateUser, getUser, linkOwnSlack, listUsers, updateUser } from '../../core/users/users.js';
+import { createUser, deactivateUser, getUser, listUsers, teamTimeline, updateUser, userTimeline, whoAmI } from '../../core/users/users.js';
 import { principalOf } from '../auth.js';
 import { IdParams, Role, StdErrors, TimelineEventSchema, listOf } from '../schemas.js';
 import type { App, HttpDeps } from '../types.js';
-import { findTeam } from '../../core/teams/teams.js';
-import { forbidden, invalid, notFound } from '../../core/shared/errors.js';
 
 const UserCreate = Type.Object(
   {
@@ -41,66 +39,37 @@ const ListQuery = Type.Object({ includeInactive: Type.Optional(Type.Boolean()) }
 
 export function userRoutes(app: App, deps: HttpDeps): void {
   const { core } = deps;
+  const ctxOf = (req: Parameters<typeof principalOf>[0]): Ctx => principalCtx(principalOf(req), core.clock.now(), deps.config.publicUrl);
   app.get('/api/v1/me', {
     schema: {
       tags: ['identity'],
       summary: 'The signed-in user, their scopes and teams',
       response: { 200: Type.Object({ user: Type.Ref('User'), scopes: Type.Array(Type.String()), teams: Type.Array(Type.Ref('Team')), via: Type.String() }), ...StdErrors },
     },
-    handler: async (req) => {
-      const p = principalOf(req);
-      const teams = await core.uow.run((r) => r.teams.listForUser(p.user.id));
-      return { user: p.user, scopes: p.scopes, teams, via: p.via };
-    },
+    handler: async (req) => whoAmI(core, ctxOf(req)),
   });
 
   app.get('/api/v1/users', {
     schema: { tags: ['identity'], summary: 'List users', querystring: ListQuery, response: { 200: listOf('User'), ...StdErrors } },
-    handler: async (req) => ({ data: await usersAsSeenBy(core, principalOf(req), await listUsers(core, { includeInactive: req.query.includeInactive ?? false })) }),
+    handler: async (req) => listUsers(core, ctxOf(req), req.query),
   });
 
   app.post('/api/v1/users', {
     config: { auth: 'admin' },
     schema: { tags: ['identity'], summary: 'Create a user (admin)', body: UserCreate, response: { 201: Type.Ref('User'), ...StdErrors } },
-    handler: async (req, reply) => {
-      const user = await createUser(core, actorOf(principalOf(req)), req.body);
-      return reply.status(201).send(user);
-    },
+    handler: async (req, reply) => reply.status(201).send(await createUser(core, ctxOf(req), req.body)),
   });
 
   app.get('/api/v1/users/:id', {
     schema: { tags: ['identity'], summary: 'Get a user by id or email', params: IdParams, response: { 200: Type.Ref('User'), ...StdErrors } },
-    handler: async (req) => (await usersAsSeenBy(core, principalOf(req), [await getUser(core, req.params.id)]))[0]!,
+    handler: async (req) => getUser(core, ctxOf(req), { ref: req.params.id }),
   });
 
   app.patch('/api/v1/users/:id', {
     schema: { tags: ['identity'], summary: 'Update a user (admins: anyone; others: themselves, not their role)', params: IdParams, body: UserPatch, response: { 200: Type.Ref('User'), ...StdErrors } },
     handler: async (req) => {
-      const p = principalOf(req);
-      const target = await getUser(core, req.params.id);
-      const isAdmin = p.scopes.includes('admin') && p.user.role === 'admin';
-      if (!isAdmin && (target.id !== p.user.id || req.body.role !== undefined || req.body.active !== undefined)) {
-        throw forbidden('Only admins can change other users, roles or activation.');
-      }
-      const { currentPassword, ...patch } = req.body;
-      if (target.id === p.user.id && patch.email !== undefined && patch.email.trim().toLowerCase() !== target.email) {
-        throw invalid('email_change_needs_verification', 'email: your own email changes only once the new address is confirmed; use POST /api/v1/me/email.', { field: 'email' });
-      }
-      if (target.id === p.user.id && patch.password !== undefined) {
-        // Your own password: the current one is required, even for admins.
-        if (currentPassword === undefined) throw invalid('current_password_required', 'currentPassword: give your current password to set a new one.', { field: 'currentPassword' });
-        await changeOwnPassword(core, p, currentPassword, patch.password, deps.config.signIn);
-        delete patch.password;
-        if (Object.keys(patch).length === 0) return getUser(core, target.id);
-      }
-      if (target.id === p.user.id && patch.slackUserId && patch.slackUserId !== target.slackUserId) {
-        // Your own Slack identity: only the account Slack's directory lists for your email.
-        if (!deps.slack?.slackIdForEmail) throw invalid('slack_not_configured', 'slackUserId: Slack is not configured on this Vigil, so a Slack account cannot be verified.', { field: 'slackUserId' });
-        const linked = await linkOwnSlack(core, actorOf(p), target.id, patch.slackUserId, await deps.slack.slackIdForEmail(target.email));
-        delete patch.slackUserId;
-        if (Object.keys(patch).length === 0) return linked;
-      }
-      return updateUser(core, actorOf(p), target.id, patch);
+      const slackIdForEmail = deps.slack?.slackIdForEmail?.bind(deps.slack);
+      return updateUser(core, ctxOf(req), { ref: req.params.id, patch: req.body, ...(deps.config.signIn ? { signIn: deps.config.signIn } : {}), ...(slackIdForEmail ? { slackIdForEmail } : {}) });
     },
   });
 
@@ -142,27 +111,16 @@ export function userRoutes(app: App, deps: HttpDeps): void {
   app.delete('/api/v1/users/:id', {
     config: { auth: 'admin' },
     schema: { tags: ['identity'], summary: 'Deactivate a user (admin); their history stays', params: IdParams, response: { 200: Type.Ref('User'), ...StdErrors } },
-    handler: async (req) => {
-      const target = await getUser(core, req.params.id);
-      return deactivateUser(core, actorOf(principalOf(req)), target.id);
-    },
+    handler: async (req) => deactivateUser(core, ctxOf(req), { ref: req.params.id }),
   });
 
   app.get('/api/v1/users/:id/timeline', {
     schema: { tags: ['identity'], summary: "A user's timeline (the person, admins and the leads of the person's teams)", params: IdParams, response: { 200: Type.Object({ data: Type.Array(TimelineEventSchema) }), ...StdErrors } },
-    handler: async (req) => {
-      const target = await getUser(core, req.params.id);
-      return { data: await personalTimeline(core, principalOf(req), target.id) };
-    },
+    handler: async (req) => userTimeline(core, ctxOf(req), { ref: req.params.id }),
   });
 
   app.get('/api/v1/teams/:id/timeline', {
     schema: { tags: ['identity'], summary: "A team's timeline", params: IdParams, response: { 200: Type.Object({ data: Type.Array(TimelineEventSchema) }), ...StdErrors } },
-    handler: async (req) =>
-      core.uow.run(async (r) => {
-        const team = await findTeam(r, req.params.id);
-        if (!team) throw notFound('team', req.params.id);
-        return { data: await r.events.list('team', team.id) };
-      }),
+    handler: async (req) => teamTimeline(core, ctxOf(req), { team: req.params.id }),
   });
 }
