@@ -35,7 +35,7 @@ export interface ImportRequest {
   apply: boolean;
   /** After applying, compare who is on call in Vigil and in the source. */
   verify?: boolean;
-  /** Weeks ahead to verify (1-52, default 2; the next DST change of each zone is added). */
+  /** Weeks ahead to verify (1-52, default 4; the next DST change of each zone is added). */
   weeks?: number;
 }
 
@@ -174,7 +174,7 @@ export class ImportRuns {
       }
       if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw invalid('invalid_api_url', 'The API URL must be an http(s) URL, e.g. https://api.eu.opsgenie.com.', { field: 'apiUrl' });
     }
-    const weeks = request.weeks ?? 2;
+    const weeks = request.weeks ?? 4;
     if (!Number.isInteger(weeks) || weeks < 1 || weeks > 52) throw invalid('invalid_weeks', 'Verify from 1 to 52 weeks ahead.', { field: 'weeks' });
     const running = [...this.runs.values()].find((r) => r.state === 'running');
     if (running) throw conflict('import_running', 'An import is running already: wait for it to finish.', { id: running.id });

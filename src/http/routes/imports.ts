@@ -71,7 +71,7 @@ export function importRoutes(runsFor: (deps: HttpDeps) => ImportRunsPort) {
             apiUrl: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'The vendor API, e.g. https://api.eu.opsgenie.com (default: the vendor’s)' })),
             apply: Type.Boolean(),
             verify: Type.Optional(Type.Boolean({ description: 'After applying, compare who is on call in Vigil and in the source' })),
-            weeks: Type.Optional(Type.Integer({ minimum: 1, maximum: 52, description: 'Weeks to verify (default 2; the next DST change of each zone is added)' })),
+            weeks: Type.Optional(Type.Integer({ minimum: 1, maximum: 52, description: 'Weeks to verify (default 4; the next DST change of each zone is added)' })),
           },
           { additionalProperties: false },
         ),
