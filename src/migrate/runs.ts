@@ -5,9 +5,11 @@
  * progress the CLI draws on a terminal), then the outcome without secrets: the plan, what was not
  * imported and why, what each person has to confirm, and the verification report.
  *
- * Runs are kept in the memory of the process that started them (the last few, for an hour): one
- * import at a time, which Vigil answers while it runs. The vendor key is used for the run only and
- * is never kept or shown.
+ * A run goes on in the process that started it; its state is also saved in the database as it goes
+ * (settings key `imports.runs`, the last few runs), so any process answers a poll, and one import runs
+ * at a time across processes. A running run whose state has not been saved for two minutes was lost
+ * with its process and is reported as failed. The vendor key is used for the run only and is never
+ * kept or shown.
  */
 import { requireAdmin } from '../core/auth/permissions.js';
 import type { Principal } from '../core/auth/auth.js';
@@ -21,7 +23,7 @@ import { SourceError } from './http.js';
 import type { Progress } from './progress.js';
 import { opsgenieSource, pagerdutySource, runImport, type ApplyResult, type ImportSource, type VigilApi } from './run.js';
 import type { ScheduleLink, UnmappedItem, UserTodo } from './types.js';
-import type { VerifyReport } from './verify.js';
+import { STEP_MS, type VerifyReport } from './verify.js';
 
 export type ImportVendor = 'opsgenie' | 'pagerduty';
 
@@ -35,8 +37,10 @@ export interface ImportRequest {
   apply: boolean;
   /** After applying, compare who is on call in Vigil and in the source. */
   verify?: boolean;
-  /** Weeks ahead to verify (1-52, default 4; the next DST change of each zone is added). */
+  /** Weeks ahead to verify (1-52, default 4). */
   weeks?: number;
+  /** Extend the verification past the next daylight-saving change of each schedule's zone (default true). */
+  includeClockChange?: boolean;
 }
 
 export interface ImportStep {
@@ -84,6 +88,15 @@ export interface ImportRunsOptions {
 }
 
 const MAX_NOTES = 50;
+const SETTINGS_KEY = 'imports.runs';
+/** How often a running run's state is saved, and after how long without a save it counts as lost. */
+const SAVE_EVERY_MS = 1000;
+const LOST_AFTER_MS = 120_000;
+
+interface SavedRun {
+  run: ImportRun;
+  savedAt: number;
+}
 
 /** Vigil's side of an import, in this process: the three reads and the apply an import makes. */
 export function inProcessVigil(core: CoreDeps, configAsCode: ConfigAsCode, principal: Principal): VigilApi {
@@ -119,8 +132,8 @@ function defaultSource(request: ImportRequest, progress: Progress): ImportSource
   return request.vendor === 'opsgenie' ? opsgenieSource(request.apiKey, options) : pagerdutySource(request.apiKey, options);
 }
 
-/** Steps and notes of a run, as the shared import code reports them. */
-function recorder(run: ImportRun): Progress {
+/** Steps and notes of a run, as the shared import code reports them; `changed` after each change. */
+function recorder(run: ImportRun, changed: () => void): Progress {
   const current = (): ImportStep | undefined => run.steps.at(-1);
   const finish = () => {
     const s = current();
@@ -135,19 +148,26 @@ function recorder(run: ImportRun): Progress {
       // A phase named again with its total (e.g. "reading users", then "reading users" of 7) is the same step.
       if (s && !s.finished && s.label === label) {
         s.total = total ?? s.total;
+        changed();
         return;
       }
       finish();
       run.steps.push({ label, total: total ?? null, done: 0, finished: false });
+      changed();
     },
     tick(n = 1) {
       const s = current();
       if (s && !s.finished) s.done += n;
+      changed();
     },
     note(message) {
       if (run.notes.length < MAX_NOTES) run.notes.push(message);
+      changed();
     },
-    done: finish,
+    done() {
+      finish();
+      changed();
+    },
   };
 }
 
@@ -155,14 +175,53 @@ export class ImportRuns {
   private readonly runs = new Map<string, ImportRun>();
   private readonly keep: number;
   private readonly keepMs: number;
+  /** Saves of run states, one after the other. */
+  private saving: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: ImportRunsOptions) {
-    this.keep = options.keep ?? 10;
+    this.keep = options.keep ?? 5;
     this.keepMs = options.keepMs ?? 3_600_000;
   }
 
-  /** Starts a plan or an apply (admins only); answers at once with the run, which goes on. */
-  start(principal: Principal, request: ImportRequest): ImportRun {
+  private now(): number {
+    return this.options.core.clock.now();
+  }
+
+  private async saved(): Promise<SavedRun[]> {
+    const raw = await this.options.core.uow.run((r) => r.settings.get(SETTINGS_KEY));
+    return raw ? (JSON.parse(raw) as SavedRun[]) : [];
+  }
+
+  /** A saved run as it stands: a running one that stopped being saved was lost with its process. */
+  private asSeen(saved: SavedRun): ImportRun {
+    if (saved.run.state !== 'running' || this.now() - saved.savedAt < LOST_AFTER_MS) return saved.run;
+    return {
+      ...saved.run,
+      state: 'failed',
+      finishedAt: saved.savedAt,
+      error: { code: 'import_lost', message: 'The Vigil process running this import stopped. Start the import again: it picks up where it is (objects are matched, nothing is duplicated).' },
+    };
+  }
+
+  /** Saves the run's state (the last few runs are kept, finished ones for `keepMs`). */
+  private save(run: ImportRun): Promise<void> {
+    const snapshot = JSON.parse(JSON.stringify(run)) as ImportRun;
+    this.saving = this.saving
+      .then(async () => {
+        const now = this.now();
+        await this.options.core.uow.run(async (r) => {
+          const raw = await r.settings.get(SETTINGS_KEY);
+          const list = (raw ? (JSON.parse(raw) as SavedRun[]) : []).filter((x) => x.run.id !== snapshot.id && now - (x.run.finishedAt ?? x.savedAt) < this.keepMs);
+          list.unshift({ run: snapshot, savedAt: now });
+          await r.settings.set(SETTINGS_KEY, JSON.stringify(list.slice(0, this.keep)));
+        });
+      })
+      .catch(() => undefined);
+    return this.saving;
+  }
+
+  /** Starts a plan or an apply (admins only); answers once the run is saved, and the run goes on. */
+  async start(principal: Principal, request: ImportRequest): Promise<ImportRun> {
     requireAdmin(principal, 'import from OpsGenie or PagerDuty');
     if (!request.apiKey.trim()) throw invalid('api_key_required', `Give the ${request.vendor === 'opsgenie' ? 'OpsGenie API key' : 'PagerDuty REST API token'}.`, { field: 'apiKey' });
     if (request.apiUrl !== undefined) {
@@ -176,10 +235,10 @@ export class ImportRuns {
     }
     const weeks = request.weeks ?? 4;
     if (!Number.isInteger(weeks) || weeks < 1 || weeks > 52) throw invalid('invalid_weeks', 'Verify from 1 to 52 weeks ahead.', { field: 'weeks' });
-    const running = [...this.runs.values()].find((r) => r.state === 'running');
+    const running = [...this.runs.values()].find((r) => r.state === 'running') ?? (await this.saved()).map((x) => this.asSeen(x)).find((r) => r.state === 'running');
     if (running) throw conflict('import_running', 'An import is running already: wait for it to finish.', { id: running.id });
 
-    const now = this.options.core.clock.now();
+    const now = this.now();
     this.prune(now);
     const run: ImportRun = {
       id: newId(now),
@@ -196,7 +255,13 @@ export class ImportRuns {
       error: null,
     };
     this.runs.set(run.id, run);
-    const progress = recorder(run);
+    let lastSave = 0;
+    const progress = recorder(run, () => {
+      if (this.now() - lastSave < SAVE_EVERY_MS) return;
+      lastSave = this.now();
+      void this.save(run);
+    });
+    await this.save(run);
     const source = (this.options.sourceFor ?? defaultSource)(request, progress);
     void runImport({
       source,
@@ -204,6 +269,8 @@ export class ImportRuns {
       dryRun: !request.apply,
       verify: run.verify,
       weeks,
+      // Exactly `weeks` weeks from now, or (the default) extended past the next clock change.
+      ...(request.includeClockChange === false ? { verifyFrom: Math.floor(now / STEP_MS) * STEP_MS, verifyTo: Math.floor(now / STEP_MS) * STEP_MS + weeks * 7 * 86_400_000 } : {}),
       progress,
     }).then(
       (outcome) => {
@@ -219,28 +286,32 @@ export class ImportRuns {
           verification: outcome.verification ?? null,
         };
         run.state = 'done';
-        run.finishedAt = this.options.core.clock.now();
+        run.finishedAt = this.now();
+        void this.save(run);
       },
       (err: unknown) => {
         progress.done();
         run.state = 'failed';
-        run.finishedAt = this.options.core.clock.now();
+        run.finishedAt = this.now();
         const e = err as { code?: unknown; message?: unknown };
         run.error = {
           code: err instanceof SourceError ? (err.status === 401 ? 'source_refused_key' : 'source_failed') : typeof e.code === 'string' ? e.code : 'import_failed',
           message: typeof e.message === 'string' ? e.message : String(err),
         };
+        void this.save(run);
       },
     );
     return run;
   }
 
-  /** A run's steps so far and, once it is over, its report or error (admins only). */
-  get(principal: Principal, id: string): ImportRun {
+  /** A run's steps so far and, once it is over, its report or error (admins only), from any process. */
+  async get(principal: Principal, id: string): Promise<ImportRun> {
     requireAdmin(principal, 'follow an import');
-    const run = this.runs.get(id);
-    if (!run) throw notFound('import', id);
-    return run;
+    const mine = this.runs.get(id);
+    if (mine) return mine;
+    const saved = (await this.saved()).find((x) => x.run.id === id);
+    if (!saved) throw notFound('import', id);
+    return this.asSeen(saved);
   }
 
   private prune(now: number): void {

@@ -1,11 +1,16 @@
 /**
  * Imports started over HTTP (the web UI's Settings › Import): a PagerDuty plan, then its apply with
  * the verification, followed by polling the run; one import at a time; a refused token ends the run
- * with the vendor's reason; only admins start or follow a run; the token is in no answer.
+ * with the vendor's reason; only admins start or follow a run; the token is in no answer. Another
+ * process (another ImportRuns on the same database) answers for a run, and refuses a second import
+ * while it runs; a run whose process died is reported as lost.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { startFakePagerDuty, type FakePagerDuty } from '../fakes/pagerduty-api.js';
+import { ImportRuns } from '../../src/migrate/runs.js';
+import type { ConfigAsCode } from '../../src/core/config-as-code/config-as-code.js';
+import type { Principal } from '../../src/core/auth/auth.js';
 
 let t: TestApp;
 let pd: FakePagerDuty;
@@ -77,5 +82,31 @@ describe('imports over HTTP', () => {
     expect((await t.api('GET', '/api/v1/imports/x')).status).toBe(404);
     const bad = await t.api('POST', '/api/v1/imports', { body: { vendor: 'pagerduty', apiKey: pd.token, apiUrl: 'file:///etc/passwd', apply: false } });
     expect([bad.status, bad.body.error.code]).toEqual([400, 'invalid_api_url']);
+  });
+
+  it('answers for a run from another process, one import at a time, and says when a run was lost', { timeout: 60_000 }, async () => {
+    const admin = (await t.api('GET', `/api/v1/users/${t.adminEmail}`)).body;
+    const principal: Principal = { user: admin, scopes: ['read', 'write', 'admin'], via: 'token' };
+    const unused = {} as ConfigAsCode;
+    let clock = t.vigil.core.clock.now();
+    const other = new ImportRuns({ core: { ...t.vigil.core, clock: { now: () => clock } } as typeof t.vigil.core, configAsCode: unused });
+
+    const started = await t.api('POST', '/api/v1/imports', { body: { vendor: 'pagerduty', apiKey: pd.token, apiUrl: pd.url, apply: false } });
+    expect(started.status).toBe(202);
+    const seen = await other.get(principal, started.body.id);
+    expect(seen).toMatchObject({ id: started.body.id, vendor: 'pagerduty', apply: false });
+    if (seen.state === 'running') await expect(other.start(principal, { vendor: 'pagerduty', apiKey: pd.token, apply: false })).rejects.toMatchObject({ code: 'import_running' });
+    const done = await finished(started.body.id);
+    await expect.poll(async () => (await other.get(principal, started.body.id)).state).toBe('done');
+    expect((await other.get(principal, started.body.id)).report).toEqual(done.report);
+
+    // A run that stays "running" without being saved for two minutes was lost with its process.
+    const dying = new ImportRuns({ core: { ...t.vigil.core, clock: { now: () => clock } } as typeof t.vigil.core, configAsCode: unused, sourceFor: () => ({ vendor: 'PagerDuty', apiUrl: pd.url, read: () => new Promise(() => undefined) }) });
+    const stuck = await dying.start(principal, { vendor: 'pagerduty', apiKey: pd.token, apply: false });
+    expect((await other.get(principal, stuck.id)).state).toBe('running');
+    clock += 121_000;
+    expect(await other.get(principal, stuck.id)).toMatchObject({ state: 'failed', error: { code: 'import_lost' } });
+    // Every process answers for it (this one on its own clock, on which it still looks alive).
+    expect((await t.api('GET', `/api/v1/imports/${stuck.id}`)).body).toMatchObject({ id: stuck.id, state: 'running' });
   });
 });

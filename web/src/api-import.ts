@@ -89,6 +89,8 @@ export interface ImportInput {
   apply: boolean;
   verify?: boolean;
   weeks?: number;
+  /** Extend the verification past the next daylight-saving change (default true). */
+  includeClockChange?: boolean;
 }
 
 export const importApi = {

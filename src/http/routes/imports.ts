@@ -11,8 +11,8 @@ import { IdParams, StdErrors } from '../schemas.js';
 import type { App, HttpDeps } from '../types.js';
 
 export interface ImportRunsPort {
-  start(principal: Principal, request: ImportRequest): ImportRun;
-  get(principal: Principal, id: string): ImportRun;
+  start(principal: Principal, request: ImportRequest): Promise<ImportRun>;
+  get(principal: Principal, id: string): Promise<ImportRun>;
 }
 
 const Step = Type.Object({
@@ -71,13 +71,14 @@ export function importRoutes(runsFor: (deps: HttpDeps) => ImportRunsPort) {
             apiUrl: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'The vendor API, e.g. https://api.eu.opsgenie.com (default: the vendor’s)' })),
             apply: Type.Boolean(),
             verify: Type.Optional(Type.Boolean({ description: 'After applying, compare who is on call in Vigil and in the source' })),
-            weeks: Type.Optional(Type.Integer({ minimum: 1, maximum: 52, description: 'Weeks to verify (default 4; the next DST change of each zone is added)' })),
+            weeks: Type.Optional(Type.Integer({ minimum: 1, maximum: 52, description: 'Weeks to verify (default 4)' })),
+            includeClockChange: Type.Optional(Type.Boolean({ description: "Extend the verification past the next daylight-saving change of each schedule's zone (default true)" })),
           },
           { additionalProperties: false },
         ),
         response: { 202: Run, ...StdErrors },
       },
-      handler: async (req, reply) => reply.status(202).send(runs.start(principalOf(req), req.body)),
+      handler: async (req, reply) => reply.status(202).send(await runs.start(principalOf(req), req.body)),
     });
     app.get('/api/v1/imports/:id', {
       config: { auth: 'admin' },

@@ -36,6 +36,7 @@ export function ImportSection() {
   const [apiKey, setApiKey] = useState('');
   const [apiUrl, setApiUrl] = useState('');
   const [weeks, setWeeks] = useState('4');
+  const [clockChange, setClockChange] = useState(true);
   const [error, setError] = useState<unknown>(null);
   const [run, setRun] = useState<ImportRun | null>(null);
   /** The inputs the shown plan was made with: applying uses exactly these. */
@@ -140,10 +141,14 @@ export function ImportSection() {
                 />
               )}
             </Field>
-            <Field label="Weeks to verify" hint="After applying, who is on call is compared for this many weeks (and across the next clock change)." error={fieldError(error, 'weeks')}>
+            <Field label="Weeks to verify" hint="After applying, who is on call in Vigil and in the source is compared for this many weeks." error={fieldError(error, 'weeks')}>
               {(p) => <input {...p} type="number" min={1} max={52} value={weeks} onChange={(e) => setWeeks(e.target.value)} />}
             </Field>
           </div>
+          <label className="checkbox">
+            <input type="checkbox" checked={clockChange} onChange={(e) => setClockChange(e.target.checked)} /> Also verify across the next clock change (daylight saving time) of each
+            schedule&apos;s time zone, even when it is further away
+          </label>
           <ErrorBanner error={fieldError(error, 'apiKey', 'apiUrl', 'weeks') ? null : error} />
           <div className="btn-row">
             <button type="submit" className="btn btn-primary" disabled={running || !apiKey.trim()}>
@@ -161,7 +166,7 @@ export function ImportSection() {
           onApply={() => {
             if (!planned) return;
             const w = Number(weeks);
-            void start({ ...planned, apply: true, verify: true, ...(Number.isInteger(w) ? { weeks: w } : {}) });
+            void start({ ...planned, apply: true, verify: true, includeClockChange: clockChange, ...(Number.isInteger(w) ? { weeks: w } : {}) });
           }}
         />
       ) : null}
@@ -325,8 +330,10 @@ function AppliedPanel({ report }: { report: ImportReport }) {
   const s = report.result.summary;
   const v = report.verification;
   const checked = v ? v.schedules.reduce((a, x) => a + x.checked, 0) : 0;
+  // The clock changes inside the window verified.
   const dst = v
     ? Object.entries(v.dstChanges)
+        .filter(([, at]) => at >= v.from && at < v.to)
         .map(([zone, at]) => `${zone} ${day(at)}`)
         .join(', ')
     : '';
