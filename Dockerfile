@@ -2,7 +2,7 @@
 #   docker run -d -p 8080:8080 -v vigil-data:/data -e VIGIL_PUBLIC_URL=https://vigil.example.com vigil
 # The first start prints the admin's email and password in the logs (`docker logs <container>`).
 # Any `vigil` verb runs the same way: `docker exec <container> vigil admin backup /data/backup.db`.
-# With PostgreSQL: docker-compose.yml. Details: docs/deploy.md.
+# With PostgreSQL: docker-compose.yml. Details: docs/deployment.md.
 
 # --- build: install everything, build the web UI, then drop the dev dependencies ---------------
 FROM node:20-bookworm-slim AS build

@@ -15,6 +15,7 @@ import { securityModule } from './modules/security.js';
 import { backlogModule } from './modules/backlog.js';
 import { onboardingModule } from './modules/onboarding.js';
 import { notionModule } from './modules/notion.js';
+import { importsModule } from './modules/imports.js';
 import { triageDecisions } from '../core/triage/triage.js';
 import { backlogDone } from '../core/backlog/backlog.js';
 
@@ -33,5 +34,6 @@ export function defaultModules(config: VigilConfig): VigilModule[] {
     backlogModule(config),
     onboardingModule(messaging.slack?.workspace, () => Date.now()),
     notionModule(config),
+    importsModule,
   ];
 }

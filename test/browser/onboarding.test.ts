@@ -2,13 +2,16 @@
  * A team's first day in the web app: the admin invites an engineer from Users & Teams, the engineer
  * opens the emailed link, chooses a name and password and lands signed in; the admin then creates a
  * schedule and picks its on-call user group and hand-off channel by name (the Slack pickers read the
- * fake Slack's conversations.list, paginated with cursors, and usergroups.list).
+ * fake Slack's conversations.list, paginated with cursors, and usergroups.list). The invite form
+ * picks a Slack channel by name and invites its members (skipping bots and people with an account),
+ * and the incident settings pick the security channel and the on-call user group by name. A saved
+ * channel is shown by its name again, also when it is past the first page of the channel list.
  *
  * Real server (SQLite) on the real clock, with the fake Slack and the SMTP sink.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { ADMIN_EMAIL, startTestApp, type TestApp } from '../helpers/app.js';
 import { startFakeSlack, type FakeSlack } from '../fakes/slack.js';
 import { startSmtpSink, type SmtpSink } from '../fakes/smtp.js';
 import { ensureWebBuilt, HAVE_BROWSER, hidden, launchBrowser, onPath, visible, reportMissingBrowser } from './browser.js';
@@ -29,6 +32,11 @@ describe.skipIf(!HAVE_BROWSER)('web UI: onboarding', () => {
     slack.addChannel({ id: 'C0HANDOFF01', name: 'zz-payments-handoff' });
     slack.addUserGroup({ id: 'S0PAYONCALL', handle: 'payments-oncall', name: 'Payments on-call' });
     slack.addUserGroup({ id: 'S0SEARCH001', handle: 'search-oncall', name: 'Search on-call' });
+    // A channel whose members are invited: a new engineer, a bot and someone with an account already.
+    slack.addUser({ id: 'U0EVE00001', email: 'eve@example.com', name: 'Eve Park' });
+    slack.addUser({ id: 'U0BOT00001', name: 'deploybot', is_bot: true });
+    slack.addUser({ id: 'U0ADMIN001', email: ADMIN_EMAIL, name: 'Admin' });
+    slack.addChannel({ id: 'C0PAYPEOPLE', name: 'zz-payments-people', members: [slack.botUserId, 'U0EVE00001', 'U0BOT00001', 'U0ADMIN001'] });
     smtp = await startSmtpSink();
     [app, browser] = await Promise.all([
       startTestApp({
@@ -145,6 +153,53 @@ describe.skipIf(!HAVE_BROWSER)('web UI: onboarding', () => {
     await page.getByRole('button', { name: 'Edit schedule' }).click();
     const again = await visible(page.getByRole('dialog', { name: /Edit Payments on-call/ }));
     await expect.poll(() => again.getByRole('combobox', { name: 'On-call Slack user group' }).inputValue()).toBe('@payments-oncall');
+    // Also the channel past the first page, found by its id.
+    await expect.poll(() => again.getByRole('combobox', { name: 'Hand-off channel' }).inputValue()).toBe('#zz-payments-handoff');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('invites the members of a Slack channel picked by name, skipping bots and people who have an account', { timeout: 60_000 }, async () => {
+    const { page, errors, context } = await newPage();
+    await signIn(page, '/users');
+    await page.getByRole('button', { name: 'Invite people' }).click();
+    const dialog = await visible(page.getByRole('dialog', { name: 'Invite people' }));
+    await dialog.getByRole('radio', { name: 'From a Slack channel' }).check();
+    const channel = dialog.getByRole('combobox', { name: 'Slack channel' });
+    await channel.fill('zz-payments-p');
+    await dialog.getByRole('option', { name: /#zz-payments-people/ }).click();
+    await expect.poll(() => channel.inputValue()).toBe('#zz-payments-people');
+    await dialog.getByLabel('Team').selectOption({ label: 'Payments' });
+    await dialog.getByRole('button', { name: 'Send invites' }).click();
+    await hidden(dialog);
+    const flash = await visible(page.getByText('Invited 1 person from the channel: eve@example.com.'));
+    expect(await flash.textContent()).toMatch(/deploybot \(a bot\)/);
+    expect(await flash.textContent()).toMatch(/has an account already/);
+    await visible(page.getByRole('table', { name: 'Pending invites' }).getByRole('cell', { name: 'eve@example.com' }));
+    expect(slack.callsTo('conversations.members').some((c) => c.args.channel === 'C0PAYPEOPLE')).toBe(true);
+    await smtp.waitFor((m) => m.to.includes('eve@example.com') && /invites you/.test(m.subject), 15_000);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('the incident settings pick the security channel and the on-call user group by name', { timeout: 60_000 }, async () => {
+    const { page, errors, context } = await newPage();
+    await signIn(page, '/settings/incidents');
+    const security = await visible(page.getByRole('combobox', { name: 'Security channel' }));
+    await security.fill('zz-pay');
+    await page.getByRole('option', { name: /#zz-payments-handoff/ }).click();
+    await expect.poll(() => security.inputValue()).toBe('#zz-payments-handoff');
+    const group = page.getByRole('combobox', { name: 'On-call user group' });
+    await group.fill('search');
+    await page.getByRole('option', { name: /@search-oncall/ }).click();
+    await expect.poll(() => group.inputValue()).toBe('@search-oncall');
+    await page.getByRole('button', { name: 'Save incident settings' }).click();
+    await visible(page.getByRole('status').filter({ hasText: 'Saved' }));
+    expect((await app.api('GET', '/api/v1/settings/incidents')).body).toMatchObject({ securityChannel: 'C0HANDOFF01', oncallUserGroup: 'S0SEARCH001' });
+
+    // After a reload the names are shown, not the ids.
+    await page.reload();
+    await expect.poll(() => page.getByRole('combobox', { name: 'Security channel' }).inputValue()).toBe('#zz-payments-handoff');
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -2,8 +2,10 @@
  * The container image and the service units, checked without Docker: the Dockerfile's final
  * stage runs as a non-root user, has a HEALTHCHECK on /healthz and copies only files that exist;
  * its ENTRYPOINT + CMD, run here with the image's environment (the /data volume moved to a temp
- * directory), start Vigil, the HEALTHCHECK command passes against it, and SIGTERM stops it within
- * 15 s. docker-compose.yml runs Vigil on PostgreSQL once the database is healthy; the same
+ * directory), start Vigil (through tini where it is installed), the HEALTHCHECK command passes
+ * against it, and SIGTERM stops it within 15 s. The first start prints the first admin's email and
+ * password to the log (`docker logs`), a restart on the same volume keeps the data and prints none,
+ * and the `vigil` command the image installs runs any verb (`docker exec <c> vigil admin backup`). docker-compose.yml runs Vigil on PostgreSQL once the database is healthy; the same
  * command with compose's kind of VIGIL_DATABASE_URL starts on a real PostgreSQL. The systemd unit
  * passes `systemd-analyze verify` when that tool is present.
  *
@@ -11,7 +13,7 @@
  * compose: https://docs.docker.com/reference/compose-file/services/ (depends_on condition).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -91,16 +93,35 @@ function imageCommand(): string[] {
   return cmd;
 }
 
-async function startAsImage(env: Record<string, string>): Promise<{ url: string; proc: ChildProcess; exited: Promise<number | null> }> {
-  const [bin, ...args] = imageCommand();
-  expect(bin).toBe('node');
+async function startAsImage(env: Record<string, string>): Promise<{ url: string; proc: ChildProcess; exited: Promise<number | null>; output: () => string }> {
+  const cmd = imageCommand();
+  // Through tini where it is installed (as in the image), else node itself.
+  const node = cmd.indexOf('node');
+  expect(node).toBeGreaterThanOrEqual(0);
+  const [bin, ...args] = node === 0 ? [process.execPath, ...cmd.slice(1)] : [cmd[0]!, ...cmd.slice(1, node), process.execPath, ...cmd.slice(node + 1)];
   const port = await freePort();
-  const proc = spawn(process.execPath, args, { cwd: process.cwd(), env: { PATH: process.env.PATH ?? '', HOME: dir, ...env, PORT: String(port), VIGIL_LOG_LEVEL: 'warn' }, stdio: 'ignore' });
+  const proc = spawn(bin!, args, { cwd: process.cwd(), env: { PATH: process.env.PATH ?? '', HOME: dir, ...env, PORT: String(port), VIGIL_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
   procs.push(proc);
+  let out = '';
+  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
   const url = `http://127.0.0.1:${port}`;
   await waitFor(() => healthy(url), `the image's command to serve ${url}`, 60_000);
-  return { url, proc, exited };
+  return { url, proc, exited, output: () => out };
+}
+
+/** The `vigil` command the image installs (RUN printf '...' > /usr/local/bin/vigil), pointed at this checkout. */
+function imageVigilScript(): string {
+  const run = final.filter((i) => i.op === 'RUN').map((i) => i.args).find((a) => a.includes('/usr/local/bin/vigil'));
+  expect(run, 'a RUN instruction writes /usr/local/bin/vigil').toBeDefined();
+  const m = /printf '([^']*)' > \/usr\/local\/bin\/vigil/.exec(run!);
+  expect(m, 'the vigil command is written with printf').not.toBeNull();
+  expect(run).toContain('chmod 0755 /usr/local/bin/vigil');
+  const script = m![1]!.replace(/\\n/g, '\n');
+  expect(script).toMatch(/^#!\/bin\/sh\n/);
+  const workdir = one('WORKDIR').args;
+  return script.replaceAll(`${workdir}/`, `${process.cwd()}/`);
 }
 
 describe('the Dockerfile', () => {
@@ -144,6 +165,44 @@ describe('the Dockerfile', () => {
     server.proc.kill('SIGTERM');
     const code = await Promise.race([server.exited, new Promise<'late'>((r) => setTimeout(() => r('late'), 15_000))]);
     expect(code).toBe(0);
+  });
+
+  it('prints the first admin once on the first start; a restart on the same volume keeps the data and prints none', { timeout: 120_000 }, async () => {
+    const env = envOf(final);
+    const volume = mkdtempSync(join(dir, 'data-'));
+    env.VIGIL_DATABASE_URL = env.VIGIL_DATABASE_URL!.replace('/data/', `${volume}/`);
+    const first = await startAsImage(env);
+    await waitFor(async () => /with password \S+/.test(first.output()), 'the first admin in the log', 15_000);
+    const [, email, password] = /as (\S+) with password (\S+)/.exec(first.output())!;
+    const login = async (url: string) =>
+      (await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) })).status;
+    expect(await login(first.url)).toBe(200);
+    first.proc.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+
+    const second = await startAsImage(env);
+    expect(await login(second.url)).toBe(200);
+    expect(second.output()).not.toContain('with password');
+    second.proc.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  });
+
+  it('installs a `vigil` command that runs any verb, e.g. a backup into the volume', { timeout: 120_000 }, async () => {
+    const bin = mkdtempSync(join(dir, 'bin-'));
+    writeFileSync(join(bin, 'vigil'), imageVigilScript(), { mode: 0o755 });
+    const env = envOf(final);
+    const volume = mkdtempSync(join(dir, 'data-'));
+    env.VIGIL_DATABASE_URL = env.VIGIL_DATABASE_URL!.replace('/data/', `${volume}/`);
+    const server = await startAsImage(env);
+    const shellEnv = { PATH: `${bin}:${process.env.PATH ?? ''}`, HOME: dir, ...env, VIGIL_LOG_LEVEL: 'warn' };
+    const help = await run('sh', ['-c', 'vigil --help'], { env: shellEnv });
+    expect(help.stdout).toContain('admin');
+    const backup = join(volume, 'backup.db');
+    await run('sh', ['-c', `vigil admin backup ${backup}`], { env: shellEnv });
+    expect(existsSync(backup)).toBe(true);
+    expect(statSync(backup).size).toBeGreaterThan(0);
+    server.proc.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
   });
 });
 

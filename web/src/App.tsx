@@ -102,6 +102,7 @@ export const ROUTES: AppRoute[] = [
   { path: '/settings/incidents', render: () => <SettingsPage section="incidents" /> },
   { path: '/settings/audit', render: () => <SettingsPage section="audit" /> },
   { path: '/settings/notion', render: () => <SettingsPage section="notion" /> },
+  { path: '/settings/import', render: () => <SettingsPage section="import" /> },
 ];
 
 function Redirect({ to }: { to: string }) {

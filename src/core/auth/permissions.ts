@@ -112,6 +112,17 @@ export function requireSelfOrAdmin(p: Principal, subjectUserId: string, what: st
   if (!isAdmin(p)) throw refuse('not_yourself', `Only the person or an admin can ${what}.`, { userId: subjectUserId });
 }
 
+/**
+ * Adding a contact method for a person and verifying it with the code sent to it: the person, an
+ * admin, or the lead of one of the person's teams (who sets a new member up; the code still has to
+ * come back from the address, so nobody is paged at an address that was not confirmed).
+ */
+export async function requireContactSetup(r: Repos, p: Principal, subjectUserId: string, what: string): Promise<void> {
+  if (p.user.id === subjectUserId || p.user.role === 'admin') return;
+  if (can(p, 'write')) for (const team of await r.teams.listForUser(subjectUserId)) if (team.leadUserId === p.user.id) return;
+  throw refuse('not_yourself', `Only the person, an admin or the lead of the person's teams can ${what}.`, { userId: subjectUserId });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Private incidents: the one rule
 

@@ -13,7 +13,7 @@ import { DAY, finalScheduleOf } from '../schedules/schedules.js';
 import { findTeam } from '../teams/teams.js';
 import { normalizeEmail, normalizePhone } from '../shared/validate.js';
 import { actorOf, hashSecret, type Principal } from '../auth/auth.js';
-import { requireAdmin } from '../auth/permissions.js';
+import { requireAdmin, requireContactSetup } from '../auth/permissions.js';
 import { audit } from '../audit/audit.js';
 import type { ChannelType } from './channels.js';
 
@@ -246,14 +246,16 @@ export { VERIFY_JOB } from '../shared/jobs.js';
 export async function addContactMethod(deps: CoreDeps, ctx: Ctx, input: { user: string; type: string; address: string; label?: string }): Promise<ContactMethod> {
   const p = principalIn(ctx);
   const userId = await resolveUserId(deps, ctx, { ref: input.user });
-  assertSelfOrAdmin(p, userId);
   assertType(input.type);
   const address = normalizeAddress(input.type, input.address);
   const now = ctx.now;
   return deps.uow.run(async (r) => {
+    await requireContactSetup(r, p, userId, 'add a contact method for someone else');
     if (!(await r.users.findById(userId))) throw notFound('user', userId);
     const existing = await r.notifications.listContacts(userId);
-    if (existing.some((c) => c.type === input.type && c.address === address)) throw conflict('contact_method_exists', `You already have this ${input.type} contact method.`);
+    if (existing.some((c) => c.type === input.type && c.address === address)) {
+      throw conflict('contact_method_exists', `${p.user.id === userId ? 'You already have' : 'This person already has'} this ${input.type} contact method.`);
+    }
     // A Slack DM to the Slack account linked to the user needs no code: Slack vouches for it.
     const user = await r.users.findById(userId);
     const trusted = input.type === 'slack_dm' && user?.slackUserId === address;
@@ -307,7 +309,7 @@ export async function resendVerification(deps: CoreDeps, ctx: Ctx, input: { cont
   await deps.uow.run(async (r) => {
     const c = await r.notifications.findContact(contactMethodId);
     if (!c) throw notFound('contact_method', contactMethodId);
-    assertSelfOrAdmin(p, c.userId);
+    await requireContactSetup(r, p, c.userId, "send a new code to someone else's contact method");
     if (c.verifiedAt) throw conflict('already_verified', 'This contact method is verified already.');
     await startVerification(r, c, now);
   });
@@ -320,7 +322,7 @@ export async function verifyContactMethod(deps: CoreDeps, ctx: Ctx, input: { con
   return deps.uow.run(async (r) => {
     const c = await r.notifications.findContact(contactMethodId);
     if (!c) throw notFound('contact_method', contactMethodId);
-    assertSelfOrAdmin(p, c.userId);
+    await requireContactSetup(r, p, c.userId, "verify someone else's contact method");
     if (c.verifiedAt) return c;
     const v = await r.notifications.getVerification(c.id);
     if (!v?.codeHash || !v.expiresAt || v.expiresAt < now) throw invalid('verification_expired', 'The code has expired; ask for a new one.');

@@ -86,7 +86,7 @@ export function onboardingRoutes(options: OnboardingRouteOptions) {
     app.get('/api/v1/slack/channels', {
       schema: {
         tags: ['slack'],
-        summary: "The workspace's channels by name, for pickers (conversations.list, one page per cursor; `query` filters by name)",
+        summary: "The workspace's channels by name, for pickers (conversations.list, one page per cursor; `query` filters by name, or finds a channel by its id)",
         querystring: Type.Object(
           { cursor: Type.Optional(Type.String({ maxLength: 500 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })), query: Type.Optional(Type.String({ maxLength: 80 })) },
           { additionalProperties: false },
@@ -108,7 +108,7 @@ export function onboardingRoutes(options: OnboardingRouteOptions) {
         for (let i = 0; i < 25; i++) {
           const c = cursor;
           const page = await cached(`channels:${c}:200`, () => slackDirectoryCall(() => slack.listChannels({ limit: 200, ...(c ? { cursor: c } : {}) })));
-          data.push(...page.items.filter((ch) => ch.name.toLowerCase().includes(query)));
+          data.push(...page.items.filter((ch) => ch.name.toLowerCase().includes(query) || ch.id.toLowerCase() === query));
           cursor = page.nextCursor;
           if (!cursor || data.length >= limit) break;
         }

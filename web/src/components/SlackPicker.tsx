@@ -77,6 +77,18 @@ export function SlackPicker({
         setNextCursor(r.nextCursor);
         setText((t) => (t && known.current.has(t) ? known.current.get(t)! : t));
         setReady(true);
+        // A channel past the first page is found by its id (the server walks the pages).
+        if (kind === 'channel' && value && ID_PATTERN.channel.test(value) && !known.current.has(value)) {
+          void load(kind, value, '').then(
+            (found) => {
+              const o = found.options.find((x) => x.id === value);
+              if (stop || !o) return;
+              known.current.set(o.id, o.label);
+              setText((t) => (t === value ? o.label : t));
+            },
+            () => undefined,
+          );
+        }
       })
       .catch((err: unknown) => {
         if (!stop) setUnavailable(err instanceof ApiError ? err.message : 'Slack could not be reached.');

@@ -255,7 +255,8 @@ function ContactMethodsPanel({ contacts, onChanged }: { contacts: Resource<{ dat
   );
 }
 
-function ContactRow({ contact: c, onChanged, onRemove }: { contact: ContactMethod; onChanged: () => void; onRemove: () => void }) {
+/** One contact method; unverified ones take the code sent to them. Without `onRemove`, no remove button. */
+export function ContactRow({ contact: c, onChanged, onRemove }: { contact: ContactMethod; onChanged: () => void; onRemove?: () => void }) {
   const [code, setCode] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<'verify' | 'resend' | null>(null);
@@ -332,9 +333,11 @@ function ContactRow({ contact: c, onChanged, onRemove }: { contact: ContactMetho
           </form>
         ) : null}
       </div>
-      <button type="button" className="icon-button danger" aria-label={`Remove ${name}`} onClick={onRemove}>
-        <Icon name="trash" size={16} />
-      </button>
+      {onRemove ? (
+        <button type="button" className="icon-button danger" aria-label={`Remove ${name}`} onClick={onRemove}>
+          <Icon name="trash" size={16} />
+        </button>
+      ) : null}
     </li>
   );
 }

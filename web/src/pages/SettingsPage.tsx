@@ -14,6 +14,7 @@ import { scopesForRole, useSession } from '../session.tsx';
 import { AuditLogSection } from './AuditLogSection.tsx';
 import { IncidentSettingsSection } from './IncidentSettingsSection.tsx';
 import { NotificationSettings } from './NotificationSettingsPage.tsx';
+import { ImportSection } from './ImportSection.tsx';
 import { NotionSettingsSection } from './NotionSettingsSection.tsx';
 
 export const SETTINGS_SECTIONS = [
@@ -23,11 +24,12 @@ export const SETTINGS_SECTIONS = [
   { to: '/settings/incidents', label: 'Incidents' },
 ];
 const ADMIN_SECTIONS = [
+  { to: '/settings/import', label: 'Import' },
   { to: '/settings/notion', label: 'Notion' },
   { to: '/settings/audit', label: 'Audit log' },
 ];
 
-export function SettingsPage({ section }: { section: 'account' | 'tokens' | 'notifications' | 'incidents' | 'audit' | 'notion' }) {
+export function SettingsPage({ section }: { section: 'account' | 'tokens' | 'notifications' | 'incidents' | 'audit' | 'notion' | 'import' }) {
   const { can } = useSession();
   return (
     <>
@@ -39,6 +41,7 @@ export function SettingsPage({ section }: { section: 'account' | 'tokens' | 'not
       {section === 'incidents' ? <IncidentSettingsSection /> : null}
       {section === 'audit' ? <AuditLogSection /> : null}
       {section === 'notion' ? <NotionSettingsSection /> : null}
+      {section === 'import' ? <ImportSection /> : null}
     </>
   );
 }

@@ -8,6 +8,7 @@ import { Icon } from '../components/Icon.tsx';
 import { TeamFormModal } from '../components/TeamForm.tsx';
 import { UserFormModal } from '../components/UserForm.tsx';
 import { InviteModal, type Invite } from '../components/InviteForm.tsx';
+import { PersonContactsModal } from '../components/PersonContacts.tsx';
 import { Avatar, Badge, EmptyState, ErrorBanner, Loading, PageHeader, Panel, RoleBadge, TabLinks } from '../components/ui.tsx';
 import { useDocumentTitle, useResource } from '../hooks.ts';
 import { useSession } from '../session.tsx';
@@ -26,7 +27,7 @@ export function UsersTeamsPage({ tab }: { tab: Tab }) {
   // Admins also see deactivated users, so they can reactivate them.
   const users = useResource(() => api.users.list({ includeInactive: isAdmin }), [isAdmin]);
   const teams = useResource(() => api.teams.list(), []);
-  const [modal, setModal] = useState<{ kind: 'user'; user?: User } | { kind: 'team'; team?: Team } | { kind: 'invite' } | null>(null);
+  const [modal, setModal] = useState<{ kind: 'user'; user?: User } | { kind: 'team'; team?: Team } | { kind: 'invite' } | { kind: 'contacts'; user: User } | null>(null);
   const invites = useResource(async () => (isAdmin ? (await api.get<{ data: Invite[] }>('/invites')).data : []), [isAdmin]);
   const [flash, setFlash] = useState<string | null>(null);
 
@@ -36,6 +37,9 @@ export function UsersTeamsPage({ tab }: { tab: Tab }) {
   const canEditTeam = (t: Team): boolean => isAdmin || (t.leadUserId === session.user.id && session.can('write'));
 
   const leadTeams = (teams.data ?? []).filter((t) => isAdmin || (t.leadUserId === session.user.id && session.can('write')));
+  // An admin, or the lead of one of the person's teams, adds contact methods for them (verified by a code).
+  const canSetUpContacts = (u: User): boolean =>
+    u.id !== session.user.id && (session.user.role === 'admin' || (session.can('write') && (teams.data ?? []).some((t) => t.leadUserId === session.user.id && t.memberIds.includes(u.id))));
   const action =
     tab === 'users'
       ? (canManageUsers || leadTeams.length > 0) && (
@@ -79,6 +83,8 @@ export function UsersTeamsPage({ tab }: { tab: Tab }) {
           canManage={canManageUsers}
           onAdd={() => setModal({ kind: 'user' })}
           onEdit={(user) => setModal({ kind: 'user', user })}
+          canSetUpContacts={canSetUpContacts}
+          onContacts={(user) => setModal({ kind: 'contacts', user })}
         />
       ) : (
         <TeamsTable
@@ -144,6 +150,7 @@ export function UsersTeamsPage({ tab }: { tab: Tab }) {
           }}
         />
       ) : null}
+      {modal?.kind === 'contacts' ? <PersonContactsModal user={modal.user} onClose={() => setModal(null)} /> : null}
       {modal?.kind === 'user' ? (
         <UserFormModal
           {...(modal.user ? { user: modal.user } : {})}
@@ -184,6 +191,8 @@ function UsersTable({
   canManage,
   onAdd,
   onEdit,
+  canSetUpContacts,
+  onContacts,
 }: {
   users: User[] | undefined;
   loading: boolean;
@@ -192,6 +201,8 @@ function UsersTable({
   canManage: boolean;
   onAdd: () => void;
   onEdit: (u: User) => void;
+  canSetUpContacts: (u: User) => boolean;
+  onContacts: (u: User) => void;
 }) {
   const [filter, setFilter] = useState('');
   const list = useMemo(() => {
@@ -200,6 +211,7 @@ function UsersTable({
     return q ? all.filter((u) => `${u.name} ${u.email} ${u.role} ${u.timeZone}`.toLowerCase().includes(q)) : all;
   }, [users, filter]);
 
+  const withActions = canManage || list.some(canSetUpContacts);
   if (!users) {
     return <Panel>{loading ? <Loading label="Loading users…" /> : <ErrorBanner error={error} title="Could not load users." />}</Panel>;
   }
@@ -240,7 +252,7 @@ function UsersTable({
                 <th scope="col">Role</th>
                 <th scope="col">Time zone</th>
                 <th scope="col">Contact</th>
-                {canManage ? (
+                {withActions ? (
                   <th scope="col">
                     <span className="visually-hidden">Actions</span>
                   </th>
@@ -273,18 +285,25 @@ function UsersTable({
                       <span className="muted">—</span>
                     )}
                   </td>
-                  {canManage ? (
+                  {withActions ? (
                     <td className="cell-actions">
-                      <button type="button" className="btn btn-ghost btn-sm" aria-label={`Edit ${u.name}`} onClick={() => onEdit(u)}>
-                        <Icon name="edit" size={15} /> Edit
-                      </button>
+                      {canSetUpContacts(u) ? (
+                        <button type="button" className="btn btn-ghost btn-sm" aria-label={`Contact methods of ${u.name}`} onClick={() => onContacts(u)}>
+                          <Icon name="bell" size={15} /> Contact methods
+                        </button>
+                      ) : null}
+                      {canManage ? (
+                        <button type="button" className="btn btn-ghost btn-sm" aria-label={`Edit ${u.name}`} onClick={() => onEdit(u)}>
+                          <Icon name="edit" size={15} /> Edit
+                        </button>
+                      ) : null}
                     </td>
                   ) : null}
                 </tr>
               ))}
               {list.length === 0 ? (
                 <tr>
-                  <td colSpan={canManage ? 6 : 5} className="muted center">
+                  <td colSpan={withActions ? 6 : 5} className="muted center">
                     No users match “{filter}”.
                   </td>
                 </tr>
