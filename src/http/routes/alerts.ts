@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { actorOf } from '../../core/auth/auth.js';
 import { acknowledge, addNote, addResponder, assign, close, escalateNow, findAlert, snooze, updateTagsDetails, type IngestContext } from '../../core/alerts/alerts.js';
-import type { Alert } from '../../core/alerts/model.js';
+import { INTEGRATION_TYPES, type Alert } from '../../core/alerts/model.js';
 import { addIntegration, addMaintenance, removeIntegration, removeMaintenance, findPolicy, findService, policyWarnings, saveHeartbeat, savePolicy, saveService } from '../../core/alerts/services.js';
 import { notFound } from '../../core/shared/errors.js';
 import type { Repos } from '../../core/shared/ports.js';
@@ -13,6 +13,7 @@ import type { App, HttpDeps } from '../types.js';
 import { Instant, toMs } from './schedules.js';
 
 const Priority = Type.Union(['P1', 'P2', 'P3', 'P4', 'P5'].map((p) => Type.Literal(p as 'P1')));
+const Urgency = Type.Union([Type.Literal('high'), Type.Literal('low')]);
 const AlertSchema = Type.Object(
   {
     id: Type.String(),
@@ -20,11 +21,11 @@ const AlertSchema = Type.Object(
     serviceId: Type.String(),
     integrationId: Type.Union([Type.String(), Type.Null()]),
     alias: Type.String(),
-    status: Type.String(),
+    status: Type.Union([Type.Literal('open'), Type.Literal('acknowledged'), Type.Literal('closed')]),
     message: Type.String(),
     description: Type.String(),
-    priority: Type.String(),
-    urgency: Type.String(),
+    priority: Priority,
+    urgency: Urgency,
     source: Type.String(),
     entity: Type.String(),
     tags: Type.Array(Type.String()),
@@ -46,6 +47,50 @@ const AlertSchema = Type.Object(
     service: Type.Optional(Type.Object({ id: Type.String(), slug: Type.String(), name: Type.String() })),
   },
   { $id: 'Alert' },
+);
+const PolicySchema = Type.Object(
+  {
+    id: Type.String(),
+    teamId: Type.String(),
+    slug: Type.String(),
+    name: Type.String(),
+    description: Type.String(),
+    repeat: Type.Number({ description: 'Rounds after the first (0: the steps run once)' }),
+    steps: Type.Array(Type.Object({ delayMinutes: Type.Number(), targets: Type.Array(Type.Object({ type: Type.Union([Type.Literal('schedule'), Type.Literal('user'), Type.Literal('team'), Type.Literal('slack_channel')]), id: Type.String() })) })),
+    warnings: Type.Array(Type.String(), { description: 'Steps that would notify nobody right now, and why' }),
+    createdAt: Type.Number(),
+    updatedAt: Type.Number(),
+  },
+  { $id: 'EscalationPolicy' },
+);
+const ServiceSchema = Type.Object(
+  {
+    id: Type.String(),
+    teamId: Type.String(),
+    slug: Type.String(),
+    name: Type.String(),
+    description: Type.String(),
+    escalationPolicyId: Type.Union([Type.String(), Type.Null()]),
+    alertsChannel: Type.Union([Type.String(), Type.Null()]),
+    urgencyRule: Type.Record(Type.String(), Urgency, { description: 'Priority (P1..P5) -> urgency' }),
+    stormThreshold: Type.Number(),
+    createdAt: Type.Number(),
+    updatedAt: Type.Number(),
+  },
+  { $id: 'Service' },
+);
+const IntegrationSchema = Type.Object(
+  {
+    id: Type.String(),
+    serviceId: Type.String(),
+    name: Type.String(),
+    type: Type.Union(INTEGRATION_TYPES.map((t) => Type.Literal(t))),
+    keyHint: Type.String({ description: 'First and last characters of the key' }),
+    disabled: Type.Boolean(),
+    createdAt: Type.Number(),
+    intakeUrl: Type.String({ description: 'Where the tool sends alerts; `<key>` stands for the key' }),
+  },
+  { $id: 'Integration' },
 );
 const Target = Type.Object({ type: Type.Union([Type.Literal('schedule'), Type.Literal('user'), Type.Literal('team'), Type.Literal('slack_channel')]), id: Type.String({ minLength: 1 }) }, { additionalProperties: false });
 const PolicyBody = Type.Object(
@@ -88,7 +133,7 @@ const ActionBody = Type.Object({ note: Type.Optional(Type.String({ maxLength: 25
 
 export function alertRoutes(app: App, deps: HttpDeps): void {
   const { core } = deps;
-  app.addSchema(AlertSchema);
+  for (const s of [AlertSchema, PolicySchema, ServiceSchema, IntegrationSchema]) app.addSchema(s);
   const tags = ['alerts'];
   const ctxOf = (req: Parameters<typeof principalOf>[0]): IngestContext => ({ now: core.clock.now(), publicUrl: deps.config.publicUrl, actor: actorOf(principalOf(req)) });
 
@@ -210,7 +255,7 @@ export function alertRoutes(app: App, deps: HttpDeps): void {
   });
 
   // Escalation policies
-  const PolicyOut = Type.Object({ id: Type.String(), teamId: Type.String(), slug: Type.String(), name: Type.String(), description: Type.String(), repeat: Type.Number(), steps: Type.Array(Type.Unknown()), warnings: Type.Array(Type.String()), createdAt: Type.Number(), updatedAt: Type.Number() });
+  const PolicyOut = Type.Ref('EscalationPolicy');
   app.get('/api/v1/escalation-policies', {
     schema: { tags, summary: 'Escalation policies, each with warnings about steps that would notify nobody now', response: { 200: Type.Object({ data: Type.Array(PolicyOut) }), ...StdErrors } },
     handler: async () => core.uow.run(async (r) => ({ data: await Promise.all((await r.alerts.listPolicies()).map(async (p) => ({ ...p, warnings: await policyWarnings(r, p, core.clock.now()) }))) })),
@@ -232,8 +277,8 @@ export function alertRoutes(app: App, deps: HttpDeps): void {
   });
 
   // Services
-  const ServiceOut = Type.Object({ id: Type.String(), teamId: Type.String(), slug: Type.String(), name: Type.String(), description: Type.String(), escalationPolicyId: Type.Union([Type.String(), Type.Null()]), alertsChannel: Type.Union([Type.String(), Type.Null()]), urgencyRule: Type.Record(Type.String(), Type.String()), stormThreshold: Type.Number(), createdAt: Type.Number(), updatedAt: Type.Number() });
-  const IntegrationOut = Type.Object({ id: Type.String(), serviceId: Type.String(), name: Type.String(), type: Type.String(), keyHint: Type.String(), disabled: Type.Boolean(), createdAt: Type.Number(), intakeUrl: Type.String() });
+  const ServiceOut = Type.Ref('Service');
+  const IntegrationOut = Type.Ref('Integration');
   const intakeUrl = (type: string) =>
     ({ opsgenie: `${deps.config.publicUrl} (OpsGenie API base URL; key as GenieKey)`, pagerduty: `${deps.config.publicUrl}/v2/enqueue`, alertmanager: `${deps.config.publicUrl}/hooks/alertmanager/<key>`, grafana: `${deps.config.publicUrl}/hooks/grafana/<key>`, generic: `${deps.config.publicUrl}/hooks/generic/<key>`, sentry: `${deps.config.publicUrl}/hooks/sentry/<key>` })[type] ?? deps.config.publicUrl;
   app.get('/api/v1/services', {

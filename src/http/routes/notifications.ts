@@ -16,6 +16,7 @@ import {
   verifyContactMethod,
   setMessageTemplate,
   verifyContactByLink,
+  CONTACT_TYPES,
 } from '../../core/notifications/notifications.js';
 import { ackPageAs, sendTestPage } from '../../core/notifications/pages.js';
 import { checklistOf, contactMethodsOf, notificationRulesOf, quietHoursOf } from '../../core/users/personal.js';
@@ -26,33 +27,40 @@ import { principalOf } from '../auth.js';
 import { IdParams, StdErrors, TimelineEventSchema } from '../schemas.js';
 import type { App, HttpDeps } from '../types.js';
 
-const ContactSchema = Type.Object({
-  id: Type.String(),
-  userId: Type.String(),
-  type: Type.String(),
-  address: Type.String(),
-  label: Type.String(),
-  verifiedAt: Type.Union([Type.Number(), Type.Null()]),
-  disabled: Type.Boolean(),
-  importedFrom: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'Where an import carried it over from (verified there); null when added in Vigil' })),
-  confirmedAt: Type.Optional(Type.Union([Type.Number(), Type.Null()], { description: 'When its owner confirmed an imported contact method' })),
-  createdAt: Type.Number(),
-  updatedAt: Type.Number(),
-});
-const RuleSchema = Type.Object({ id: Type.String(), userId: Type.String(), urgency: Type.String(), contactMethodId: Type.String(), delayMinutes: Type.Number(), createdAt: Type.Number() });
-const PageSchema = Type.Object({
-  id: Type.String(),
-  userId: Type.String(),
-  urgency: Type.String(),
-  subject: Type.String(),
-  text: Type.String(),
-  sourceType: Type.String(),
-  sourceId: Type.Union([Type.String(), Type.Null()]),
-  status: Type.String(),
-  createdAt: Type.Number(),
-  acknowledgedAt: Type.Union([Type.Number(), Type.Null()]),
-  acknowledgedVia: Type.Union([Type.String(), Type.Null()]),
-});
+const Urgency = Type.Union([Type.Literal('high'), Type.Literal('low')]);
+const ContactSchema = Type.Object(
+  {
+    id: Type.String(),
+    userId: Type.String(),
+    type: Type.Union(CONTACT_TYPES.map((t) => Type.Literal(t))),
+    address: Type.String(),
+    label: Type.String(),
+    verifiedAt: Type.Union([Type.Number(), Type.Null()]),
+    disabled: Type.Boolean(),
+    importedFrom: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'Where an import carried it over from (verified there); null when added in Vigil' })),
+    confirmedAt: Type.Optional(Type.Union([Type.Number(), Type.Null()], { description: 'When its owner confirmed an imported contact method' })),
+    createdAt: Type.Number(),
+    updatedAt: Type.Number(),
+  },
+  { $id: 'ContactMethod' },
+);
+const RuleSchema = Type.Object({ id: Type.String(), userId: Type.String(), urgency: Urgency, contactMethodId: Type.String(), delayMinutes: Type.Number(), createdAt: Type.Number() }, { $id: 'NotificationRule' });
+const PageSchema = Type.Object(
+  {
+    id: Type.String(),
+    userId: Type.String(),
+    urgency: Urgency,
+    subject: Type.String(),
+    text: Type.String(),
+    sourceType: Type.String(),
+    sourceId: Type.Union([Type.String(), Type.Null()]),
+    status: Type.Union([Type.Literal('active'), Type.Literal('acknowledged'), Type.Literal('cancelled'), Type.Literal('exhausted')]),
+    createdAt: Type.Number(),
+    acknowledgedAt: Type.Union([Type.Number(), Type.Null()]),
+    acknowledgedVia: Type.Union([Type.String(), Type.Null()]),
+  },
+  { $id: 'Page' },
+);
 const ChecklistSchema = Type.Object({
   complete: Type.Boolean(),
   items: Type.Array(Type.Object({ id: Type.String(), label: Type.String(), done: Type.Boolean(), required: Type.Boolean(), help: Type.String() })),
@@ -61,6 +69,10 @@ const UserParams = Type.Object({ userId: Type.String({ description: 'User id, em
 
 export function notificationRoutes(app: App, deps: HttpDeps): void {
   const { core } = deps;
+  for (const s of [ContactSchema, RuleSchema, PageSchema]) app.addSchema(s);
+  const Contact = Type.Ref('ContactMethod');
+  const Rule = Type.Ref('NotificationRule');
+  const PageOut = Type.Ref('Page');
   const tags = ['notifications'];
   const userOf = async (ref: string, meId: string) => (ref === 'me' ? meId : await core.uow.run((r) => resolveUserRef(r, ref, 'userId')));
 
@@ -69,7 +81,7 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
       tags,
       summary: "A user's contact methods (the person, admins and the leads of the person's teams; others get none, only whether pages would reach the person)",
       params: UserParams,
-      response: { 200: Type.Object({ data: Type.Array(ContactSchema), warnings: Type.Array(Type.String()), hidden: Type.Boolean({ description: 'True when the contact methods are private to this viewer' }) }), ...StdErrors },
+      response: { 200: Type.Object({ data: Type.Array(Contact), warnings: Type.Array(Type.String()), hidden: Type.Boolean({ description: 'True when the contact methods are private to this viewer' }) }), ...StdErrors },
     },
     handler: async (req) => {
       const p = principalOf(req);
@@ -89,7 +101,7 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
         },
         { additionalProperties: false },
       ),
-      response: { 201: ContactSchema, ...StdErrors },
+      response: { 201: Contact, ...StdErrors },
     },
     handler: async (req, reply) => {
       const p = principalOf(req);
@@ -97,7 +109,7 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
     },
   });
   app.post('/api/v1/contact-methods/:id/verify', {
-    schema: { tags, summary: 'Verify a contact method with the code sent to it', params: IdParams, body: Type.Object({ code: Type.String({ minLength: 4, maxLength: 10 }) }, { additionalProperties: false }), response: { 200: ContactSchema, ...StdErrors } },
+    schema: { tags, summary: 'Verify a contact method with the code sent to it', params: IdParams, body: Type.Object({ code: Type.String({ minLength: 4, maxLength: 10 }) }, { additionalProperties: false }), response: { 200: Contact, ...StdErrors } },
     handler: async (req) => verifyContactMethod(core, principalOf(req), req.params.id, req.body.code),
   });
   app.post('/api/v1/contact-methods/verify-link', {
@@ -107,12 +119,12 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
       summary: 'Verify a contact method with the link sent to it (the token of the link; no sign-in needed)',
       security: [],
       body: Type.Object({ token: Type.String({ minLength: 10, maxLength: 200 }) }, { additionalProperties: false }),
-      response: { 200: ContactSchema, ...StdErrors },
+      response: { 200: Contact, ...StdErrors },
     },
     handler: async (req) => verifyContactByLink(core, req.body.token),
   });
   app.post('/api/v1/contact-methods/:id/confirm', {
-    schema: { tags, summary: 'Confirm an imported contact method as it is (it stays usable either way)', params: IdParams, response: { 200: ContactSchema, ...StdErrors } },
+    schema: { tags, summary: 'Confirm an imported contact method as it is (it stays usable either way)', params: IdParams, response: { 200: Contact, ...StdErrors } },
     handler: async (req) => confirmContactMethod(core, principalOf(req), req.params.id),
   });
   const ImportSettingsSchema = Type.Object(
@@ -144,7 +156,7 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
   });
 
   app.get('/api/v1/users/:userId/notification-rules', {
-    schema: { tags, summary: "A user's notification rules (the person, admins and the leads of the person's teams)", params: UserParams, response: { 200: Type.Object({ data: Type.Array(RuleSchema) }), ...StdErrors } },
+    schema: { tags, summary: "A user's notification rules (the person, admins and the leads of the person's teams)", params: UserParams, response: { 200: Type.Object({ data: Type.Array(Rule) }), ...StdErrors } },
     handler: async (req) => {
       const p = principalOf(req);
       return { data: await notificationRulesOf(core, p, await userOf(req.params.userId, p.user.id)) };
@@ -156,7 +168,7 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
       summary: 'Add a rule: notify through a contact method N minutes after a page starts',
       params: UserParams,
       body: Type.Object({ urgency: Type.Union([Type.Literal('high'), Type.Literal('low')]), contactMethodId: Type.String(), delayMinutes: Type.Integer({ minimum: 0, maximum: 240 }) }, { additionalProperties: false }),
-      response: { 201: RuleSchema, ...StdErrors },
+      response: { 201: Rule, ...StdErrors },
     },
     handler: async (req, reply) => {
       const p = principalOf(req);
@@ -255,7 +267,7 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
       tags,
       summary: 'Pages sent to you (admins: ?user=)',
       querystring: Type.Object({ user: Type.Optional(Type.String()), status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('acknowledged'), Type.Literal('cancelled'), Type.Literal('exhausted')])) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ data: Type.Array(PageSchema) }), ...StdErrors },
+      response: { 200: Type.Object({ data: Type.Array(PageOut) }), ...StdErrors },
     },
     handler: async (req) => {
       const p = principalOf(req);
@@ -265,11 +277,11 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
     },
   });
   app.post('/api/v1/pages/test', {
-    schema: { tags, summary: 'Send yourself a test page through your high-urgency rules', response: { 201: PageSchema, ...StdErrors } },
+    schema: { tags, summary: 'Send yourself a test page through your high-urgency rules', response: { 201: PageOut, ...StdErrors } },
     handler: async (req, reply) => reply.status(201).send(await sendTestPage(core, principalOf(req))),
   });
   app.get('/api/v1/pages/:id', {
-    schema: { tags, summary: 'A page with its timeline (each notification sent, failed, retried)', params: IdParams, response: { 200: Type.Object({ page: PageSchema, timeline: Type.Array(TimelineEventSchema) }), ...StdErrors } },
+    schema: { tags, summary: 'A page with its timeline (each notification sent, failed, retried)', params: IdParams, response: { 200: Type.Object({ page: PageOut, timeline: Type.Array(TimelineEventSchema) }), ...StdErrors } },
     handler: async (req) => {
       const p = principalOf(req);
       return core.uow.run(async (r) => {
@@ -281,7 +293,7 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
     },
   });
   app.post('/api/v1/pages/:id/acknowledge', {
-    schema: { tags, summary: 'Acknowledge a page sent to you', params: IdParams, response: { 200: PageSchema, ...StdErrors } },
+    schema: { tags, summary: 'Acknowledge a page sent to you', params: IdParams, response: { 200: PageOut, ...StdErrors } },
     handler: async (req) => {
       const p = principalOf(req);
       const page = await core.uow.run((r) => r.notifications.findPage(req.params.id));
