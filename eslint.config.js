@@ -10,7 +10,7 @@ const layer = (from, forbidden, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'web/dist/', 'data/', 'coverage/', 'docs/openapi.json'] },
+  { ignores: ['node_modules/', 'dist/', 'web/dist/', 'data/', 'coverage/', 'docs/openapi.json', 'web/src/generated/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

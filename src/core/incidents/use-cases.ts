@@ -3,6 +3,7 @@
  * its own transaction and decides who may do it from the call's context; the steps they compose
  * (incidents.ts) take the bound repositories.
  */
+import type { PostmortemStatus } from '../postmortems/postmortems.js';
 import { requireAdmin, shownToEveryone } from '../auth/permissions.js';
 import type { Principal } from '../auth/auth.js';
 import type { Ctx } from '../shared/context.js';
@@ -116,7 +117,7 @@ export interface IncidentDetail {
   targets: ReturnType<typeof targetsMet>;
   severity: Severity;
   alerts: Alert[];
-  postmortem: { id: string; status: string; dueAt: number | null } | null;
+  postmortem: { id: string; status: PostmortemStatus; dueAt: number | null } | null;
   timeline: TimelineEvent[];
   notReached: NotReached[];
 }

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { acknowledgeAlert, addAlertNote, addAlertResponder, assignAlert, bulkAlertAction, closeAlert, escalateAlert, getAlert, listAlerts, snoozeAlert, updateAlertTags } from '../../core/alerts/alerts.js';
-import type { Integration } from '../../core/alerts/model.js';
+import { INTEGRATION_TYPES, type Integration } from '../../core/alerts/model.js';
 import { addMaintenance, createIntegration, createPolicy, createService, getPolicy, getService, listPolicies, listServices, removeIntegration, removeMaintenance, replacePolicy, replaceService, serviceTimeline, setHeartbeat } from '../../core/alerts/services.js';
 import { principalCtx, type Ctx } from '../../core/shared/context.js';
 import { principalOf } from '../auth.js';
@@ -9,6 +9,7 @@ import type { App, HttpDeps } from '../types.js';
 import { Instant, toMs } from './schedules.js';
 
 const Priority = Type.Union(['P1', 'P2', 'P3', 'P4', 'P5'].map((p) => Type.Literal(p as 'P1')));
+const Urgency = Type.Union([Type.Literal('high'), Type.Literal('low')]);
 const AlertSchema = Type.Object(
   {
     id: Type.String(),
@@ -16,11 +17,11 @@ const AlertSchema = Type.Object(
     serviceId: Type.String(),
     integrationId: Type.Union([Type.String(), Type.Null()]),
     alias: Type.String(),
-    status: Type.String(),
+    status: Type.Union([Type.Literal('open'), Type.Literal('acknowledged'), Type.Literal('closed')]),
     message: Type.String(),
     description: Type.String(),
-    priority: Type.String(),
-    urgency: Type.String(),
+    priority: Priority,
+    urgency: Urgency,
     source: Type.String(),
     entity: Type.String(),
     tags: Type.Array(Type.String()),
@@ -42,6 +43,50 @@ const AlertSchema = Type.Object(
     service: Type.Optional(Type.Object({ id: Type.String(), slug: Type.String(), name: Type.String() })),
   },
   { $id: 'Alert' },
+);
+const PolicySchema = Type.Object(
+  {
+    id: Type.String(),
+    teamId: Type.String(),
+    slug: Type.String(),
+    name: Type.String(),
+    description: Type.String(),
+    repeat: Type.Number({ description: 'Rounds after the first (0: the steps run once)' }),
+    steps: Type.Array(Type.Object({ delayMinutes: Type.Number(), targets: Type.Array(Type.Object({ type: Type.Union([Type.Literal('schedule'), Type.Literal('user'), Type.Literal('team'), Type.Literal('slack_channel')]), id: Type.String() })) })),
+    warnings: Type.Array(Type.String(), { description: 'Steps that would notify nobody right now, and why' }),
+    createdAt: Type.Number(),
+    updatedAt: Type.Number(),
+  },
+  { $id: 'EscalationPolicy' },
+);
+const ServiceSchema = Type.Object(
+  {
+    id: Type.String(),
+    teamId: Type.String(),
+    slug: Type.String(),
+    name: Type.String(),
+    description: Type.String(),
+    escalationPolicyId: Type.Union([Type.String(), Type.Null()]),
+    alertsChannel: Type.Union([Type.String(), Type.Null()]),
+    urgencyRule: Type.Record(Type.String(), Urgency, { description: 'Priority (P1..P5) -> urgency' }),
+    stormThreshold: Type.Number(),
+    createdAt: Type.Number(),
+    updatedAt: Type.Number(),
+  },
+  { $id: 'Service' },
+);
+const IntegrationSchema = Type.Object(
+  {
+    id: Type.String(),
+    serviceId: Type.String(),
+    name: Type.String(),
+    type: Type.Union(INTEGRATION_TYPES.map((t) => Type.Literal(t))),
+    keyHint: Type.String({ description: 'First and last characters of the key' }),
+    disabled: Type.Boolean(),
+    createdAt: Type.Number(),
+    intakeUrl: Type.String({ description: 'Where the tool sends alerts; `<key>` stands for the key' }),
+  },
+  { $id: 'Integration' },
 );
 const Target = Type.Object({ type: Type.Union([Type.Literal('schedule'), Type.Literal('user'), Type.Literal('team'), Type.Literal('slack_channel')]), id: Type.String({ minLength: 1 }) }, { additionalProperties: false });
 const PolicyBody = Type.Object(
@@ -84,7 +129,7 @@ const ActionBody = Type.Object({ note: Type.Optional(Type.String({ maxLength: 25
 
 export function alertRoutes(app: App, deps: HttpDeps): void {
   const { core } = deps;
-  app.addSchema(AlertSchema);
+  for (const s of [AlertSchema, PolicySchema, ServiceSchema, IntegrationSchema]) app.addSchema(s);
   const tags = ['alerts'];
   const ctxOf = (req: Parameters<typeof principalOf>[0]): Ctx => principalCtx(principalOf(req), core.clock.now(), deps.config.publicUrl);
 
@@ -148,7 +193,7 @@ export function alertRoutes(app: App, deps: HttpDeps): void {
   });
 
   // Escalation policies
-  const PolicyOut = Type.Object({ id: Type.String(), teamId: Type.String(), slug: Type.String(), name: Type.String(), description: Type.String(), repeat: Type.Number(), steps: Type.Array(Type.Unknown()), warnings: Type.Array(Type.String()), createdAt: Type.Number(), updatedAt: Type.Number() });
+  const PolicyOut = Type.Ref('EscalationPolicy');
   app.get('/api/v1/escalation-policies', {
     schema: { tags, summary: 'Escalation policies, each with warnings about steps that would notify nobody now', response: { 200: Type.Object({ data: Type.Array(PolicyOut) }), ...StdErrors } },
     handler: async (req) => listPolicies(core, ctxOf(req)),
@@ -167,8 +212,8 @@ export function alertRoutes(app: App, deps: HttpDeps): void {
   });
 
   // Services
-  const ServiceOut = Type.Object({ id: Type.String(), teamId: Type.String(), slug: Type.String(), name: Type.String(), description: Type.String(), escalationPolicyId: Type.Union([Type.String(), Type.Null()]), alertsChannel: Type.Union([Type.String(), Type.Null()]), urgencyRule: Type.Record(Type.String(), Type.String()), stormThreshold: Type.Number(), createdAt: Type.Number(), updatedAt: Type.Number() });
-  const IntegrationOut = Type.Object({ id: Type.String(), serviceId: Type.String(), name: Type.String(), type: Type.String(), keyHint: Type.String(), disabled: Type.Boolean(), createdAt: Type.Number(), intakeUrl: Type.String() });
+  const ServiceOut = Type.Ref('Service');
+  const IntegrationOut = Type.Ref('Integration');
   const intakeUrl = (type: string) =>
     ({ opsgenie: `${deps.config.publicUrl} (OpsGenie API base URL; key as GenieKey)`, pagerduty: `${deps.config.publicUrl}/v2/enqueue`, alertmanager: `${deps.config.publicUrl}/hooks/alertmanager/<key>`, grafana: `${deps.config.publicUrl}/hooks/grafana/<key>`, generic: `${deps.config.publicUrl}/hooks/generic/<key>`, sentry: `${deps.config.publicUrl}/hooks/sentry/<key>` })[type] ?? deps.config.publicUrl;
   const integrationOut = (i: Integration) => ({ id: i.id, serviceId: i.serviceId, name: i.name, type: i.type, keyHint: i.keyHint, disabled: i.disabled, createdAt: i.createdAt, intakeUrl: intakeUrl(i.type) });

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import type { Incident } from '../../core/incidents/incidents.js';
+import { STATUSES, type Incident, type MemberRole } from '../../core/incidents/incidents.js';
 import {
   addIncidentMember,
   assignRole,
@@ -48,6 +48,12 @@ const SeveritySchema = Type.Object({
   incidentChannel: Type.Boolean(),
   whenToEscalate: Type.Optional(Type.String({ maxLength: 2000, description: 'When to escalate (to a higher level, or to whom), in words' })),
 });
+const SeverityOut = Type.Object(SeveritySchema.properties, { $id: 'Severity' });
+const MEMBER_ROLES = ['commander', 'comms', 'responder', 'member', 'subscriber'] as const satisfies readonly MemberRole[];
+const TargetResult = Type.Object({
+  minutes: Type.Union([Type.Number(), Type.Null()], { description: 'Minutes from the start, or null when it has not happened' }),
+  met: Type.Union([Type.Boolean(), Type.Null()], { description: 'null: not happened yet and still within the target' }),
+});
 
 const IncidentOut = Type.Object(
   {
@@ -57,7 +63,7 @@ const IncidentOut = Type.Object(
     title: Type.String(),
     summary: Type.String(),
     severity: Type.String(),
-    status: Type.String(),
+    status: Type.Union(STATUSES.map((s) => Type.Literal(s))),
     private: Type.Boolean(),
     commanderId: Type.Union([Type.String(), Type.Null()]),
     commsLeadId: Type.Union([Type.String(), Type.Null()]),
@@ -93,6 +99,7 @@ export const out = (i: Incident) => ({ ...i, reference: `INC-${i.number}` });
 export function incidentRoutes(app: App, deps: HttpDeps): void {
   const { core } = deps;
   app.addSchema(IncidentOut);
+  app.addSchema(SeverityOut);
   const tags = ['incidents'];
   const ctxOf = (req: FastifyRequest): Ctx => principalCtx(principalOf(req), core.clock.now(), deps.config.publicUrl);
 
@@ -107,7 +114,7 @@ export function incidentRoutes(app: App, deps: HttpDeps): void {
   });
   app.put('/api/v1/severities/:key', {
     config: { auth: 'admin' },
-    schema: { tags, summary: 'Create or replace a severity level', params: Type.Object({ key: Type.String({ maxLength: 10 }) }), body: Type.Omit(SeveritySchema, ['key']), response: { 200: SeveritySchema, ...StdErrors } },
+    schema: { tags, summary: 'Create or replace a severity level', params: Type.Object({ key: Type.String({ maxLength: 10 }) }), body: Type.Omit(SeveritySchema, ['key']), response: { 200: Type.Ref('Severity'), ...StdErrors } },
     handler: async (req) => {
       const s: Severity = { whenToEscalate: '', ...req.body, key: req.params.key.toUpperCase() } as Severity;
       return saveSeverityLevel(core, ctxOf(req), s);
@@ -172,11 +179,11 @@ export function incidentRoutes(app: App, deps: HttpDeps): void {
       response: {
         200: Type.Object({
           incident: Type.Ref('Incident'),
-          members: Type.Array(Type.Object({ userId: Type.String(), role: Type.String(), addedAt: Type.Number(), name: Type.String() })),
-          targets: Type.Unknown(),
-          severity: Type.Unknown(),
-          alerts: Type.Array(Type.Unknown()),
-          postmortem: Type.Union([Type.Object({ id: Type.String(), status: Type.String(), dueAt: Type.Union([Type.Number(), Type.Null()]) }), Type.Null()]),
+          members: Type.Array(Type.Object({ userId: Type.String(), role: Type.Union(MEMBER_ROLES.map((m) => Type.Literal(m))), addedAt: Type.Number(), name: Type.String() })),
+          targets: Type.Object({ ack: TargetResult, response: TargetResult }, { description: 'Whether the acknowledgement and response targets of the severity were met' }),
+          severity: Type.Ref('Severity'),
+          alerts: Type.Array(Type.Ref('Alert')),
+          postmortem: Type.Union([Type.Object({ id: Type.String(), status: Type.Union([Type.Literal('draft'), Type.Literal('in_review'), Type.Literal('published')]), dueAt: Type.Union([Type.Number(), Type.Null()]) }), Type.Null()]),
           timeline: Type.Array(TimelineEventSchema),
           notReached: Type.Array(NotReachedSchema, { description: 'People a page of this incident (or of its alerts) did not reach' }),
         }),

@@ -15,6 +15,7 @@ import {
   verifyContactMethod,
   setMessageTemplate,
   verifyContactByLink,
+  CONTACT_TYPES,
 } from '../../core/notifications/notifications.js';
 import { acknowledgePageAs, getPage, listPages, sendTestPage } from '../../core/notifications/pages.js';
 import { checklistOf, contactMethodsOf, notificationRulesOf, quietHoursOf } from '../../core/users/personal.js';
@@ -24,33 +25,40 @@ import { principalOf } from '../auth.js';
 import { IdParams, StdErrors, TimelineEventSchema } from '../schemas.js';
 import type { App, HttpDeps } from '../types.js';
 
-const ContactSchema = Type.Object({
-  id: Type.String(),
-  userId: Type.String(),
-  type: Type.String(),
-  address: Type.String(),
-  label: Type.String(),
-  verifiedAt: Type.Union([Type.Number(), Type.Null()]),
-  disabled: Type.Boolean(),
-  importedFrom: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'Where an import carried it over from (verified there); null when added in Vigil' })),
-  confirmedAt: Type.Optional(Type.Union([Type.Number(), Type.Null()], { description: 'When its owner confirmed an imported contact method' })),
-  createdAt: Type.Number(),
-  updatedAt: Type.Number(),
-});
-const RuleSchema = Type.Object({ id: Type.String(), userId: Type.String(), urgency: Type.String(), contactMethodId: Type.String(), delayMinutes: Type.Number(), createdAt: Type.Number() });
-const PageSchema = Type.Object({
-  id: Type.String(),
-  userId: Type.String(),
-  urgency: Type.String(),
-  subject: Type.String(),
-  text: Type.String(),
-  sourceType: Type.String(),
-  sourceId: Type.Union([Type.String(), Type.Null()]),
-  status: Type.String(),
-  createdAt: Type.Number(),
-  acknowledgedAt: Type.Union([Type.Number(), Type.Null()]),
-  acknowledgedVia: Type.Union([Type.String(), Type.Null()]),
-});
+const Urgency = Type.Union([Type.Literal('high'), Type.Literal('low')]);
+const ContactSchema = Type.Object(
+  {
+    id: Type.String(),
+    userId: Type.String(),
+    type: Type.Union(CONTACT_TYPES.map((t) => Type.Literal(t))),
+    address: Type.String(),
+    label: Type.String(),
+    verifiedAt: Type.Union([Type.Number(), Type.Null()]),
+    disabled: Type.Boolean(),
+    importedFrom: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'Where an import carried it over from (verified there); null when added in Vigil' })),
+    confirmedAt: Type.Optional(Type.Union([Type.Number(), Type.Null()], { description: 'When its owner confirmed an imported contact method' })),
+    createdAt: Type.Number(),
+    updatedAt: Type.Number(),
+  },
+  { $id: 'ContactMethod' },
+);
+const RuleSchema = Type.Object({ id: Type.String(), userId: Type.String(), urgency: Urgency, contactMethodId: Type.String(), delayMinutes: Type.Number(), createdAt: Type.Number() }, { $id: 'NotificationRule' });
+const PageSchema = Type.Object(
+  {
+    id: Type.String(),
+    userId: Type.String(),
+    urgency: Urgency,
+    subject: Type.String(),
+    text: Type.String(),
+    sourceType: Type.String(),
+    sourceId: Type.Union([Type.String(), Type.Null()]),
+    status: Type.Union([Type.Literal('active'), Type.Literal('acknowledged'), Type.Literal('cancelled'), Type.Literal('exhausted')]),
+    createdAt: Type.Number(),
+    acknowledgedAt: Type.Union([Type.Number(), Type.Null()]),
+    acknowledgedVia: Type.Union([Type.String(), Type.Null()]),
+  },
+  { $id: 'Page' },
+);
 const ChecklistSchema = Type.Object({
   complete: Type.Boolean(),
   items: Type.Array(Type.Object({ id: Type.String(), label: Type.String(), done: Type.Boolean(), required: Type.Boolean(), help: Type.String() })),
@@ -59,6 +67,10 @@ const UserParams = Type.Object({ userId: Type.String({ description: 'User id, em
 
 export function notificationRoutes(app: App, deps: HttpDeps): void {
   const { core } = deps;
+  for (const s of [ContactSchema, RuleSchema, PageSchema]) app.addSchema(s);
+  const Contact = Type.Ref('ContactMethod');
+  const Rule = Type.Ref('NotificationRule');
+  const PageOut = Type.Ref('Page');
   const tags = ['notifications'];
   const ctxOf = (req: Parameters<typeof principalOf>[0]): Ctx => principalCtx(principalOf(req), core.clock.now(), deps.config.publicUrl);
   /** The person a `:userId` names (`me`, an id or an email), as the signed-in principal sees them. */
@@ -72,7 +84,7 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
       tags,
       summary: "A user's contact methods (the person, admins and the leads of the person's teams; others get none, only whether pages would reach the person)",
       params: UserParams,
-      response: { 200: Type.Object({ data: Type.Array(ContactSchema), warnings: Type.Array(Type.String()), hidden: Type.Boolean({ description: 'True when the contact methods are private to this viewer' }) }), ...StdErrors },
+      response: { 200: Type.Object({ data: Type.Array(Contact), warnings: Type.Array(Type.String()), hidden: Type.Boolean({ description: 'True when the contact methods are private to this viewer' }) }), ...StdErrors },
     },
     handler: async (req) => {
       const { p, userId } = await subjectOf(req, req.params.userId);
@@ -92,7 +104,7 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
         },
         { additionalProperties: false },
       ),
-      response: { 201: ContactSchema, ...StdErrors },
+      response: { 201: Contact, ...StdErrors },
     },
     handler: async (req, reply) => reply.status(201).send(await addContactMethod(core, ctxOf(req), { user: req.params.userId, ...req.body })),
   });
@@ -107,7 +119,7 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
       summary: 'Verify a contact method with the link sent to it (the token of the link; no sign-in needed)',
       security: [],
       body: Type.Object({ token: Type.String({ minLength: 10, maxLength: 200 }) }, { additionalProperties: false }),
-      response: { 200: ContactSchema, ...StdErrors },
+      response: { 200: Contact, ...StdErrors },
     },
     handler: async (req) => verifyContactByLink(core, systemCtx(core.clock.now(), deps.config.publicUrl), { token: req.body.token }),
   });
@@ -144,7 +156,7 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
   });
 
   app.get('/api/v1/users/:userId/notification-rules', {
-    schema: { tags, summary: "A user's notification rules (the person, admins and the leads of the person's teams)", params: UserParams, response: { 200: Type.Object({ data: Type.Array(RuleSchema) }), ...StdErrors } },
+    schema: { tags, summary: "A user's notification rules (the person, admins and the leads of the person's teams)", params: UserParams, response: { 200: Type.Object({ data: Type.Array(Rule) }), ...StdErrors } },
     handler: async (req) => {
       const { p, userId } = await subjectOf(req, req.params.userId);
       return { data: await notificationRulesOf(core, p, userId) };
@@ -156,7 +168,7 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
       summary: 'Add a rule: notify through a contact method N minutes after a page starts',
       params: UserParams,
       body: Type.Object({ urgency: Type.Union([Type.Literal('high'), Type.Literal('low')]), contactMethodId: Type.String(), delayMinutes: Type.Integer({ minimum: 0, maximum: 240 }) }, { additionalProperties: false }),
-      response: { 201: RuleSchema, ...StdErrors },
+      response: { 201: Rule, ...StdErrors },
     },
     handler: async (req, reply) => reply.status(201).send(await addRule(core, ctxOf(req), { user: req.params.userId, ...req.body })),
   });
@@ -225,7 +237,7 @@ export function notificationRoutes(app: App, deps: HttpDeps): void {
       tags,
       summary: 'Pages sent to you (admins: ?user=)',
       querystring: Type.Object({ user: Type.Optional(Type.String()), status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('acknowledged'), Type.Literal('cancelled'), Type.Literal('exhausted')])) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ data: Type.Array(PageSchema) }), ...StdErrors },
+      response: { 200: Type.Object({ data: Type.Array(PageOut) }), ...StdErrors },
     },
     handler: async (req) => listPages(core, ctxOf(req), req.query),
   });

@@ -67,6 +67,8 @@ export const LayerSchema = Type.Object(
   { additionalProperties: false },
 );
 
+const LayerOut = Type.Object({ ...LayerSchema.properties, id: Type.String(), startDate: Type.String({ description: "'YYYY-MM-DD' in the schedule's zone" }) });
+
 const ScheduleSchema = Type.Object(
   {
     id: Type.String(),
@@ -76,7 +78,7 @@ const ScheduleSchema = Type.Object(
     description: Type.String(),
     timeZone: Type.String(),
     reminderMinutes: Type.Integer(),
-    layers: Type.Array(Type.Unknown()),
+    layers: Type.Array(LayerOut, { description: 'Lowest precedence first: a later layer wins where it has coverage' }),
     slackUserGroupId: Type.Union([Type.String(), Type.Null()]),
     slackHandoffChannel: Type.Union([Type.String(), Type.Null()]),
     createdAt: Type.Number(),
@@ -117,12 +119,13 @@ const RangeQuery = Type.Object({ from: Type.Optional(InstantQuery), to: Type.Opt
 
 const UserRef = Type.Object({ id: Type.String(), name: Type.String(), email: Type.String() });
 
+const ShiftSource = Type.Union([Type.Literal('rotation'), Type.Literal('override')]);
 const FinalShiftSchema = Type.Object({
   userId: Type.String(),
   user: Type.Optional(UserRef),
   start: Type.Number(),
   end: Type.Number(),
-  source: Type.String(),
+  source: ShiftSource,
   layerId: Type.Optional(Type.String()),
   overrideId: Type.Optional(Type.String()),
   replacedUserId: Type.Optional(Type.String()),
@@ -170,7 +173,7 @@ const SwapSchema = Type.Object(
     start: Type.Number(),
     end: Type.Number(),
     note: Type.String(),
-    status: Type.String(),
+    status: Type.Union([Type.Literal('open'), Type.Literal('accepted'), Type.Literal('cancelled')]),
     takerId: Type.Union([Type.String(), Type.Null()]),
     overrideId: Type.Union([Type.String(), Type.Null()]),
     createdAt: Type.Number(),
@@ -186,7 +189,7 @@ const OnCallSchema = Type.Object({
       userId: Type.String(),
       user: Type.Optional(UserRef),
       until: Type.Number(),
-      source: Type.String(),
+      source: ShiftSource,
       layerId: Type.Union([Type.String(), Type.Null()], { description: 'The layer this person is on call from (null for a whole-schedule override)' }),
       layerName: Type.Union([Type.String(), Type.Null()]),
       overrideId: Type.Union([Type.String(), Type.Null()]),

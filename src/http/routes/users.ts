@@ -4,7 +4,7 @@ import { principalCtx, type Ctx } from '../../core/shared/context.js';
 import { confirmEmailChange, requestEmailChange } from '../../core/users/verification.js';
 import { createUser, deactivateUser, getUser, listUsers, teamTimeline, updateUser, userTimeline, whoAmI } from '../../core/users/users.js';
 import { principalOf } from '../auth.js';
-import { IdParams, Role, StdErrors, TimelineEventSchema, listOf } from '../schemas.js';
+import { IdParams, Role, ScopeSchema, StdErrors, TimelineEventSchema, listOf } from '../schemas.js';
 import type { App, HttpDeps } from '../types.js';
 
 const UserCreate = Type.Object(
@@ -44,7 +44,7 @@ export function userRoutes(app: App, deps: HttpDeps): void {
     schema: {
       tags: ['identity'],
       summary: 'The signed-in user, their scopes and teams',
-      response: { 200: Type.Object({ user: Type.Ref('User'), scopes: Type.Array(Type.String()), teams: Type.Array(Type.Ref('Team')), via: Type.String() }), ...StdErrors },
+      response: { 200: Type.Object({ user: Type.Ref('User'), scopes: Type.Array(ScopeSchema), teams: Type.Array(Type.Ref('Team')), via: Type.Union([Type.Literal('session'), Type.Literal('token')]) }), ...StdErrors },
     },
     handler: async (req) => whoAmI(core, ctxOf(req)),
   });

@@ -3,30 +3,20 @@
  * any team; a team's lead to their own team.
  */
 import { useState, type FormEvent } from 'react';
-import { api, ApiError, type Team } from '../api.ts';
+import { ApiError, call, type BodyOf, type ResponseOf, type Team } from '../api.ts';
 import { Field, fieldError } from './Field.tsx';
 import { Modal, ModalActions } from './Modal.tsx';
 import { SlackPicker } from './SlackPicker.tsx';
 import { ErrorBanner } from './ui.tsx';
 
-export interface Invite {
-  id: string;
-  email: string;
-  name: string;
-  role: string;
-  teamId: string | null;
-  source: string;
-  status: string;
-  createdAt: number;
-  expiresAt: number;
-}
+export type Invite = ResponseOf<'/invites', 'post'>;
 
 export function InviteModal({ teams, isAdmin, onClose, onSent }: { teams: Team[]; isAdmin: boolean; onClose: () => void; onSent: (summary: string) => void }) {
   const [mode, setMode] = useState<'email' | 'slack'>('email');
   const [emails, setEmails] = useState('');
   const [channel, setChannel] = useState('');
   const [teamId, setTeamId] = useState(teams.length === 1 ? teams[0]!.id : '');
-  const [role, setRole] = useState('responder');
+  const [role, setRole] = useState<BodyOf<'/invites', 'post'>['role']>('responder');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
@@ -45,7 +35,7 @@ export function InviteModal({ teams, isAdmin, onClose, onSent }: { teams: Team[]
         const sent: string[] = [];
         for (const email of list) {
           try {
-            await api.post<Invite>('/invites', { email, role, teamId: teamId || null });
+            await call('post', '/invites', { body: { email, role, teamId: teamId || null } });
             sent.push(email);
           } catch (err) {
             if (err instanceof ApiError) throw new ApiError(err.status, err.code, `${email}: ${err.message}${sent.length ? ` (invited so far: ${sent.join(', ')})` : ''}`, { field: 'emails' });
@@ -55,7 +45,7 @@ export function InviteModal({ teams, isAdmin, onClose, onSent }: { teams: Team[]
         onSent(`Invited ${sent.join(', ')}. Each gets a sign-up link by email.`);
       } else {
         if (!channel) throw new ApiError(400, 'invalid', 'Choose a Slack channel.', { field: 'channelId' });
-        const res = await api.post<{ invited: Invite[]; skipped: Array<{ slackUserId: string; name?: string; reason: string }> }>('/invites/slack', { channelId: channel, role, teamId: teamId || null });
+        const res = await call('post', '/invites/slack', { body: { channelId: channel, role, teamId: teamId || null } });
         const skipped = res.skipped.length ? ` Skipped ${res.skipped.map((s) => `${s.name ?? s.slackUserId} (${s.reason})`).join(', ')}.` : '';
         onSent(`Invited ${res.invited.length} ${res.invited.length === 1 ? 'person' : 'people'} from the channel: ${res.invited.map((i) => i.email).join(', ') || 'nobody new'}.${skipped}`);
       }
@@ -102,7 +92,7 @@ export function InviteModal({ teams, isAdmin, onClose, onSent }: { teams: Team[]
           </Field>
           <Field label="Role" error={fieldError(error, 'role')}>
             {(p) => (
-              <select {...p} value={role} onChange={(e) => setRole(e.target.value)}>
+              <select {...p} value={role} onChange={(e) => setRole(e.target.value as typeof role)}>
                 <option value="responder">Responder (goes on call)</option>
                 <option value="stakeholder">Stakeholder (follows incidents)</option>
                 {isAdmin ? <option value="admin">Admin</option> : null}

@@ -4,40 +4,25 @@
  * is not configured, or the list cannot be read, a plain id field remains.
  */
 import { useEffect, useId, useRef, useState } from 'react';
-import { api, ApiError } from '../api.ts';
+import { ApiError, call, type ResponseOf } from '../api.ts';
 import type { FieldControlProps } from './Field.tsx';
 
-export interface SlackChannelOption {
-  id: string;
-  name: string;
-  isPrivate: boolean;
-  isMember: boolean;
-}
-
-export interface SlackUserGroupOption {
-  id: string;
-  handle: string;
-  name: string;
-  userCount: number;
-}
+export type SlackChannelOption = ResponseOf<'/slack/channels', 'get'>['data'][number];
+export type SlackUserGroupOption = ResponseOf<'/slack/usergroups', 'get'>['data'][number];
 
 type Option = { id: string; label: string; detail: string };
 
 const ID_PATTERN = { channel: /^[CGD][A-Z0-9]{6,20}$/, usergroup: /^S[A-Z0-9]{6,20}$/ };
 
 async function load(kind: 'channel' | 'usergroup', q: string, cursor: string): Promise<{ options: Option[]; nextCursor: string }> {
-  const params = new URLSearchParams();
-  if (q) params.set('query', q);
-  if (cursor) params.set('cursor', cursor);
-  const qs = params.toString() ? `?${params.toString()}` : '';
   if (kind === 'channel') {
-    const res = await api.get<{ data: SlackChannelOption[]; nextCursor: string }>(`/slack/channels${qs}`);
+    const res = await call('get', '/slack/channels', { query: { query: q, cursor } });
     return {
       options: res.data.map((c) => ({ id: c.id, label: `#${c.name}`, detail: `${c.isPrivate ? 'private' : 'public'}${c.isMember ? '' : ' · Vigil is not in it yet'}` })),
       nextCursor: q ? '' : res.nextCursor,
     };
   }
-  const res = await api.get<{ data: SlackUserGroupOption[] }>(`/slack/usergroups${q ? `?query=${encodeURIComponent(q)}` : ''}`);
+  const res = await call('get', '/slack/usergroups', { query: { query: q } });
   return { options: res.data.map((g) => ({ id: g.id, label: `@${g.handle}`, detail: `${g.name} · ${g.userCount} ${g.userCount === 1 ? 'member' : 'members'}` })), nextCursor: '' };
 }
 

@@ -5,23 +5,14 @@
  * the hours. The window defaults to the team's active Jira sprint, else the next 14 days.
  */
 import { useState, type FormEvent } from 'react';
-import { api, request } from '../api.ts';
+import { api, call, type ResponseOf } from '../api.ts';
 import { Field } from '../components/Field.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { Badge, EmptyState, ErrorBanner, Loading, PageHeader, Panel } from '../components/ui.tsx';
 import { formatDateTime } from '../format.ts';
 import { useDocumentTitle, useResource } from '../hooks.ts';
 
-export interface SprintCheck {
-  team: { id: string; slug: string; name: string };
-  from: number;
-  to: number;
-  window: 'requested' | 'jira_sprint' | 'default';
-  jira: { enabled: boolean; boards: number[]; note: string | null };
-  engineers: Array<{ userId: string; name: string; email: string; onCallHours: number; onCallShifts: Array<{ start: number; end: number }>; allocatable: boolean }>;
-  sprints: Array<{ id: number | string; name: string; state: string; start: number; end: number }>;
-  conflicts: Array<{ sprint: { name: string }; issue: { key: string; summary: string; url: string }; user: { name: string }; onCallHours: number }>;
-}
+export type SprintCheck = ResponseOf<'/availability/sprint', 'get'>;
 
 const DAY = 86_400_000;
 const hours = (h: number): string => (Number.isInteger(h) ? String(h) : h.toFixed(1));
@@ -47,12 +38,8 @@ export function AvailabilityPage() {
     setBusy(true);
     setError(null);
     try {
-      const q = new URLSearchParams({ team: chosen });
-      if (from && to) {
-        q.set('from', new Date(`${from}T00:00`).toISOString());
-        q.set('to', new Date(new Date(`${to}T00:00`).getTime() + DAY).toISOString());
-      }
-      setCheck(await request<SprintCheck>('GET', `/availability/sprint?${q.toString()}`));
+      const span = from && to ? { from: new Date(`${from}T00:00`).toISOString(), to: new Date(new Date(`${to}T00:00`).getTime() + DAY).toISOString() } : {};
+      setCheck(await call('get', '/availability/sprint', { query: { team: chosen, ...span } }));
     } catch (err) {
       setError(err);
     } finally {

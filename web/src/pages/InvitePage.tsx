@@ -3,20 +3,14 @@
  * a name and password, join the team) and confirming a contact method.
  */
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, ApiError } from '../api.ts';
+import { ApiError, call, type ResponseOf } from '../api.ts';
 import { Field, fieldError } from '../components/Field.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { ErrorBanner, Loading } from '../components/ui.tsx';
 import { browserTimeZone } from '../format.ts';
 import { useDocumentTitle } from '../hooks.ts';
 
-interface PublicInvite {
-  email: string;
-  name: string;
-  role: string;
-  team: { id: string; name: string } | null;
-  expiresAt: number;
-}
+type PublicInvite = ResponseOf<'/invites/by-token/{token}', 'get'>;
 
 function Card({ title, subtitle, children }: { title: string; subtitle?: string; children: React.ReactNode }) {
   return (
@@ -47,8 +41,7 @@ export function InvitePage({ token, onJoined }: { token: string; onJoined: () =>
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    api
-      .get<PublicInvite>(`/invites/by-token/${encodeURIComponent(token)}`, { quiet401: true })
+    call('get', '/invites/by-token/{token}', { path: { token }, quiet401: true })
       .then((i) => {
         setInvite(i);
         setName(i.name);
@@ -64,7 +57,7 @@ export function InvitePage({ token, onJoined }: { token: string; onJoined: () =>
     setBusy(true);
     setError(null);
     try {
-      await api.post(`/invites/by-token/${encodeURIComponent(token)}/accept`, { name: name.trim(), password, timeZone: browserTimeZone() }, { quiet401: true });
+      await call('post', '/invites/by-token/{token}/accept', { path: { token }, body: { name: name.trim(), password, timeZone: browserTimeZone() }, quiet401: true });
       await onJoined();
     } catch (err) {
       setError(err);
@@ -111,7 +104,7 @@ export function VerifyContactPage({ token }: { token: string }) {
   const confirm = async () => {
     setState({ kind: 'busy' });
     try {
-      const c = await api.post<{ type: string; address: string }>('/contact-methods/verify-link', { token }, { quiet401: true });
+      const c = await call('post', '/contact-methods/verify-link', { body: { token }, quiet401: true });
       setState({ kind: 'done', type: c.type, address: c.address });
     } catch (err) {
       setState({ kind: 'error', error: err });

@@ -4,7 +4,7 @@
  * an ordered list, quiet hours, a test page to acknowledge, and the priority levels.
  */
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
-import { api, CONTACT_TYPES, errorMessage, type ContactMethod, type ContactType, type NotificationRule, type PageRecord, type TimelineEvent, type Urgency } from '../api.ts';
+import { api, CONTACT_TYPES, errorMessage, type ContactMethod, type ContactMethods, type ContactType, type NotificationRule, type PageRecord, type TimelineEvent, type Urgency } from '../api.ts';
 import { CHANNEL_LABEL, CONTACT_ICON, EventTimeline, PageStatusBadge } from '../components/AlertBits.tsx';
 import { Field, fieldError } from '../components/Field.tsx';
 import { Icon } from '../components/Icon.tsx';
@@ -138,7 +138,7 @@ function SlackPanel({ onChanged }: { onChanged: () => void }) {
   );
 }
 
-function ContactMethodsPanel({ contacts, onChanged }: { contacts: Resource<{ data: ContactMethod[]; warnings: string[] }>; onChanged: () => void }) {
+function ContactMethodsPanel({ contacts, onChanged }: { contacts: Resource<ContactMethods>; onChanged: () => void }) {
   const { user } = useSession();
   const [type, setType] = useState<ContactType>(user.slackUserId ? 'slack_dm' : 'email');
   const [address, setAddress] = useState(user.slackUserId ?? user.email);
@@ -161,7 +161,7 @@ function ContactMethodsPanel({ contacts, onChanged }: { contacts: Resource<{ dat
       const c = await api.notifications.addContact({ type, address: address.trim(), ...(label.trim() ? { label: label.trim() } : {}) });
       setNotice({ contactId: c.id, text: c.verifiedAt ? `${contactName(c)} is ready: your linked Slack account needs no code.` : `We sent a code to ${c.address}. Enter it below to verify.` });
       setLabel('');
-      contacts.setData((cur) => ({ data: [...(cur?.data ?? []), c], warnings: cur?.warnings ?? [] }));
+      contacts.setData((cur) => ({ data: [...(cur?.data ?? []), c], warnings: cur?.warnings ?? [], hidden: cur?.hidden ?? false }));
       onChanged();
     } catch (err) {
       setError(err);
@@ -246,7 +246,7 @@ function ContactMethodsPanel({ contacts, onChanged }: { contacts: Resource<{ dat
           onRemoved={() => {
             const id = removing.id;
             setRemoving(null);
-            contacts.setData((cur) => ({ data: (cur?.data ?? []).filter((c) => c.id !== id), warnings: cur?.warnings ?? [] }));
+            contacts.setData((cur) => ({ data: (cur?.data ?? []).filter((c) => c.id !== id), warnings: cur?.warnings ?? [], hidden: cur?.hidden ?? false }));
             onChanged();
           }}
         />

@@ -3,24 +3,13 @@
  * reports. Values set here win over the configuration; the token is never shown again.
  */
 import { useState, type FormEvent } from 'react';
-import { api } from '../api.ts';
+import { call, type ResponseOf } from '../api.ts';
 import { Field, fieldError } from '../components/Field.tsx';
 import { ErrorBanner, Loading, Panel } from '../components/ui.tsx';
 import { useDocumentTitle, useResource } from '../hooks.ts';
 import { useSession } from '../session.tsx';
 
-interface NotionView {
-  configured: boolean;
-  tokenSource: 'config' | 'settings' | null;
-  postmortemsDatabaseId: string | null;
-  reportsDatabaseId: string | null;
-}
-
-interface CheckResult {
-  ok: boolean;
-  databases: Array<{ use: string; id: string; title: string; properties: string[] }>;
-  problems: string[];
-}
+type CheckResult = ResponseOf<'/settings/notion/check', 'post'>;
 
 /** Accepts the database URL or its id; Notion ids are the 32 hex characters in the URL. */
 const idFrom = (s: string): string => /([0-9a-f]{32})(?:\?|$)/i.exec(s.replace(/-/g, ''))?.[1] ?? s.trim();
@@ -29,7 +18,7 @@ export function NotionSettingsSection() {
   useDocumentTitle('Notion settings');
   const session = useSession();
   const isAdmin = session.user.role === 'admin' && session.can('admin');
-  const view = useResource(() => api.get<NotionView>('/settings/notion'), []);
+  const view = useResource(() => call('get', '/settings/notion'), []);
   const [token, setToken] = useState('');
   const [pm, setPm] = useState<string | null>(null);
   const [reports, setReports] = useState<string | null>(null);
@@ -52,10 +41,10 @@ export function NotionSettingsSection() {
     if (reports !== null) body.reportsDatabaseId = reports.trim() ? idFrom(reports) : null;
     if (Object.keys(body).length === 0) return;
     try {
-      view.setData(await api.put<NotionView>('/settings/notion', body));
+      view.setData(await call('put', '/settings/notion', { body }));
       setToken('');
       setSaved(true);
-      setCheck(await api.post<CheckResult>('/settings/notion/check'));
+      setCheck(await call('post', '/settings/notion/check'));
     } catch (err) {
       setError(err);
     }
@@ -95,7 +84,7 @@ export function NotionSettingsSection() {
             className="btn btn-secondary"
             onClick={async () => {
               try {
-                setCheck(await api.post<CheckResult>('/settings/notion/check'));
+                setCheck(await call('post', '/settings/notion/check'));
               } catch (err) {
                 setError(err);
               }

@@ -176,6 +176,7 @@ function EditSeverityModal({ severity, onClose, onSaved }: { severity: Severity;
     examplesText: severity.examples.join('\n'),
     groupsText: severity.stakeholderGroups.join(', '),
     escalationText: severity.escalationPolicy ?? '',
+    whenToEscalate: severity.whenToEscalate ?? '',
   }));
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);

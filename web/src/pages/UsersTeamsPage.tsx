@@ -3,11 +3,11 @@
  * Admins manage users and teams; a team's lead may edit that team; stakeholders only read.
  */
 import { useMemo, useState } from 'react';
-import { api, type Team, type User } from '../api.ts';
+import { api, call, type Team, type User } from '../api.ts';
 import { Icon } from '../components/Icon.tsx';
 import { TeamFormModal } from '../components/TeamForm.tsx';
 import { UserFormModal } from '../components/UserForm.tsx';
-import { InviteModal, type Invite } from '../components/InviteForm.tsx';
+import { InviteModal } from '../components/InviteForm.tsx';
 import { PersonContactsModal } from '../components/PersonContacts.tsx';
 import { Avatar, Badge, EmptyState, ErrorBanner, Loading, PageHeader, Panel, RoleBadge, TabLinks } from '../components/ui.tsx';
 import { useDocumentTitle, useResource } from '../hooks.ts';
@@ -28,7 +28,7 @@ export function UsersTeamsPage({ tab }: { tab: Tab }) {
   const users = useResource(() => api.users.list({ includeInactive: isAdmin }), [isAdmin]);
   const teams = useResource(() => api.teams.list(), []);
   const [modal, setModal] = useState<{ kind: 'user'; user?: User } | { kind: 'team'; team?: Team } | { kind: 'invite' } | { kind: 'contacts'; user: User } | null>(null);
-  const invites = useResource(async () => (isAdmin ? (await api.get<{ data: Invite[] }>('/invites')).data : []), [isAdmin]);
+  const invites = useResource(async () => (isAdmin ? (await call('get', '/invites')).data : []), [isAdmin]);
   const [flash, setFlash] = useState<string | null>(null);
 
   // Mirrors the API's rules: users and new teams need an admin; a team's lead may also edit it.
@@ -125,7 +125,7 @@ export function UsersTeamsPage({ tab }: { tab: Tab }) {
                         type="button"
                         className="btn btn-ghost btn-sm"
                         onClick={async () => {
-                          await api.del(`/invites/${encodeURIComponent(i.id)}`);
+                          await call('delete', '/invites/{id}', { path: { id: i.id } });
                           void invites.reload();
                         }}
                       >
