@@ -10,7 +10,8 @@
  * For each setup: a fixed-rate run at --rate for --seconds, then a rate search: steps of --step-seconds at the
  * rates of --search, in order, until a step's p99 reaches 250 ms (or an alert is not notified); the highest step
  * under it is the setup's sustained rate (--search= skips the search). PostgreSQL setups are skipped when no
- * server answers (VIGIL_TEST_PG_URL, default postgres://postgres@127.0.0.1:5432/postgres).
+ * server answers (VIGIL_TEST_PG_URL, default postgres://postgres@127.0.0.1:5432/postgres). --profile=<file> writes a V8
+ * CPU profile of the (first) Vigil process over the fixed-rate run and skips the search.
  *
  * Vigil runs in child processes (real clock, real engine) with Slack pointed at the fake Slack
  * (test/fakes/slack.ts), which runs in this process with the load client. Set-up through the API: N people
