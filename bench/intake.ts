@@ -644,6 +644,7 @@ async function run(profileAlways: boolean): Promise<string> {
     `- Targets (Vigil ≥ ${TARGET_RATIO}× bare${amRatio !== undefined ? " and above Alertmanager's ratio" : ''}): **${verdict ? 'met' : 'NOT met'}**`,
     ...(unauthorized ? [`- Vigil's HTTP stack alone (the 401 row) reaches ${(unauthorized.rps / bareRps).toFixed(2)} of bare node:http; the rest is accepting (parsing and validating the event, the queue commit) and the applying share.`] : []),
     ...(bareSqlite ? [`- A bare server doing one durable SQLite INSERT per request (its own transaction) reaches ${(bareSqlite.rps / bareRps).toFixed(2)}; Vigil reaches ${(v.rps / bareSqlite.rps).toFixed(2)} of that.`] : []),
+    `- Bare node:http before / after: ${Math.round(bare1.rps)} / ${Math.round(bare2.rps)} req/s (${((Math.abs(bare1.rps - bare2.rps) / bareRps) * 100).toFixed(0)}% apart${Math.abs(bare1.rps - bare2.rps) / bareRps > 0.1 ? ': **the machine\'s capacity changed during the run; the ratios are not reliable**' : ''}).`,
     '- Alertmanager is written in Go and uses both cores; Vigil and the bare server are one Node.js process (one core for JavaScript).',
     '',
     '### Applying what was accepted',
