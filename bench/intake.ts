@@ -1,28 +1,38 @@
 /**
- * Intake throughput: single-event OpsGenie creates (`POST /v2/alerts`, distinct aliases) from 32 concurrent
- * keep-alive connections against Vigil on embedded SQLite, as a ratio to a bare `node:http` server answering
- * 202 with a small JSON body, measured in the same run with the same client.
+ * Intake throughput: single-event OpsGenie creates (`POST /v2/alerts`, distinct aliases) against Vigil on
+ * embedded SQLite, as a ratio to a bare `node:http` server answering 202 with a small JSON body, and a real
+ * Prometheus Alertmanager 0.25 (`POST /api/v2/alerts`, one alert per request, distinct labels) as a ratio to the
+ * same bare server: all measured in the same run with the same client command, Debian's wrk
+ * (`wrk -t2 -c32 -d<N>s --latency -s <lua>`).
  *
- *   node --import tsx bench/intake.ts [--profile]
+ *   node --import tsx bench/intake.ts [--seconds=10] [--warmup=2] [--connections=32] [--threads=2] [--profile]
+ *     [--profile-seconds=8] [--no-alertmanager] [--no-diagnostics] [--alertmanager=/usr/bin/prometheus-alertmanager]
  *
- * Each server runs in its own process (this script with `--serve=bare|vigil`), the load client in this one.
- * Warm-up 2 s, then 10 s measured. The bare server is measured before and after Vigil and the mean is used.
- * When the ratio misses the target (or with --profile) Vigil is run once more under `node --cpu-prof` and the
- * top self-time costs are reported. Writes bench/results/intake.md.
+ * Order: bare (before), Vigil, Alertmanager, bare (after); the bare figure used for the ratios is the mean of the
+ * two. Each server runs in its own process (this script with `--serve=bare|vigil`, or Alertmanager), wrk in its
+ * own. Each server gets a warm-up wrk run (not measured) before the measured one. When Vigil's ratio misses the
+ * target (or with --profile) Vigil is run once more under the V8 CPU profiler and the top costs are reported.
+ * Without wrk, says how to install it and exits 2. Writes bench/results/intake.md.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { Agent, createServer, request } from 'node:http';
+import { createServer } from 'node:http';
+import { createServer as createTcpServer } from 'node:net';
 import { Session } from 'node:inspector';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const CONNECTIONS = 32;
-const WARMUP_MS = 2000;
-const MEASURE_MS = 10_000;
-const PROFILE_MS = 8000;
+const flag = (name: string, fallback: number): number => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
+const CONNECTIONS = flag('connections', 32);
+const THREADS = flag('threads', 2);
+const WARMUP_S = flag('warmup', 2);
+const MEASURE_S = flag('seconds', 10);
+const PROFILE_S = flag('profile-seconds', 8);
+const ALERTMANAGER_BIN = process.argv.find((a) => a.startsWith('--alertmanager='))?.slice(15) ?? '/usr/bin/prometheus-alertmanager';
+const WITH_ALERTMANAGER = !process.argv.includes('--no-alertmanager');
+const WITH_DIAGNOSTICS = !process.argv.includes('--no-diagnostics');
 const TARGET_RATIO = 0.5;
 const TOKEN = 'vgl_bench_bootstrap_token_0123456789';
 const HERE = fileURLToPath(import.meta.url);
@@ -147,92 +157,201 @@ async function startChild(kind: 'bare' | 'bare-sqlite' | 'vigil', env: Record<st
   };
 }
 
+/** A free TCP port on 127.0.0.1 (for Alertmanager, which takes its port on the command line). */
+async function freePort(): Promise<number> {
+  const srv = createTcpServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const address = srv.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+const ALERTMANAGER_CONFIG = `route:
+  receiver: 'null'
+  group_by: ['alertname']
+receivers:
+  - name: 'null'
+`;
+
+/** Prometheus Alertmanager with a null receiver, its own storage in tmp, clustering off. */
+async function startAlertmanager(): Promise<Child & { command: string; version: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-am-'));
+  writeFileSync(join(dir, 'alertmanager.yml'), ALERTMANAGER_CONFIG);
+  const port = await freePort();
+  const args = [`--config.file=${join(dir, 'alertmanager.yml')}`, `--storage.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=', '--log.level=warn'];
+  const version = (spawnSync(ALERTMANAGER_BIN, ['--version'], { encoding: 'utf8' }).stdout || '').split('\n')[0]!.trim() || 'unknown version';
+  const child = spawn(ALERTMANAGER_BIN, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`Alertmanager exited with ${child.exitCode}: ${err}`);
+    const ready = await fetch(`${url}/-/ready`).then((r) => r.ok, () => false);
+    if (ready) break;
+    if (Date.now() > deadline) throw new Error(`Alertmanager not ready after 20 s: ${err}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url,
+    process: child,
+    version,
+    command: `${ALERTMANAGER_BIN} --config.file=<tmp>/alertmanager.yml --storage.path=<tmp>/data --web.listen-address=127.0.0.1:<port> --cluster.listen-address= --log.level=warn`,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 // ---------------------------------------------------------------------------------------------------
-// Load client
+// Load client: Debian's wrk (C, epoll), so the client is never what limits the bare server.
 
 interface LoadResult {
-  /** Requests answered with the expected status over the whole run, warm-up included. */
-  total: number;
+  /** Requests answered with the expected status over the measured run. */
   requests: number;
+  /** Socket errors (connect, read, write, timeout) plus answers with another status. */
   errors: number;
-  nonAccepted: number;
+  nonExpected: number;
   seconds: number;
   rps: number;
   p50: number;
   p99: number;
+  /** CPU seconds the server process used over the measured run (user + system), when known. */
+  serverCpu?: number;
+  command: string;
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+/** The Lua script given to wrk: POSTs with a distinct alias (OpsGenie) or distinct labels (Alertmanager) per request, counting answers other than the expected status. */
+const WRK_LUA = `-- args: expected status, body kind (opsgenie|alertmanager), Authorization header ('' for none), run label
+local threads = {}
+function setup(thread)
+  thread:set("tid", #threads)
+  table.insert(threads, thread)
+end
+function init(args)
+  expected = tonumber(args[1])
+  kind = args[2]
+  if args[3] ~= nil and args[3] ~= "" then wrk.headers["Authorization"] = args[3] end
+  label = args[4] or "run"
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/json"
+  n = 0
+  unexpected = 0
+end
+function request()
+  n = n + 1
+  local id = label .. "-" .. tid .. "-" .. n
+  local body
+  if kind == "alertmanager" then
+    body = '[{"labels":{"alertname":"BenchAlert","severity":"page","instance":"bench-' .. id .. '"},"annotations":{"summary":"Bench alert ' .. id .. ': checkout error rate above 5%"}}]'
+  else
+    body = '{"message":"Bench alert ' .. id .. ': checkout error rate above 5%","alias":"bench-' .. id .. '","priority":"P3","source":"bench"}'
+  end
+  return wrk.format(nil, nil, nil, body)
+end
+function response(status, headers, body)
+  if status ~= expected then unexpected = unexpected + 1 end
+end
+function done(summary, latency, requests)
+  local u = 0
+  for _, t in ipairs(threads) do u = u + t:get("unexpected") end
+  io.write(string.format("UNEXPECTED %d\\n", u))
+end
+`;
+
+let luaFile: string | undefined;
+function wrkScript(): string {
+  if (!luaFile) {
+    luaFile = join(mkdtempSync(join(tmpdir(), 'vigil-bench-wrk-')), 'post.lua');
+    writeFileSync(luaFile, WRK_LUA);
+  }
+  return luaFile;
 }
 
-function post(agent: Agent, url: URL, headers: Record<string, string>, body: string): Promise<number> {
-  return new Promise((resolvePost, reject) => {
-    const req = request(
-      { hostname: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } },
-      (res) => {
-        res.on('data', () => undefined);
-        res.on('end', () => resolvePost(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
+function wrkAvailable(): boolean {
+  return spawnSync('wrk', ['--version'], { encoding: 'utf8' }).error === undefined;
+}
+
+/** wrk prints 1.23ms, 456.00us, 1.20s. */
+function wrkMs(v: string): number {
+  const m = /^([\d.]+)(us|ms|s|m)$/.exec(v.trim());
+  if (!m) return Number.NaN;
+  const x = Number(m[1]);
+  return m[2] === 'us' ? x / 1000 : m[2] === 'ms' ? x : m[2] === 's' ? x * 1000 : x * 60_000;
+}
+
+/** utime + stime of a process, in seconds (Linux /proc). */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+interface LoadOptions {
+  path: string;
+  kind: 'opsgenie' | 'alertmanager';
+  authorization: string;
+  expectStatus: number;
+  seconds: number;
+  label: string;
+  /** Server pid, for its CPU time over the run. */
+  pid?: number;
+}
+
+function runWrk(baseUrl: string, o: LoadOptions): Promise<LoadResult> {
+  const url = new URL(o.path, baseUrl).toString();
+  const args = ['-t', String(THREADS), '-c', String(CONNECTIONS), '-d', `${o.seconds}s`, '--latency', '-s', wrkScript(), url, '--', String(o.expectStatus), o.kind, o.authorization, o.label];
+  const shown = `wrk -t${THREADS} -c${CONNECTIONS} -d${o.seconds}s --latency -s post.lua ${url} -- ${o.expectStatus} ${o.kind} ${o.authorization ? `'${o.authorization.replace(/ .*/, ' <key>')}'` : "''"} ${o.label}`;
+  return new Promise((ok, fail) => {
+    const cpu0 = cpuSeconds(o.pid);
+    const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+    child.once('error', fail);
+    child.once('exit', (code) => {
+      const cpu1 = cpuSeconds(o.pid);
+      if (code !== 0) return fail(new Error(`wrk exited with ${code}: ${out}`));
+      const num = (re: RegExp) => Number(re.exec(out)?.[1] ?? 0);
+      const total = num(/(\d+) requests in /);
+      const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+      const sockets = socketErrors ? socketErrors.slice(1).reduce((a, x) => a + Number(x), 0) : 0;
+      const unexpected = num(/UNEXPECTED (\d+)/);
+      const seconds = wrkMs(/requests in ([\d.]+\w+),/.exec(out)?.[1] ?? `${o.seconds}s`) / 1000;
+      const requests = total - unexpected;
+      ok({
+        requests,
+        errors: sockets + unexpected,
+        nonExpected: unexpected,
+        seconds,
+        rps: requests / seconds,
+        p50: wrkMs(/^\s+50%\s+(\S+)/m.exec(out)?.[1] ?? ''),
+        p99: wrkMs(/^\s+99%\s+(\S+)/m.exec(out)?.[1] ?? ''),
+        ...(cpu0 !== undefined && cpu1 !== undefined ? { serverCpu: cpu1 - cpu0 } : {}),
+        command: shown,
+      });
+    });
   });
 }
 
-/** CONNECTIONS loops, each one request at a time over its keep-alive connection. */
-async function load(baseUrl: string, key: string, label: string, durationMs = MEASURE_MS, expectStatus = 202): Promise<LoadResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS, maxFreeSockets: CONNECTIONS });
-  const url = new URL('/v2/alerts', baseUrl);
-  const headers = { authorization: `GenieKey ${key}`, 'content-type': 'application/json' };
-  const start = performance.now();
-  const measureFrom = start + WARMUP_MS;
-  const end = measureFrom + durationMs;
-  const latencies: number[] = [];
-  let errors = 0;
-  let nonAccepted = 0;
-  let total = 0;
-  let n = 0;
-  const worker = async (w: number) => {
-    while (performance.now() < end) {
-      const i = n++;
-      const body = JSON.stringify({
-        message: `Bench alert ${label} ${i}: checkout error rate above 5%`,
-        alias: `bench-${label}-${w}-${i}`,
-        priority: 'P3',
-        source: 'bench',
-      });
-      const t0 = performance.now();
-      let status = 0;
-      try {
-        status = await post(agent, url, headers, body);
-      } catch {
-        errors++;
-      }
-      const t1 = performance.now();
-      if (status === expectStatus) total++;
-      if (t0 >= measureFrom && t1 <= end) {
-        if (status === expectStatus) latencies.push(t1 - t0);
-        else if (status) nonAccepted++;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: CONNECTIONS }, (_, w) => worker(w)));
-  agent.destroy();
-  latencies.sort((a, b) => a - b);
-  const seconds = durationMs / 1000;
-  return {
-    total,
-    requests: latencies.length,
-    errors,
-    nonAccepted,
-    seconds,
-    rps: latencies.length / seconds,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-  };
+/** A warm-up run (not measured), then the measured run. Returns the measured run and every request accepted over both. */
+async function load(baseUrl: string, o: Omit<LoadOptions, 'seconds'> & { seconds?: number }): Promise<LoadResult & { accepted: number }> {
+  const warm = WARMUP_S > 0 ? await runWrk(baseUrl, { ...o, seconds: WARMUP_S, label: `${o.label}w` }) : undefined;
+  const r = await runWrk(baseUrl, { ...o, seconds: o.seconds ?? MEASURE_S });
+  return { ...r, accepted: r.requests + (warm?.requests ?? 0) };
 }
+
+const opsgenie = (key: string, label: string, pid?: number, expectStatus = 202) =>
+  ({ path: '/v2/alerts', kind: 'opsgenie', authorization: `GenieKey ${key}`, expectStatus, label, ...(pid ? { pid } : {}) }) as const;
 
 /** Intake events committed and not yet applied, from Vigil's /metrics. */
 async function intakeWaiting(baseUrl: string): Promise<number> {
@@ -371,36 +490,57 @@ function summarizeProfile(file: string): ProfileSummary {
 
 // ---------------------------------------------------------------------------------------------------
 
-async function measureBare(label: string, kind: 'bare' | 'bare-sqlite' = 'bare'): Promise<LoadResult> {
+type Measured = LoadResult & { accepted: number };
+
+async function measureBare(label: string, kind: 'bare' | 'bare-sqlite' = 'bare', seconds = MEASURE_S): Promise<Measured> {
   const bare = await startChild(kind);
   try {
-    return await load(bare.url, 'unused', label);
+    return await load(bare.url, { ...opsgenie('unused', label, bare.process.pid), seconds });
   } finally {
     await bare.stop();
   }
 }
 
+async function measureAlertmanager(): Promise<{ result: Measured; command: string; version: string }> {
+  const am = await startAlertmanager();
+  try {
+    const result = await load(am.url, { path: '/api/v2/alerts', kind: 'alertmanager', authorization: '', expectStatus: 200, label: 'am', ...(am.process.pid ? { pid: am.process.pid } : {}) });
+    return { result, command: am.command, version: am.version };
+  } finally {
+    await am.stop();
+  }
+}
+
+function loadLine(): string {
+  return loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' / ');
+}
+
 async function run(profileAlways: boolean): Promise<string> {
-  const loadBefore = loadavg()[0]!;
+  const loadBefore = loadLine();
   const bare1 = await measureBare('bare1');
   const vigil = await startChild('vigil');
-  let v: LoadResult;
+  let v: Measured;
   let backlog: Backlog;
-  let unauthorized: LoadResult;
+  let unauthorized: Measured | undefined;
   try {
     const key = await setupVigil(vigil.url);
-    v = await load(vigil.url, key, 'vigil');
-    backlog = await backlogAfter(vigil.url, v.total);
+    v = await load(vigil.url, opsgenie(key, 'vigil', vigil.process.pid));
+    backlog = await backlogAfter(vigil.url, v.accepted);
     // Diagnostic: the same requests with an unknown key are answered 401 by the same stack (routing, hooks,
     // body parsing, key cache, error serialization) without the alert transaction.
-    unauthorized = await load(vigil.url, 'not-a-key-0123456789abcdef', 'unauth', MEASURE_MS / 2, 401);
+    if (WITH_DIAGNOSTICS) unauthorized = await load(vigil.url, { ...opsgenie('not-a-key-0123456789abcdef', 'unauth', vigil.process.pid, 401), seconds: Math.max(1, Math.round(MEASURE_S / 2)) });
   } finally {
     await vigil.stop();
   }
+  const am = WITH_ALERTMANAGER ? await measureAlertmanager() : undefined;
   const bare2 = await measureBare('bare2');
-  const bareSqlite = await measureBare('baresqlite', 'bare-sqlite');
+  const bareSqlite = WITH_DIAGNOSTICS ? await measureBare('baresqlite', 'bare-sqlite', Math.max(1, Math.round(MEASURE_S / 2))) : undefined;
   const bareRps = (bare1.rps + bare2.rps) / 2;
   const ratio = v.rps / bareRps;
+  const amRatio = am ? am.result.rps / bareRps : undefined;
+  const loadAfter = loadLine();
 
   let profileSection: string[] = [];
   if (profileAlways || ratio < TARGET_RATIO) {
@@ -411,7 +551,7 @@ async function run(profileAlways: boolean): Promise<string> {
     try {
       const key = await setupVigil(profiled.url);
       profiled.process.kill('SIGUSR2');
-      pr = await load(profiled.url, key, 'prof', PROFILE_MS);
+      pr = await runWrk(profiled.url, { ...opsgenie(key, 'prof', profiled.process.pid), seconds: PROFILE_S });
     } finally {
       await profiled.stop();
     }
@@ -425,7 +565,7 @@ async function run(profileAlways: boolean): Promise<string> {
         '',
       ];
       profileSection = [
-        `## CPU profile of Vigil under the same load (${PROFILE_MS / 1000} s + warm-up, ${Math.round(pr.rps)} req/s while profiled)`,
+        `## CPU profile of Vigil under the same load (${PROFILE_S} s of wrk, no warm-up, ${Math.round(pr.rps)} req/s while profiled)`,
         '',
         `V8 CPU profiler (the one \`node --cpu-prof\` runs) started after start-up and set-up, stopped at the end of the load:`,
         `${(s.totalMs / 1000).toFixed(1)} s of non-idle CPU in the Vigil process. Shares are of that time.`,
@@ -447,43 +587,81 @@ async function run(profileAlways: boolean): Promise<string> {
     rmSync(dir, { recursive: true, force: true });
   }
 
-  const ms = (x: number) => x.toFixed(1);
-  const row = (name: string, r: LoadResult) => `| ${name} | ${r.requests} | ${Math.round(r.rps)} | ${ms(r.p50)} | ${ms(r.p99)} | ${r.errors + r.nonAccepted} |`;
+  const ms = (x: number) => (Number.isNaN(x) ? '—' : x.toFixed(2));
+  const cpu = (r: LoadResult) => (r.serverCpu === undefined ? '—' : `${Math.round((r.serverCpu / r.seconds) * 100)}%`);
+  const row = (name: string, r: LoadResult) => `| ${name} | ${r.requests} | ${Math.round(r.rps)} | ${ms(r.p50)} | ${ms(r.p99)} | ${r.errors} | ${cpu(r)} |`;
+  const verdict = ratio >= TARGET_RATIO && (amRatio === undefined || ratio > amRatio);
+  const applied = backlog.accepted - backlog.waitingAtEnd;
+  const loadSeconds = WARMUP_S + MEASURE_S;
   return [
     '# Intake throughput benchmark',
     '',
     `- Date: ${new Date().toISOString()}`,
-    `- Machine: ${availableParallelism()} CPUs (nproc), ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM`,
-    `- Node ${process.version}; Vigil on embedded SQLite (better-sqlite3, WAL, file in tmp), engine running, log off`,
-    `- Load average (1 min) before / after: ${loadBefore.toFixed(2)} / ${loadavg()[0]!.toFixed(2)} (the machine is shared; absolute numbers drift, the ratio less so)`,
-    '- Command: `node --import tsx bench/intake.ts`',
+    `- Machine: ${availableParallelism()} CPUs (nproc), ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM; Node ${process.version}; ${spawnSync('wrk', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0]!.replace(/ Copyright.*/, '').trim()}${am ? `; ${am.version}` : ''}`,
+    `- Load average (1 / 5 / 15 min) before: ${loadBefore}; after: ${loadAfter}${Number(loadBefore.split(' ')[0]) > 0.5 * availableParallelism() ? ' — **a figure from a loaded machine**: the absolute numbers are low and drift; the ratios, measured in one run, less so' : ''}`,
+    `- Command: \`node --import tsx bench/intake.ts${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}\``,
     '',
-    `Load: ${CONNECTIONS} concurrent keep-alive connections (node:http Agent, one request in flight per connection), each`,
-    'request a single-event OpsGenie create `POST /v2/alerts` with a distinct alias and `Authorization: GenieKey`.',
-    `Warm-up ${WARMUP_MS / 1000} s, then ${MEASURE_MS / 1000} s measured. Each server in its own process; the client in the bench process.`,
-    'Vigil: a service without an escalation policy, storm threshold 10000, intake rate limit raised. A create is',
-    'answered once its event is committed on the intake queue (group commit); the queue applies it (the alert, its',
-    'timeline events, the OpsGenie request status) in batched transactions, with a tenth of the event loop while',
-    'requests keep it busy and all of it otherwise (docs/adr/0008-intake-queue.md).',
-    'The bare server reads the body and answers 202 with a ~90-byte JSON body; it is measured before and after Vigil.',
+    '## Method',
     '',
-    '| Server | Requests answered | Req/s | p50 ms | p99 ms | Errors |',
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    `Client: wrk, the same command for every server: \`wrk -t${THREADS} -c${CONNECTIONS} -d${MEASURE_S}s --latency -s post.lua <url> -- <expected status> <body kind> <auth> <label>\`,`,
+    `${CONNECTIONS} keep-alive connections over ${THREADS} threads, one request in flight per connection. Each server first gets a ${WARMUP_S} s wrk run`,
+    `(not measured), then ${MEASURE_S} s measured. The Lua script (in bench/intake.ts) POSTs JSON with a distinct alias (OpsGenie) or`,
+    'distinct labels (Alertmanager) per request and counts answers other than the expected status; "Errors" is those',
+    'plus socket errors. p50/p99 are from wrk\'s `--latency` distribution. "Server CPU" is the user + system time of the server',
+    'process over the measured run (from /proc), as a share of one core: below 100% for a single-threaded server means the',
+    'client or the machine held it back.',
+    '',
+    '- **bare node:http**: reads the body, answers 202 with a ~90-byte JSON body. Measured before and after the others; the mean is used.',
+    `- **Vigil**: OpsGenie intake, \`POST /v2/alerts\` with \`Authorization: GenieKey <key>\`, a single-alert create, expected 202;`,
+    '  embedded SQLite (better-sqlite3, WAL, file in tmp), engine running, log off, intake rate limit raised; a service',
+    '  without an escalation policy, storm threshold 10000. A create is answered once its event is committed on the intake',
+    '  queue (group commit); the queue applies it (the alert, its timeline events, the OpsGenie request status) in batched',
+    '  transactions (docs/adr/0008-intake-queue.md).',
+    ...(am
+      ? [
+          `- **Alertmanager** (${am.version}): \`${am.command}\`, with a route to a null receiver;`,
+          '  `POST /api/v2/alerts` with a JSON array of one alert per request (distinct `instance` label), expected 200.',
+        ]
+      : []),
+    '',
+    '## Results',
+    '',
+    '| Server | Requests answered | Req/s | p50 ms | p99 ms | Errors | Server CPU |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     row('bare node:http (before)', bare1),
     row('Vigil OpsGenie intake, SQLite', v),
-    row('Vigil, same requests with an unknown key (401, no transaction; diagnostic)', unauthorized),
+    ...(am ? [row('Prometheus Alertmanager, one alert per request', am.result)] : []),
     row('bare node:http (after)', bare2),
-    row('bare node:http + one SQLite INSERT per request (diagnostic)', bareSqlite),
+    ...(unauthorized ? [row('Vigil, same requests with an unknown key (401, no transaction; diagnostic)', unauthorized)] : []),
+    ...(bareSqlite ? [row('bare node:http + one SQLite INSERT per request (diagnostic)', bareSqlite)] : []),
     '',
-    `**Ratio Vigil / bare node:http: ${ratio.toFixed(3)}** (target ≥ ${TARGET_RATIO}: ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'}).`,
-    `Vigil's HTTP stack alone (the 401 row) reaches ${(unauthorized.rps / bareRps).toFixed(2)} of bare node:http; the rest is accepting (parsing and validating the event, the queue commit) and the applying share.`,
-    `A bare server doing one durable SQLite INSERT per request (its own transaction) reaches ${(bareSqlite.rps / bareRps).toFixed(2)}; Vigil reaches ${(v.rps / bareSqlite.rps).toFixed(2)} of that.`,
+    `- **Vigil / bare node:http: ${ratio.toFixed(3)}** (target ≥ ${TARGET_RATIO}: ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'})`,
+    ...(amRatio !== undefined
+      ? [
+          `- **Alertmanager / bare node:http: ${amRatio.toFixed(3)}** (Vigil's ratio ${ratio > amRatio ? 'above' : 'NOT above'} Alertmanager's; Vigil / Alertmanager ${(v.rps / am!.result.rps).toFixed(2)})`,
+        ]
+      : []),
+    `- Targets (Vigil ≥ ${TARGET_RATIO}× bare${amRatio !== undefined ? " and above Alertmanager's ratio" : ''}): **${verdict ? 'met' : 'NOT met'}**`,
+    ...(unauthorized ? [`- Vigil's HTTP stack alone (the 401 row) reaches ${(unauthorized.rps / bareRps).toFixed(2)} of bare node:http; the rest is accepting (parsing and validating the event, the queue commit) and the applying share.`] : []),
+    ...(bareSqlite ? [`- A bare server doing one durable SQLite INSERT per request (its own transaction) reaches ${(bareSqlite.rps / bareRps).toFixed(2)}; Vigil reaches ${(v.rps / bareSqlite.rps).toFixed(2)} of that.`] : []),
+    `- Bare node:http before / after: ${Math.round(bare1.rps)} / ${Math.round(bare2.rps)} req/s (${((Math.abs(bare1.rps - bare2.rps) / bareRps) * 100).toFixed(0)}% apart${Math.abs(bare1.rps - bare2.rps) / bareRps > 0.1 ? ': **the machine\'s capacity changed during the run; the ratios are not reliable**' : ''}).`,
+    '- Alertmanager is written in Go and uses both cores; Vigil and the bare server are one Node.js process (one core for JavaScript).',
     '',
     '### Applying what was accepted',
     '',
-    `Over the run (${WARMUP_MS / 1000} s warm-up + ${MEASURE_MS / 1000} s), Vigil accepted ${backlog.accepted} creates; ${backlog.accepted - backlog.waitingAtEnd} were applied during`,
-    `the load (${Math.round((backlog.accepted - backlog.waitingAtEnd) / ((WARMUP_MS + MEASURE_MS) / 1000))}/s, the share applying gets while intake saturates the process) and ${backlog.waitingAtEnd} were waiting when it`,
-    `stopped; they were all applied ${backlog.drainSeconds.toFixed(1)} s later (${Math.round(backlog.waitingAtEnd / Math.max(0.1, backlog.drainSeconds))}/s with the process to itself). Nothing was lost or refused.`,
+    `Over Vigil's load (${WARMUP_S} s warm-up + ${MEASURE_S} s), Vigil accepted ${backlog.accepted} creates; ${applied} were applied during`,
+    `the load (${Math.round(applied / loadSeconds)}/s, the share applying gets while intake saturates the process) and ${backlog.waitingAtEnd} were waiting when it`,
+    `stopped (\`vigil_intake_queue{measure="waiting"}\` on /metrics); they were all applied ${backlog.drainSeconds.toFixed(1)} s later (${Math.round(backlog.waitingAtEnd / Math.max(0.1, backlog.drainSeconds))}/s with the process to itself).`,
+    '',
+    '### Commands',
+    '',
+    '```sh',
+    `node --import tsx bench/intake.ts${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}`,
+    '# inside it, per server (warm-up run with -d' + WARMUP_S + 's first):',
+    bare1.command,
+    v.command,
+    ...(am ? [am.command, am.result.command] : []),
+    '```',
     '',
     ...profileSection,
   ].join('\n');
@@ -494,18 +672,21 @@ const invokedDirectly = process.argv[1] !== undefined && resolve(process.argv[1]
 if (serve === 'bare') await serveBare();
 else if (serve === 'bare-sqlite') await serveBareSqlite();
 else if (serve === 'vigil') await serveVigil();
-else if (invokedDirectly && process.argv.includes('--vigil-only')) {
+else if (invokedDirectly && !wrkAvailable()) {
+  process.stderr.write('bench/intake.ts needs wrk (an HTTP load generator written in C) as the load client.\nInstall it: sudo apt-get install wrk   (Debian/Ubuntu; elsewhere see https://github.com/wg/wrk)\n');
+  process.exit(2);
+} else if (invokedDirectly && process.argv.includes('--vigil-only')) {
   // Quick iteration: Vigil alone, no bare baseline, no report file.
   const profileFile = process.argv.includes('--profile') ? join(mkdtempSync(join(tmpdir(), 'vigil-bench-prof-')), 'vigil.cpuprofile') : undefined;
   const vigil = await startChild('vigil', profileFile ? { BENCH_PROFILE_OUT: profileFile } : {});
   try {
     const key = await setupVigil(vigil.url);
     if (profileFile) vigil.process.kill('SIGUSR2');
-    const r = await load(vigil.url, key, 'vigil');
-    process.stdout.write(`Vigil: ${Math.round(r.rps)} req/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, errors ${r.errors + r.nonAccepted}\n`);
+    const r = await load(vigil.url, opsgenie(key, 'vigil', vigil.process.pid));
+    process.stdout.write(`Vigil: ${Math.round(r.rps)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, errors ${r.errors}\n`);
     if (profileFile) process.stdout.write(`profile: ${profileFile}\n`);
     else {
-      const b = await backlogAfter(vigil.url, r.total);
+      const b = await backlogAfter(vigil.url, r.accepted);
       process.stdout.write(`Backlog: ${b.accepted} accepted, ${b.waitingAtEnd} waiting at the end of the load, applied ${b.drainSeconds.toFixed(1)} s later\n`);
     }
   } finally {
