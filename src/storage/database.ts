@@ -9,7 +9,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type Pg from 'pg';
 import type { DB } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -37,7 +38,15 @@ export interface Database {
 }
 
 // int8 (count(*), bigint columns holding epoch milliseconds) as JS numbers: all our values fit.
-pg.types.setTypeParser(20, (v: string) => Number(v));
+// pg is loaded when a PostgreSQL database is opened: an embedded installation never loads it.
+let pgModule: typeof Pg | undefined;
+function loadPg(): typeof Pg {
+  if (!pgModule) {
+    pgModule = createRequire(import.meta.url)('pg') as typeof Pg;
+    pgModule.types.setTypeParser(20, (v: string) => Number(v));
+  }
+  return pgModule;
+}
 
 export function redactDatabaseUrl(url: string): string {
   if (url.startsWith('sqlite:')) return url;
@@ -120,16 +129,17 @@ function cachingStatements(native: SQLite.Database): SQLite.Database {
 }
 
 async function openPostgres(url: string): Promise<Database> {
+  const pg = loadPg();
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   pool.on('error', () => {
     /* idle client errors surface on the next query */
   });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-  let listenClient: pg.Client | undefined;
+  let listenClient: Pg.Client | undefined;
   const listeners = new Map<string, Set<(payload: string) => void>>();
   let closed = false;
 
-  async function ensureListenClient(): Promise<pg.Client> {
+  async function ensureListenClient(): Promise<Pg.Client> {
     if (listenClient) return listenClient;
     const client = new pg.Client({ connectionString: url });
     client.on('notification', (msg) => {

@@ -7,7 +7,13 @@
  * SMTP 4xx replies and connection problems are retryable; 5xx replies are permanent.
  */
 import { randomUUID } from 'node:crypto';
-import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
+import { createRequire } from 'node:module';
+import type Nodemailer from 'nodemailer';
+import type { SendMailOptions, Transporter } from 'nodemailer';
+
+/** Loaded on first use: an installation without SMTP never loads nodemailer. */
+let mailer: typeof Nodemailer | undefined;
+const nodemailer = (): typeof Nodemailer => (mailer ??= createRequire(import.meta.url)('nodemailer') as typeof Nodemailer);
 import { ChannelError, type NotificationChannel, type OutboundMessage, type SendResult } from '../../../core/notifications/channels.js';
 
 export interface EmailChannelOptions {
@@ -119,7 +125,7 @@ export class EmailChannel implements NotificationChannel {
     this.domain = domain;
     this.from = options.from;
     this.replyTo = options.replyTo;
-    this.transport = nodemailer.createTransport({
+    this.transport = nodemailer().createTransport({
       host: options.host,
       port: options.port,
       secure: options.secure ?? false,

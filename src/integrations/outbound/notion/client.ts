@@ -9,7 +9,13 @@
  * A page is kept up to date by updating its properties and replacing its blocks (list the children,
  * delete each, append the new ones, at most 100 per request).
  */
-import { APIErrorCode, Client, LogLevel, isNotionClientError } from '@notionhq/client';
+import { createRequire } from 'node:module';
+import type * as NotionSdk from '@notionhq/client';
+import type { Client } from '@notionhq/client';
+
+/** The SDK, loaded on first use: an installation without Notion never loads it. */
+let sdk: typeof NotionSdk | undefined;
+const notionSdk = (): typeof NotionSdk => (sdk ??= createRequire(import.meta.url)('@notionhq/client') as typeof NotionSdk);
 import { markdownToBlocks, type NotionBlock } from './blocks.js';
 
 export const NOTION_VERSION = '2022-06-28';
@@ -51,6 +57,7 @@ export class NotionError extends Error {
 
 function toNotionError(err: unknown, what: string): NotionError {
   if (err instanceof NotionError) return err;
+  const { APIErrorCode, isNotionClientError } = notionSdk();
   if (isNotionClientError(err)) {
     const code = String(err.code);
     const retryable = code === APIErrorCode.RateLimited || code === APIErrorCode.InternalServerError || code === APIErrorCode.ServiceUnavailable || code === 'notionhq_client_request_timeout' || code === 'notionhq_client_response_error';
@@ -73,13 +80,13 @@ export class NotionPublisher {
   private readonly names: NotionPropertyNames;
 
   constructor(options: NotionPublisherOptions) {
-    this.client = new Client({
+    this.client = new (notionSdk().Client)({
       auth: options.token,
       baseUrl: options.baseUrl ?? DEFAULT_NOTION_API_URL,
       notionVersion: NOTION_VERSION,
       timeoutMs: options.timeoutMs ?? 15_000,
       retry: false,
-      logLevel: LogLevel.ERROR,
+      logLevel: notionSdk().LogLevel.ERROR,
     });
     this.names = { ...DEFAULT_PROPERTY_NAMES, ...options.propertyNames };
   }
@@ -176,7 +183,7 @@ export class NotionPublisher {
         await this.appendAll(existingPageId, blocks);
         return { pageId: page.id, url: page.url ?? null, created: false };
       } catch (err) {
-        if (!(err instanceof NotionError) || err.code !== APIErrorCode.ObjectNotFound) throw err;
+        if (!(err instanceof NotionError) || err.code !== notionSdk().APIErrorCode.ObjectNotFound) throw err;
       }
     }
     const page = (await this.call('pages.create', () =>

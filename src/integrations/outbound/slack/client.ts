@@ -7,17 +7,9 @@
  * failure to a {@link ChannelError} saying whether a retry can help and when.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import {
-  LogLevel,
-  WebAPIHTTPError,
-  WebAPIPlatformError,
-  WebAPIRateLimitedError,
-  WebAPIRequestError,
-  WebClient,
-  type FetchFunction,
-  type Logger,
-  type WebAPICallResult,
-} from '@slack/web-api';
+import { createRequire } from 'node:module';
+import type * as SlackSdk from '@slack/web-api';
+import type { FetchFunction, Logger, WebAPICallResult, WebClient } from '@slack/web-api';
 import {
   ChannelError,
   type NotificationChannel,
@@ -46,6 +38,10 @@ export interface SlackApiOptions {
   logger?: Logger;
 }
 
+
+/** The SDK, loaded on first use: an installation without Slack never loads it. */
+let sdk: typeof SlackSdk | undefined;
+const slackSdk = (): typeof SlackSdk => (sdk ??= createRequire(import.meta.url)('@slack/web-api') as typeof SlackSdk);
 /** `{ok:false}` errors after which a later retry may succeed. Every other Slack error code is permanent. */
 const RETRYABLE_SLACK_ERRORS = new Set([
   'ratelimited',
@@ -64,6 +60,7 @@ function isAbort(error: unknown): boolean {
 /** Map anything the WebClient throws to a {@link ChannelError}. */
 export function toChannelError(error: unknown, method: string): ChannelError {
   if (error instanceof ChannelError) return error;
+  const { WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError } = slackSdk();
   if (error instanceof WebAPIRateLimitedError) {
     return new ChannelError(`slack ${method}: rate limited, retry after ${error.retryAfter}s`, true, Math.max(0, error.retryAfter) * 1000, 'rate_limited');
   }
@@ -109,14 +106,14 @@ export class SlackApi {
       const signal = combineSignals(init?.signal, callSignal.getStore());
       return globalThis.fetch(url, { ...init, signal });
     };
-    this.client = new WebClient(options.botToken, {
+    this.client = new (slackSdk().WebClient)(options.botToken, {
       slackApiUrl: options.slackApiUrl ?? DEFAULT_SLACK_API_URL,
       retryConfig: { retries: 0 },
       rejectRateLimitedCalls: true,
       timeout: options.timeoutMs ?? 10_000,
       fetch: fetchWithSignal,
       allowAbsoluteUrls: false,
-      ...(options.logger ? { logger: options.logger } : { logLevel: LogLevel.ERROR }),
+      ...(options.logger ? { logger: options.logger } : { logLevel: slackSdk().LogLevel.ERROR }),
     });
   }
 
