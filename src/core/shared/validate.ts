@@ -107,7 +107,13 @@ export function assertIntIn(n: number, min: number, max: number, field: string):
 }
 
 /** The first NUL character or lone surrogate in `s`, as a position, or -1. */
+/** Any NUL or surrogate code unit (matched one unit at a time: no `u` flag). */
+// eslint-disable-next-line no-control-regex
+const SUSPECT = /[\u0000\ud800-\udfff]/;
+
 export function badCharIndex(s: string): number {
+  // Nearly all text has neither: one native scan, then the exact walk only when one is present.
+  if (!SUSPECT.test(s)) return -1;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c === 0) return i;
@@ -132,21 +138,43 @@ export const MAX_JSON_DEPTH = 64;
  * holds a NUL character or a lone surrogate, or nesting deeper than MAX_JSON_DEPTH. Walks
  * iteratively, so deep nesting cannot overflow the stack.
  */
+/** A value to look at, with how it was reached (the path is spelled out only for a finding). */
+interface Frame {
+  v: unknown;
+  up: Frame | undefined;
+  key: string | number | undefined;
+  depth: number;
+}
+
+function pathOf(f: Frame, root: string): string {
+  const keys: Array<string | number> = [];
+  for (let c: Frame | undefined = f; c && c.key !== undefined; c = c.up) keys.push(c.key);
+  let path = root;
+  for (let i = keys.length - 1; i >= 0; i--) {
+    const k = keys[i]!;
+    path = typeof k === 'number' ? `${path}[${k}]` : path ? `${path}.${k}` : k;
+  }
+  return path || '(root)';
+}
+
 export function findBadText(value: unknown, root = ''): { path: string; problem: 'bad_text' | 'too_deep' } | undefined {
-  const stack: Array<[unknown, string, number]> = [[value, root, 0]];
+  const stack: Frame[] = [{ v: value, up: undefined, key: undefined, depth: 0 }];
   while (stack.length) {
-    const [v, path, depth] = stack.pop()!;
+    const f = stack.pop()!;
+    const v = f.v;
     if (typeof v === 'string') {
-      if (badCharIndex(v) >= 0) return { path: path || '(root)', problem: 'bad_text' };
+      if (badCharIndex(v) >= 0) return { path: pathOf(f, root), problem: 'bad_text' };
     } else if (v !== null && typeof v === 'object') {
-      if (depth >= MAX_JSON_DEPTH) return { path: path || '(root)', problem: 'too_deep' };
+      if (f.depth >= MAX_JSON_DEPTH) return { path: pathOf(f, root), problem: 'too_deep' };
       if (Array.isArray(v)) {
-        for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${path}[${i}]`, depth + 1]);
+        for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], up: f, key: i, depth: f.depth + 1 });
       } else {
-        for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-          const p = path ? `${path}.${k}` : k;
-          if (badCharIndex(k) >= 0) return { path: p, problem: 'bad_text' };
-          stack.push([x, p, depth + 1]);
+        const o = v as Record<string, unknown>;
+        for (const k in o) {
+          if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
+          const child: Frame = { v: o[k], up: f, key: k, depth: f.depth + 1 };
+          if (badCharIndex(k) >= 0) return { path: pathOf(child, root), problem: 'bad_text' };
+          stack.push(child);
         }
       }
     }
