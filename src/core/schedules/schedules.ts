@@ -879,3 +879,58 @@ export async function calendarFeed(deps: CoreDeps, ctx: Ctx, input: { secret: st
     return scheduleToICalendar({ name: `On-call shifts of ${name}`, shifts, now, calendarId: `user-${feed.targetId}`, userNames });
   });
 }
+
+// ---------------------------------------------------------------------------------------------
+// Reads by id or name (the drop-in OpsGenie read API), with the names a view shows.
+
+/** A schedule by id (or slug), or by name (exact, then slug, then case-insensitive name). */
+async function findScheduleBy(r: Repos, ref: string, type: 'id' | 'name'): Promise<ScheduleRecord | undefined> {
+  if (type === 'id') return (await r.schedules.findById(ref)) ?? (await r.schedules.findBySlug(ref));
+  const all = await r.schedules.list();
+  return all.find((x) => x.name === ref) ?? all.find((x) => x.slug === ref) ?? all.find((x) => x.name.toLowerCase() === ref.toLowerCase());
+}
+
+/** A schedule with its team's id and name (absent when the team is gone). */
+export interface ScheduleWithTeam {
+  schedule: ScheduleRecord;
+  team?: { id: string; name: string };
+}
+
+async function withTeam(r: Repos, schedule: ScheduleRecord): Promise<ScheduleWithTeam> {
+  const team = await r.teams.findById(schedule.teamId);
+  return { schedule, ...(team ? { team: { id: team.id, name: team.name } } : {}) };
+}
+
+/** Who is on call for one schedule at `at`: each person once, with their id and email. */
+async function onCallUsers(r: Repos, s: ScheduleRecord, at: number): Promise<Array<{ id: string; email: string }>> {
+  const [now] = await whoIsOnCall(r, [s], at);
+  const users = await Promise.all((now?.onCall ?? []).map((o) => r.users.findById(o.userId)));
+  const seen = new Set<string>();
+  return users.flatMap((u) => (u && !seen.has(u.id) && seen.add(u.id) ? [{ id: u.id, email: u.email }] : []));
+}
+
+/** Every schedule, with its team. */
+export async function schedulesWithTeams(deps: CoreDeps, _ctx: Ctx, _input: Record<string, never> = {}): Promise<ScheduleWithTeam[]> {
+  return deps.uow.run(async (r) => Promise.all((await r.schedules.list()).map((s) => withTeam(r, s))));
+}
+
+/** A schedule by id or name, with its team; undefined when none. */
+export async function scheduleWithTeam(deps: CoreDeps, _ctx: Ctx, input: { ref: string; type: 'id' | 'name' }): Promise<ScheduleWithTeam | undefined> {
+  return deps.uow.run(async (r) => {
+    const s = await findScheduleBy(r, input.ref, input.type);
+    return s ? withTeam(r, s) : undefined;
+  });
+}
+
+/** Who is on call at `at` for every schedule. */
+export async function onCallUsersBySchedule(deps: CoreDeps, _ctx: Ctx, input: { at: number }): Promise<Array<{ schedule: ScheduleRecord; onCall: Array<{ id: string; email: string }> }>> {
+  return deps.uow.run(async (r) => Promise.all((await r.schedules.list()).map(async (schedule) => ({ schedule, onCall: await onCallUsers(r, schedule, input.at) }))));
+}
+
+/** Who is on call at `at` for a schedule by id or name; undefined when there is no such schedule. */
+export async function scheduleOnCallUsers(deps: CoreDeps, _ctx: Ctx, input: { ref: string; type: 'id' | 'name'; at: number }): Promise<{ schedule: ScheduleRecord; onCall: Array<{ id: string; email: string }> } | undefined> {
+  return deps.uow.run(async (r) => {
+    const schedule = await findScheduleBy(r, input.ref, input.type);
+    return schedule ? { schedule, onCall: await onCallUsers(r, schedule, input.at) } : undefined;
+  });
+}

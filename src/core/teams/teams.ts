@@ -172,3 +172,20 @@ export async function getTeam(deps: CoreDeps, _ctx: Ctx, input: { ref: string })
 export async function listTeams(deps: CoreDeps, _ctx: Ctx, _input: Record<string, never> = {}): Promise<Team[]> {
   return deps.uow.run((r) => r.teams.list());
 }
+
+/** A team by id (or slug), or by name (exact, then slug, then case-insensitive name). */
+async function findTeamBy(r: Repos, ref: string, type: 'id' | 'name'): Promise<Team | undefined> {
+  if (type === 'id') return findTeam(r, ref);
+  const all = await r.teams.list();
+  return all.find((t) => t.name === ref) ?? all.find((t) => t.slug === ref) ?? all.find((t) => t.name.toLowerCase() === ref.toLowerCase());
+}
+
+/** A team by id or name, with the id and email of each member and whether they lead it; undefined when none. */
+export async function teamWithMembers(deps: CoreDeps, _ctx: Ctx, input: { ref: string; type: 'id' | 'name' }): Promise<{ team: Team; members: Array<{ id: string; email: string; lead: boolean }> } | undefined> {
+  return deps.uow.run(async (r) => {
+    const team = await findTeamBy(r, input.ref, input.type);
+    if (!team) return undefined;
+    const users = await Promise.all(team.memberIds.map((id) => r.users.findById(id)));
+    return { team, members: users.flatMap((u) => (u ? [{ id: u.id, email: u.email, lead: u.id === team.leadUserId }] : [])) };
+  });
+}

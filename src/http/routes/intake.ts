@@ -6,15 +6,27 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authenticateToken, type Principal } from '../../core/auth/auth.js';
-import { findAlert, pingHeartbeat, type IngestContext } from '../../core/alerts/alerts.js';
 import { IntakeBusyError, IntakeError, type AlertEvent } from '../../core/alerts/intake.js';
-import type { Alert, Integration, Service } from '../../core/alerts/model.js';
-import { findIntegrationByKey } from '../../core/alerts/services.js';
-import { whoIsOnCall, type ScheduleRecord } from '../../core/schedules/schedules.js';
+import type { Integration, Service } from '../../core/alerts/model.js';
+import {
+  alertRecipients,
+  alertTimelineNamed,
+  countAlerts,
+  listHeartbeatsNamed,
+  pingHeartbeatNamed,
+  readAlert,
+  readHeartbeat,
+  readIntakeRequest,
+  resolveIntegrationKey,
+  searchAlerts,
+  type AlertRead,
+  type HeartbeatRead,
+} from '../../core/alerts/queries.js';
+import { onCallUsersBySchedule, scheduleOnCallUsers, schedulesWithTeams, scheduleWithTeam, type ScheduleWithTeam } from '../../core/schedules/schedules.js';
+import { integrationCtx, principalCtx, systemCtx, type Ctx } from '../../core/shared/context.js';
 import { DomainError } from '../../core/shared/errors.js';
 import { newId } from '../../core/shared/ids.js';
-import type { Actor, Repos } from '../../core/shared/ports.js';
-import type { Team } from '../../core/teams/teams.js';
+import { listTeams, teamWithMembers } from '../../core/teams/teams.js';
 import { assertCleanJson } from '../../core/shared/validate.js';
 import * as alertmanager from '../../integrations/inbound/alertmanager.js';
 import * as generic from '../../integrations/inbound/generic.js';
@@ -64,7 +76,9 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
   const cache = new KeyCache();
   // A token bucket per integration key: bursts allowed, a steady rate enforced (429 + Retry-After).
   const limiter = new TokenBucketLimiter(deps.config.intakeRatePerSecond ?? 100, deps.config.intakeBurst ?? 1000);
-  const resolve = (key: string) => cache.get(key, () => core.uow.run((r) => findIntegrationByKey(r, key)));
+  const resolve = (key: string) => cache.get(key, () => resolveIntegrationKey(core, systemCtx(core.clock.now(), deps.config.publicUrl), { key }));
+  /** The call of an integration, by its key. */
+  const keyCtx = (res: Resolved): Ctx => integrationCtx(res.integration.id, core.clock.now(), deps.config.publicUrl);
 
   /** Commits an entry on the intake queue, in order per service; resolves once it is durable (and applied, unless under a burst). */
   const submit = (res: Resolved, entry: IntakeEntry) => deps.intake.submit(res.integration.id, entry, res.service.id);
@@ -125,7 +139,8 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
     }
 
     /** Who reads: an integration (its key) or a person (an API token, as GenieKey or Bearer). */
-    type Reader = { integration: Resolved; actor: Actor } | { principal: Principal; actor: Actor };
+    type Reader = { integration: Resolved } | { principal: Principal };
+    const readerCtx = (who: Reader): Ctx => ('principal' in who ? principalCtx(who.principal, core.clock.now(), deps.config.publicUrl) : keyCtx(who.integration));
     async function ogReadAuth(req: FastifyRequest, reply: FastifyReply, s: ReturnType<typeof ogStart>): Promise<Reader | undefined> {
       const auth = header(req, 'authorization') ?? '';
       const key = /^(?:GenieKey|Bearer)\s+(\S+)$/i.exec(auth)?.[1] ?? (req.query as Record<string, string | undefined>).apiKey;
@@ -140,11 +155,11 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
           void ogError(reply.header('retry-after', String(wait)), s, 429, 'You are making too many requests! To avoid errors, we recommend you limit requests.');
           return undefined;
         }
-        return { integration: res, actor: { type: 'integration', id: res.integration.id } };
+        return { integration: res };
       }
       try {
         const principal = await authenticateToken(core, key);
-        return { principal, actor: { type: 'user', id: principal.user.id } };
+        return { principal };
       } catch {
         void ogError(reply, s, 401, 'Could not authenticate');
         return undefined;
@@ -167,11 +182,7 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
       throw err;
     };
 
-    const viewOf = async (r: Repos, a: Alert): Promise<opsgenie.VigilAlertView> => {
-      const integration = a.integrationId ? await r.alerts.findIntegration(a.integrationId) : undefined;
-      const owner = a.ownerId ? await r.users.findById(a.ownerId) : undefined;
-      const ackBy = a.acknowledgedBy ? await r.users.findById(a.acknowledgedBy) : undefined;
-      const closedBy = a.closedBy ? await r.users.findById(a.closedBy) : undefined;
+    const viewOf = ({ alert: a, integration, ownerEmail, acknowledgedByEmail, closedByEmail }: AlertRead): opsgenie.VigilAlertView => {
       return {
         id: a.id,
         number: a.number,
@@ -185,13 +196,13 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
         createdAt: a.createdAt,
         updatedAt: a.updatedAt,
         source: a.source,
-        ...(owner ? { owner: owner.email } : {}),
+        ...(ownerEmail !== undefined ? { owner: ownerEmail } : {}),
         priority: a.priority,
         description: a.description,
         details: a.details,
         entity: a.entity,
-        ...(a.acknowledgedAt ? { acknowledgedAt: a.acknowledgedAt, acknowledgedBy: ackBy?.email ?? a.acknowledgedBy ?? '' } : {}),
-        ...(a.closedAt ? { closedAt: a.closedAt, closedBy: closedBy?.email ?? a.closedBy ?? '' } : {}),
+        ...(a.acknowledgedAt ? { acknowledgedAt: a.acknowledgedAt, acknowledgedBy: acknowledgedByEmail ?? a.acknowledgedBy ?? '' } : {}),
+        ...(a.closedAt ? { closedAt: a.closedAt, closedBy: closedByEmail ?? a.closedBy ?? '' } : {}),
         ...(a.snoozedUntil ? { snoozedUntil: a.snoozedUntil } : {}),
         ...(integration ? { integration: { id: integration.id, name: integration.name, type: integration.type } } : {}),
       };
@@ -211,41 +222,14 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
       }
     });
 
-    /** The alerts matching an OpsGenie search (`query`), a page of them. */
-    const searchAlerts = async (r: Repos, f: opsgenie.AlertListFilter, page: { limit: number; offset: number; order: 'asc' | 'desc' }): Promise<{ matched: Alert[]; fetched: number }> => {
-      if (f.matchesNothing) return { matched: [], fetched: 0 };
-      const { data: alerts } = await r.alerts.listAlerts({
-        ...(f.status === 'closed' ? { status: 'closed' as const } : f.status === 'open' ? { status: 'unclosed' as const } : {}),
-        ...(f.alias ? { alias: f.alias } : {}),
-        ...(f.priority ? { priority: f.priority } : {}),
-        ...(f.tags[0] ? { tag: f.tags[0] } : {}),
-        ...(f.messageContains[0] ? { search: f.messageContains[0] } : f.text[0] ? { search: f.text[0] } : {}),
-        limit: page.limit,
-        offset: page.offset,
-        order: page.order,
-      });
-      const matched = alerts.filter(
-        (a) =>
-          (f.acknowledged === undefined || (a.status === 'acknowledged') === f.acknowledged) &&
-          f.tags.every((t) => a.tags.includes(t)) &&
-          (!f.tinyId || String(a.number) === f.tinyId) &&
-          (!f.source || a.source.toLowerCase().includes(f.source.toLowerCase())) &&
-          (!f.entity || a.entity.toLowerCase().includes(f.entity.toLowerCase())) &&
-          Object.entries(f.details).every(([k, v]) => (a.details[k] ?? '').toLowerCase().includes(v.toLowerCase())),
-      );
-      return { matched, fetched: alerts.length };
-    };
-
     scope.get('/v2/alerts', { config: { auth: 'public' }, schema: { hide: true } }, async (req, reply) => {
       const s = ogStart(req);
       const res = await ogAuth(req, reply, s);
       if (!res) return reply;
       try {
         const q = opsgenie.parseListQuery(req.query as Record<string, unknown>);
-        const data = await core.uow.run(async (r) => {
-          const { matched: alerts } = await searchAlerts(r, q.filter, q);
-          return Promise.all(alerts.map(async (a) => opsgenie.formatAlertSummary(await viewOf(r, a), { now: core.clock.now() })));
-        });
+        const alerts = await searchAlerts(core, keyCtx(res), { filter: q.filter, limit: q.limit, offset: q.offset, order: q.order });
+        const data = alerts.map((a) => opsgenie.formatAlertSummary(viewOf(a), { now: core.clock.now() }));
         return reply.status(200).header('x-request-id', s.requestId).send({ data, took: took(s), requestId: s.requestId });
       } catch (err) {
         return ogFail(reply, s, err);
@@ -260,15 +244,7 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
       try {
         const { query, searchIdentifier, searchIdentifierType } = req.query as Record<string, unknown>;
         const q = opsgenie.parseListQuery({ ...(query !== undefined ? { query } : {}), ...(searchIdentifier !== undefined ? { searchIdentifier } : {}), ...(searchIdentifierType !== undefined ? { searchIdentifierType } : {}) });
-        const count = await core.uow.run(async (r) => {
-          let n = 0;
-          for (let offset = 0; offset < 100_000; offset += 1000) {
-            const { matched, fetched } = await searchAlerts(r, q.filter, { limit: 1000, offset, order: 'desc' });
-            n += matched.length;
-            if (fetched < 1000) break;
-          }
-          return n;
-        });
+        const count = await countAlerts(core, keyCtx(res), { filter: q.filter });
         return reply.header('x-request-id', s.requestId).send({ data: { count }, took: took(s), requestId: s.requestId });
       } catch (err) {
         return ogFail(reply, s, err);
@@ -280,12 +256,12 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
       const res = await ogAuth(req, reply, s);
       if (!res) return reply;
       const { requestId } = req.params as { requestId: string };
-      const row = await core.uow.run((r) => r.alerts.findIntakeRequest(requestId));
-      if (!row && isRecentRequestId(requestId, core.clock.now())) {
+      const { exists, request: row } = await readIntakeRequest(core, keyCtx(res), { requestId });
+      if (!exists && isRecentRequestId(requestId, core.clock.now())) {
         // Accepted but not applied yet: the Go SDK retries while it reads this error type.
         return ogError(reply.header('x-opsgenie-errortype', 'RequestNotProcessed'), s, 404, 'Request not found. It might not be processed, yet.');
       }
-      if (!row || row.integrationId !== res.integration.id) return ogError(reply, s, 404, 'Request does not exist');
+      if (!row) return ogError(reply, s, 404, 'Request does not exist');
       return reply.header('x-request-id', s.requestId).send({
         data: { success: row.success, action: row.action, processedAt: new Date(row.createdAt).toISOString(), integrationId: row.integrationId, isSuccess: row.success, status: row.status, alertId: row.alertId ?? '', alias: row.alias ?? '' },
         took: took(s),
@@ -299,7 +275,8 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
       if (!res) return reply;
       try {
         const id = opsgenie.parseIdentifier((req.params as { identifier: string }).identifier, (req.query as Record<string, unknown>).identifierType);
-        const data = await core.uow.run(async (r) => opsgenie.formatAlert(await viewOf(r, await findAlert(r, id.value, id.type, id.type === 'alias' ? [res.service.id] : undefined)), { now: core.clock.now() }));
+        const alert = await readAlert(core, keyCtx(res), { ref: id.value, type: id.type, service: res.service.id });
+        const data = opsgenie.formatAlert(viewOf(alert), { now: core.clock.now() });
         return reply.header('x-request-id', s.requestId).send({ data, took: took(s), requestId: s.requestId });
       } catch (err) {
         return ogFail(reply, s, err);
@@ -342,25 +319,13 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
         const query = req.query as Record<string, unknown>;
         const id = opsgenie.parseIdentifier(params.identifier, query.identifierType);
         const paging = sub === 'recipients' ? undefined : ogRead.parseReadPaging(query);
-        const data = await core.uow.run(async (r) => {
-          const alert = await findAlert(r, id.value, id.type, id.type === 'alias' ? [res.service.id] : undefined);
-          if (sub === 'recipients') {
-            const pages = await r.notifications.listPages({ sourceType: 'alert', sourceId: alert.id, limit: 500 });
-            const users = await Promise.all(pages.map((p) => r.users.findById(p.userId)));
-            return ogRead.recipientsOf(pages.flatMap((p, i) => (users[i] ? [{ ...p, user: { id: users[i].id, email: users[i].email } }] : [])));
-          }
-          const events = await r.events.list('alert', alert.id, { limit: 10_000 });
-          const owners = new Map<string, string>();
-          const ownerOf = async (a: Actor): Promise<string> => {
-            if (!a.id) return 'System';
-            const k = `${a.type}:${a.id}`;
-            if (!owners.has(k)) owners.set(k, a.type === 'user' ? ((await r.users.findById(a.id))?.email ?? a.id) : a.type === 'integration' ? ((await r.alerts.findIntegration(a.id))?.name ?? a.id) : 'System');
-            return owners.get(k)!;
-          };
-          const entries: ogRead.TimelineEntry[] = [];
-          for (const e of events) entries.push({ id: e.id, type: e.type, at: e.at, data: e.data, owner: await ownerOf(e.actor) });
-          return sub === 'notes' ? ogRead.pageOf(ogRead.notesOf(entries), paging!) : ogRead.pageOf(ogRead.logsOf(entries), paging!);
-        });
+        const ref = { ref: id.value, type: id.type, service: res.service.id };
+        let data: unknown;
+        if (sub === 'recipients') data = ogRead.recipientsOf(await alertRecipients(core, keyCtx(res), ref));
+        else {
+          const entries: ogRead.TimelineEntry[] = (await alertTimelineNamed(core, keyCtx(res), ref)).map((e) => ({ id: e.id, type: e.type, at: e.at, data: e.data, owner: e.actorName }));
+          data = sub === 'notes' ? ogRead.pageOf(ogRead.notesOf(entries), paging!) : ogRead.pageOf(ogRead.logsOf(entries), paging!);
+        }
         return reply.header('x-request-id', s.requestId).send({ data, ...(paging ? { paging: {} } : {}), took: took(s), requestId: s.requestId });
       } catch (err) {
         return ogFail(reply, s, err);
@@ -390,33 +355,23 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
         .send({ result: 'Authenticated', data: { id: res.integration.id, name: res.integration.name, type: type ?? res.integration.type, enabled: !res.integration.disabled }, took: took(s), requestId: s.requestId });
     });
 
-    const teamView = async (r: Repos, t: Team) => {
-      const members = await Promise.all(t.memberIds.map((id) => r.users.findById(id)));
-      return ogRead.formatTeam(t, members.flatMap((u) => (u ? [{ id: u.id, email: u.email, lead: u.id === t.leadUserId }] : [])));
-    };
-    const findTeam = async (r: Repos, ref: string, type: 'id' | 'name'): Promise<Team | undefined> => {
-      if (type === 'id') return (await r.teams.findById(ref)) ?? (await r.teams.findBySlug(ref));
-      const all = await r.teams.list();
-      return all.find((t) => t.name === ref) ?? all.find((t) => t.slug === ref) ?? all.find((t) => t.name.toLowerCase() === ref.toLowerCase());
-    };
-
     scope.get('/v2/teams', { config: { auth: 'public' }, schema: { hide: true } }, async (req, reply) => {
       const s = ogStart(req);
-      if (!(await ogReadAuth(req, reply, s))) return reply;
-      const data = await core.uow.run(async (r) => Promise.all((await r.teams.list()).map(async (t) => ({ id: t.id, name: t.name, description: t.description }))));
+      const who = await ogReadAuth(req, reply, s);
+      if (!who) return reply;
+      const data = (await listTeams(core, readerCtx(who))).map((t) => ({ id: t.id, name: t.name, description: t.description }));
       return ok(reply, s, data);
     });
 
     scope.get('/v2/teams/:identifier', { config: { auth: 'public' }, schema: { hide: true } }, async (req, reply) => {
       const s = ogStart(req);
-      if (!(await ogReadAuth(req, reply, s))) return reply;
+      const who = await ogReadAuth(req, reply, s);
+      if (!who) return reply;
       try {
         const type = ogRead.parseNameOrId((req.query as Record<string, unknown>).identifierType);
         const ref = (req.params as { identifier: string }).identifier;
-        const data = await core.uow.run(async (r) => {
-          const t = await findTeam(r, ref, type);
-          return t ? teamView(r, t) : undefined;
-        });
+        const found = await teamWithMembers(core, readerCtx(who), { ref, type });
+        const data = found ? ogRead.formatTeam(found.team, found.members) : undefined;
         if (!data) return ogError(reply, s, 404, `No team exists with ${type} [${ref}]`);
         return ok(reply, s, data);
       } catch (err) {
@@ -424,41 +379,30 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
       }
     });
 
-    const findScheduleRef = async (r: Repos, ref: string, type: 'id' | 'name'): Promise<ScheduleRecord | undefined> => {
-      if (type === 'id') return (await r.schedules.findById(ref)) ?? (await r.schedules.findBySlug(ref));
-      const all = await r.schedules.list();
-      return all.find((x) => x.name === ref) ?? all.find((x) => x.slug === ref) ?? all.find((x) => x.name.toLowerCase() === ref.toLowerCase());
-    };
-    const scheduleView = async (r: Repos, x: ScheduleRecord, expand: boolean) => {
-      const team = await r.teams.findById(x.teamId);
+    const scheduleView = ({ schedule: x, team }: ScheduleWithTeam, expand: boolean) => {
       return ogRead.formatSchedule({ id: x.id, name: x.name, description: x.description, timeZone: x.timeZone, ...(team ? { team: { id: team.id, name: team.name } } : {}), layers: x.layers.map((l) => ({ id: l.id, name: l.name })) }, expand);
     };
     const expandsRotations = (q: Record<string, unknown>) => String(q.expand ?? '').split(',').map((v) => v.trim().toLowerCase()).includes('rotation');
 
     scope.get('/v2/schedules', { config: { auth: 'public' }, schema: { hide: true } }, async (req, reply) => {
       const s = ogStart(req);
-      if (!(await ogReadAuth(req, reply, s))) return reply;
+      const who = await ogReadAuth(req, reply, s);
+      if (!who) return reply;
       const expand = expandsRotations(req.query as Record<string, unknown>);
-      const data = await core.uow.run(async (r) => Promise.all((await r.schedules.list()).map((x) => scheduleView(r, x, expand))));
+      const data = (await schedulesWithTeams(core, readerCtx(who))).map((x) => scheduleView(x, expand));
       return ok(reply, s, data);
     });
-
-    const onCallsOf = async (r: Repos, x: ScheduleRecord, at: number) => {
-      const [now] = await whoIsOnCall(r, [x], at);
-      const users = await Promise.all((now?.onCall ?? []).map((o) => r.users.findById(o.userId)));
-      const seen = new Set<string>();
-      return users.flatMap((u) => (u && !seen.has(u.id) && seen.add(u.id) ? [{ id: u.id, email: u.email }] : []));
-    };
 
     // Who is on call for every schedule.
     scope.get('/v2/schedules/on-calls', { config: { auth: 'public' }, schema: { hide: true } }, async (req, reply) => {
       const s = ogStart(req);
-      if (!(await ogReadAuth(req, reply, s))) return reply;
+      const who = await ogReadAuth(req, reply, s);
+      if (!who) return reply;
       try {
         const q = req.query as Record<string, unknown>;
         const flat = ogRead.parseFlat(q.flat);
         const at = ogRead.parseOnCallDate(q.date, core.clock.now());
-        const data = await core.uow.run(async (r) => Promise.all((await r.schedules.list()).map(async (x) => ogRead.formatOnCalls(x, await onCallsOf(r, x, at), flat))));
+        const data = (await onCallUsersBySchedule(core, readerCtx(who), { at })).map((x) => ogRead.formatOnCalls(x.schedule, x.onCall, flat));
         return ok(reply, s, data);
       } catch (err) {
         return ogFail(reply, s, err);
@@ -467,15 +411,14 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
 
     scope.get('/v2/schedules/:identifier', { config: { auth: 'public' }, schema: { hide: true } }, async (req, reply) => {
       const s = ogStart(req);
-      if (!(await ogReadAuth(req, reply, s))) return reply;
+      const who = await ogReadAuth(req, reply, s);
+      if (!who) return reply;
       try {
         const q = req.query as Record<string, unknown>;
         const type = ogRead.parseNameOrId(q.identifierType);
         const ref = (req.params as { identifier: string }).identifier;
-        const data = await core.uow.run(async (r) => {
-          const x = await findScheduleRef(r, ref, type);
-          return x ? scheduleView(r, x, true) : undefined;
-        });
+        const found = await scheduleWithTeam(core, readerCtx(who), { ref, type });
+        const data = found ? scheduleView(found, true) : undefined;
         if (!data) return ogError(reply, s, 404, `No schedule exists with ${type} [${ref}]`);
         return ok(reply, s, data);
       } catch (err) {
@@ -485,17 +428,16 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
 
     scope.get('/v2/schedules/:identifier/on-calls', { config: { auth: 'public' }, schema: { hide: true } }, async (req, reply) => {
       const s = ogStart(req);
-      if (!(await ogReadAuth(req, reply, s))) return reply;
+      const who = await ogReadAuth(req, reply, s);
+      if (!who) return reply;
       try {
         const q = req.query as Record<string, unknown>;
         const type = ogRead.parseNameOrId(q.scheduleIdentifierType ?? q.identifierType, 'scheduleIdentifierType');
         const flat = ogRead.parseFlat(q.flat);
         const at = ogRead.parseOnCallDate(q.date, core.clock.now());
         const ref = (req.params as { identifier: string }).identifier;
-        const data = await core.uow.run(async (r) => {
-          const x = await findScheduleRef(r, ref, type);
-          return x ? ogRead.formatOnCalls(x, await onCallsOf(r, x, at), flat) : undefined;
-        });
+        const found = await scheduleOnCallUsers(core, readerCtx(who), { ref, type, at });
+        const data = found ? ogRead.formatOnCalls(found.schedule, found.onCall, flat) : undefined;
         if (!data) return ogError(reply, s, 404, `No schedule exists with ${type} [${ref}]`);
         return ok(reply, s, data);
       } catch (err) {
@@ -503,25 +445,24 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
       }
     });
 
+    const heartbeatView = ({ heartbeat, serviceName }: HeartbeatRead) => ogRead.formatHeartbeat(heartbeat, serviceName);
+
     scope.get('/v2/heartbeats', { config: { auth: 'public' }, schema: { hide: true } }, async (req, reply) => {
       const s = ogStart(req);
-      if (!(await ogReadAuth(req, reply, s))) return reply;
-      const heartbeats = await core.uow.run(async (r) => {
-        const list = await r.alerts.listHeartbeats();
-        return Promise.all(list.map(async (h) => ogRead.formatHeartbeat(h, (await r.alerts.findService(h.serviceId))?.name ?? '')));
-      });
+      const who = await ogReadAuth(req, reply, s);
+      if (!who) return reply;
+      const heartbeats = (await listHeartbeatsNamed(core, readerCtx(who))).map(heartbeatView);
       return ok(reply, s, { heartbeats });
     });
 
     scope.get('/v2/heartbeats/:name', { config: { auth: 'public' }, schema: { hide: true } }, async (req, reply) => {
       const s = ogStart(req);
-      if (!(await ogReadAuth(req, reply, s))) return reply;
+      const who = await ogReadAuth(req, reply, s);
+      if (!who) return reply;
       try {
         const name = opsgenie.parseHeartbeatName((req.params as { name: string }).name);
-        const data = await core.uow.run(async (r) => {
-          const h = await r.alerts.findHeartbeatByName(name);
-          return h ? ogRead.formatHeartbeat(h, (await r.alerts.findService(h.serviceId))?.name ?? '') : undefined;
-        });
+        const found = await readHeartbeat(core, readerCtx(who), { name });
+        const data = found ? heartbeatView(found) : undefined;
         if (!data) return ogError(reply, s, 404, `Heartbeat with name [${name}] does not exist`);
         return ok(reply, s, data);
       } catch (err) {
@@ -537,8 +478,7 @@ export function intakeRoutes(app: App, deps: HttpDeps): void {
       if ('principal' in who && !who.principal.scopes.includes('write')) return ogError(reply, s, 403, 'This API token cannot ping heartbeats (it lacks the write scope).');
       try {
         const name = opsgenie.parseHeartbeatName((req.params as { name: string }).name);
-        const ctx: IngestContext = { now: core.clock.now(), publicUrl: deps.config.publicUrl, actor: who.actor };
-        const pinged = await core.uow.run((r) => pingHeartbeat(r, ctx, name));
+        const pinged = await pingHeartbeatNamed(core, readerCtx(who), { name });
         if (!pinged.ok) return ogError(reply, s, 404, `Heartbeat with name [${name}] does not exist`);
         return reply.status(202).header('x-request-id', s.requestId).send(opsgenie.heartbeatPingBody(s.requestId, took(s)));
       } catch (err) {
